@@ -1,0 +1,116 @@
+//! The `extracta-contract` binary: parse arguments, call the library, map the outcome to an
+//! exit code (0 conforms, 1 contract violation, 2 could not run).
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use extracta_contract::cli::{Cli, Command, MockArgs, RunArgs, ValidateArgs};
+use extracta_contract::report::{json, text};
+use extracta_contract::{MockServer, SchemaSet, run};
+
+const CONFORMS: u8 = 0;
+const VIOLATION: u8 = 1;
+const COULD_NOT_RUN: u8 = 2;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Run(args) => run_suite(&args).await,
+        Command::Mock(args) => serve_mock(&args).await,
+        Command::Validate(args) => validate(&args),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "error: failed to {error:#}");
+            ExitCode::from(COULD_NOT_RUN)
+        }
+    }
+}
+
+async fn run_suite(args: &RunArgs) -> anyhow::Result<u8> {
+    let options = args.to_options();
+    let mut stdout = std::io::stdout();
+    let report = run(&options, |case| {
+        let _ = writeln!(stdout, "{}", text::case_lines(case));
+    })
+    .await?;
+    let _ = writeln!(std::io::stdout(), "{}", text::summary(&report));
+    if let Some(path) = &args.json {
+        let rendered = serde_json::to_string_pretty(&json::to_json(&report))?;
+        std::fs::write(path, rendered + "\n")
+            .map_err(|e| anyhow::anyhow!("write the JSON report to {}: {e}", path.display()))?;
+    }
+    Ok(if !report.cleanup.failed.is_empty() {
+        COULD_NOT_RUN
+    } else if report.conforms() {
+        CONFORMS
+    } else {
+        VIOLATION
+    })
+}
+
+async fn serve_mock(args: &MockArgs) -> anyhow::Result<u8> {
+    let mut builder = MockServer::builder().port(args.port);
+    for key in &args.api_keys {
+        builder = builder.api_key(key);
+    }
+    let mock = builder.start().await?;
+    let _ = writeln!(std::io::stdout(), "{}", mock.base_url());
+    let _ = std::io::stdout().flush();
+    shutdown_signal().await;
+    mock.shutdown().await;
+    Ok(CONFORMS)
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn validate(args: &ValidateArgs) -> anyhow::Result<u8> {
+    let name = args.file.display();
+    let text = if args.file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| anyhow::anyhow!("read standard input: {e}"))?;
+        text
+    } else {
+        std::fs::read_to_string(&args.file).map_err(|e| anyhow::anyhow!("read {name}: {e}"))?
+    };
+    let document: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("parse {name} as JSON: {e}"))?;
+    let schemas = SchemaSet::global().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let violations = schemas.check(&args.schema, &document)?;
+    let mut stdout = std::io::stdout();
+    for violation in &violations {
+        let _ = writeln!(stdout, "{name}: {violation}");
+    }
+    if violations.is_empty() {
+        let _ = writeln!(stdout, "{name}: valid against {}", args.schema);
+        Ok(CONFORMS)
+    } else {
+        Ok(VIOLATION)
+    }
+}

@@ -1,0 +1,7 @@
+//! Reports: the model first, then one renderer per format reading it.
+
+pub mod json;
+pub mod model;
+pub mod text;
+
+pub use model::{CaseReport, Outcome, RunReport, Summary, TargetInfo};

@@ -1,0 +1,272 @@
+//! The contract's JSON Schemas: compiled once, checked with every violation reported.
+//!
+//! The schema files in `schemas/` are the single source of truth. They are embedded at build
+//! time so the mock and the suite validate with exactly the files in the repository, wherever
+//! the binary runs from.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// Every schema of the contract, by name (the file name without `.json`).
+const SOURCES: &[(&str, &str)] = &[
+    ("case", include_str!("../schemas/case.json")),
+    (
+        "create-classification.request",
+        include_str!("../schemas/create-classification.request.json"),
+    ),
+    (
+        "create-classification.response",
+        include_str!("../schemas/create-classification.response.json"),
+    ),
+    (
+        "delete-batch.request",
+        include_str!("../schemas/delete-batch.request.json"),
+    ),
+    (
+        "delete-classification.request",
+        include_str!("../schemas/delete-classification.request.json"),
+    ),
+    (
+        "delete-files.request",
+        include_str!("../schemas/delete-files.request.json"),
+    ),
+    (
+        "get-results.request",
+        include_str!("../schemas/get-results.request.json"),
+    ),
+    (
+        "get-results.response",
+        include_str!("../schemas/get-results.response.json"),
+    ),
+    (
+        "status.response",
+        include_str!("../schemas/status.response.json"),
+    ),
+    (
+        "upload-files.response",
+        include_str!("../schemas/upload-files.response.json"),
+    ),
+    (
+        "view-classification.request",
+        include_str!("../schemas/view-classification.request.json"),
+    ),
+];
+
+/// Why a schema could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SchemaError {
+    /// No schema has that name.
+    #[error("find schema `{name}`: known schemas are {known}")]
+    Unknown {
+        /// The name asked for.
+        name: String,
+        /// The names that exist, comma separated.
+        known: String,
+    },
+    /// A schema file is not valid JSON or not a valid schema.
+    #[error("compile schema `{name}`: {reason}")]
+    Invalid {
+        /// The schema's name.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// One violation of a schema: where in the document, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// JSON pointer into the checked document ("" for the root).
+    pub pointer: String,
+    /// What is wrong there.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{pointer}: {}", self.message)
+    }
+}
+
+/// The compiled schemas of the contract.
+pub struct SchemaSet {
+    validators: BTreeMap<&'static str, jsonschema::Validator>,
+}
+
+impl fmt::Debug for SchemaSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SchemaSet")
+            .field("schemas", &self.validators.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// The longest message text a violation keeps; instances can be megabytes long.
+const MAX_MESSAGE_CHARS: usize = 240;
+
+impl SchemaSet {
+    /// The schemas compiled once per process.
+    ///
+    /// # Errors
+    /// When an embedded schema does not compile, which the test suite rules out.
+    pub fn global() -> Result<&'static SchemaSet, &'static SchemaError> {
+        static SET: OnceLock<Result<SchemaSet, SchemaError>> = OnceLock::new();
+        SET.get_or_init(SchemaSet::compile).as_ref()
+    }
+
+    fn compile() -> Result<SchemaSet, SchemaError> {
+        let mut validators = BTreeMap::new();
+        for (name, source) in SOURCES {
+            let invalid = |reason: String| SchemaError::Invalid { name, reason };
+            let schema: Value = serde_json::from_str(source).map_err(|e| invalid(e.to_string()))?;
+            let validator =
+                jsonschema::draft202012::new(&schema).map_err(|e| invalid(e.to_string()))?;
+            validators.insert(*name, validator);
+        }
+        Ok(SchemaSet { validators })
+    }
+
+    /// The names of all schemas.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.validators.keys().copied()
+    }
+
+    /// Checks `document` against the schema `name`, returning every violation (empty when valid).
+    ///
+    /// # Errors
+    /// When no schema has that name.
+    pub fn check(&self, name: &str, document: &Value) -> Result<Vec<Violation>, SchemaError> {
+        let validator = self
+            .validators
+            .get(name)
+            .ok_or_else(|| SchemaError::Unknown {
+                name: name.to_owned(),
+                known: self.names().collect::<Vec<_>>().join(", "),
+            })?;
+        Ok(validator
+            .iter_errors(document)
+            .map(|error| Violation {
+                pointer: error.instance_path().as_str().to_owned(),
+                message: shorten(&error.to_string()),
+            })
+            .collect())
+    }
+}
+
+/// Cuts a message to a readable length, on a character boundary.
+fn shorten(message: &str) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((end, _)) => format!("{}…", &message[..end]),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn set() -> &'static SchemaSet {
+        SchemaSet::global().unwrap_or_else(|e| panic!("schemas compile: {e}"))
+    }
+
+    #[test]
+    fn every_schema_file_compiles_and_is_listed() {
+        let on_disk: Vec<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                .filter_map(|n| n.strip_suffix(".json").map(str::to_owned))
+                .filter(|n| n != "openapi")
+                .collect();
+        let mut on_disk = on_disk;
+        on_disk.sort();
+        assert_eq!(on_disk, set().names().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_documented_body_example_is_a_valid_request() {
+        let body = json!({"classificationId": "classificationId", "batchId": "batchId",
+            "fileIds": ["fileId1", "fileId2", "fileId3"]});
+        assert_eq!(
+            set().check("delete-files.request", &body).ok(),
+            Some(vec![])
+        );
+    }
+
+    #[test]
+    fn a_request_without_batch_id_names_the_missing_field() {
+        let body = json!({"classificationId": "c", "fileIds": ["f"]});
+        let violations = set()
+            .check("delete-files.request", &body)
+            .unwrap_or_default();
+        assert_eq!(violations.len(), 1);
+        assert!(
+            violations[0].message.contains("batchId"),
+            "{:?}",
+            violations
+        );
+    }
+
+    #[test]
+    fn a_wrong_item_type_is_reported_with_its_pointer() {
+        let body = json!({"classificationId": "c", "batchId": "b", "fileIds": ["f", 5]});
+        let violations = set()
+            .check("delete-files.request", &body)
+            .unwrap_or_default();
+        assert_eq!(
+            violations
+                .iter()
+                .map(|v| v.pointer.as_str())
+                .collect::<Vec<_>>(),
+            ["/fileIds/1"]
+        );
+    }
+
+    #[test]
+    fn the_documented_400_example_passes_the_schema_alone() {
+        // The schema cannot know the HTTP status; status/body agreement is a separate check.
+        let body = json!({"status": "success", "message": "Files deleted"});
+        assert_eq!(set().check("status.response", &body).ok(), Some(vec![]));
+    }
+
+    #[test]
+    fn a_response_with_renamed_message_violates_the_schema() {
+        let body = json!({"status": "success", "msg": "Files deleted"});
+        assert!(
+            !set()
+                .check("status.response", &body)
+                .unwrap_or_default()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn an_unknown_schema_name_lists_the_known_ones() {
+        let error = set()
+            .check("nope", &json!({}))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("delete-files.request"), "{error}");
+    }
+
+    #[test]
+    fn long_messages_are_shortened() {
+        assert_eq!(
+            shorten(&"é".repeat(500)).chars().count(),
+            MAX_MESSAGE_CHARS + 1
+        );
+    }
+}
