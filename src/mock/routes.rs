@@ -408,3 +408,352 @@ async fn wrong_method(method: Method, uri: Uri) -> Response {
         message: format!("method {method} is not allowed on {}", uri.path()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    const KEY: &str = "k1";
+
+    /// Method, endpoint, Authorization, Content-Type, body.
+    type HostileRequest = (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+        Body,
+    );
+
+    fn app() -> (Router, Arc<MockState>) {
+        let state = Arc::new(MockState::new(
+            ["k1".to_owned(), "k2".to_owned()],
+            Store::default(),
+        ));
+        (router(Arc::clone(&state)), state)
+    }
+
+    async fn call(
+        app: &Router,
+        method: &str,
+        name: &str,
+        key: Option<&str>,
+        content_type: Option<&str>,
+        body: impl Into<Body>,
+    ) -> (StatusCode, Option<String>, Value) {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(format!("{BASE_PATH}/{name}"));
+        if let Some(key) = key {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
+        }
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let request = request.body(body.into()).unwrap_or_else(|e| panic!("{e}"));
+        let response = app
+            .clone()
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|e| match e {});
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        (
+            status,
+            content_type,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    async fn json_call(
+        app: &Router,
+        method: &str,
+        name: &str,
+        key: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let (status, _, body) = call(
+            app,
+            method,
+            name,
+            Some(key),
+            Some("application/json"),
+            body.to_string(),
+        )
+        .await;
+        (status, body)
+    }
+
+    /// A classification with one batch of two files, for `key`.
+    async fn seeded(app: &Router, key: &str) -> (String, String, Vec<String>) {
+        let details = json!({"classificationDetails": {"name": "n", "documentTypes": [{"name": "Invoice", "description": "", "uniqueWords": ["invoice"]}]}});
+        let (_, created) = json_call(app, "POST", "createClassification", key, details).await;
+        let cls = created["classificationId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let boundary = "XyZ";
+        let mut form = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"classificationId\"\r\n\r\n{cls}\r\n"
+        );
+        for n in 0..2 {
+            form.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"f{n}.pdf\"\r\nContent-Type: application/pdf\r\n\r\nINVOICE {n}\r\n"));
+        }
+        form.push_str(&format!("--{boundary}--\r\n"));
+        let (status, _, uploaded) = call(
+            app,
+            "POST",
+            "uploadFiles",
+            Some(key),
+            Some(&format!("multipart/form-data; boundary={boundary}")),
+            form,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{uploaded}");
+        let batch = uploaded["batchId"].as_str().unwrap_or_default().to_owned();
+        let files = uploaded["files"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["fileId"].as_str())
+            .map(str::to_owned)
+            .collect();
+        (cls, batch, files)
+    }
+
+    #[tokio::test]
+    async fn a_delete_of_known_files_answers_the_documented_reply() {
+        let (app, state) = app();
+        let (cls, batch, files) = seeded(&app, KEY).await;
+        let (status, body) = json_call(
+            &app,
+            "DELETE",
+            "deleteFiles",
+            KEY,
+            json!({"classificationId": cls, "batchId": batch, "fileIds": [files[0]]}),
+        )
+        .await;
+        assert_eq!(
+            (status, body),
+            (
+                StatusCode::OK,
+                json!({"status": "success", "message": "Files deleted"})
+            )
+        );
+        assert_eq!(state.with_store(|s| s.file_count(KEY)), 1);
+    }
+
+    #[tokio::test]
+    async fn a_missing_field_is_a_400_naming_the_field() {
+        let (app, _) = app();
+        let (status, body) = json_call(
+            &app,
+            "DELETE",
+            "deleteFiles",
+            KEY,
+            json!({"classificationId": "c", "fileIds": []}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["status"], "error");
+        assert!(
+            body["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("\"batchId\" is a required property")),
+            "{body}"
+        );
+    }
+
+    #[tokio::test]
+    async fn another_key_gets_a_404_and_deletes_nothing() {
+        let (app, state) = app();
+        let (cls, batch, files) = seeded(&app, KEY).await;
+        let (status, _) = json_call(
+            &app,
+            "DELETE",
+            "deleteFiles",
+            "k2",
+            json!({"classificationId": cls, "batchId": batch, "fileIds": files}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = json_call(
+            &app,
+            "POST",
+            "getResults",
+            "k2",
+            json!({"classificationId": cls, "batchId": batch}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(state.with_store(|s| s.file_count(KEY)), 2);
+    }
+
+    #[tokio::test]
+    async fn refusals_are_json_errors_never_5xx() {
+        let (app, _) = app();
+        let cases: Vec<HostileRequest> = vec![
+            (
+                "DELETE",
+                "deleteFiles",
+                None,
+                Some("application/json"),
+                Body::from("{}"),
+            ),
+            (
+                "DELETE",
+                "deleteFiles",
+                Some("Basic abc"),
+                Some("application/json"),
+                Body::from("{}"),
+            ),
+            (
+                "DELETE",
+                "deleteFiles",
+                Some("Bearer "),
+                Some("application/json"),
+                Body::from("{}"),
+            ),
+            (
+                "DELETE",
+                "deleteFiles",
+                Some("Bearer k1"),
+                Some("text/plain"),
+                Body::from("{}"),
+            ),
+            (
+                "DELETE",
+                "deleteFiles",
+                Some("Bearer k1"),
+                Some("application/json"),
+                Body::from("{\"a\":"),
+            ),
+            (
+                "DELETE",
+                "deleteFiles",
+                Some("Bearer k1"),
+                Some("application/json"),
+                Body::from(vec![0xff, 0xfe]),
+            ),
+            (
+                "DELETE",
+                "deleteFiles",
+                Some("Bearer k1"),
+                Some("application/json"),
+                Body::from(vec![b' '; JSON_BODY_LIMIT + 1]),
+            ),
+            (
+                "POST",
+                "deleteFiles",
+                Some("Bearer k1"),
+                Some("application/json"),
+                Body::from("{}"),
+            ),
+            (
+                "DELETE",
+                "noSuchEndpoint",
+                Some("Bearer k1"),
+                None,
+                Body::empty(),
+            ),
+            (
+                "POST",
+                "uploadFiles",
+                Some("Bearer k1"),
+                Some("multipart/form-data"),
+                Body::from("x"),
+            ),
+            (
+                "POST",
+                "uploadFiles",
+                Some("Bearer k1"),
+                Some("multipart/form-data; boundary=B"),
+                Body::from("--B--\r\n"),
+            ),
+        ];
+        for (method, name, auth, content_type, body) in cases {
+            let mut request = Request::builder()
+                .method(method)
+                .uri(format!("{BASE_PATH}/{name}"));
+            if let Some(auth) = auth {
+                request = request.header(header::AUTHORIZATION, auth);
+            }
+            if let Some(content_type) = content_type {
+                request = request.header(header::CONTENT_TYPE, content_type);
+            }
+            let response = app
+                .clone()
+                .oneshot(request.body(body).unwrap_or_else(|e| panic!("{e}")))
+                .await
+                .unwrap_or_else(|e| match e {});
+            let status = response.status();
+            let is_json = response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v == "application/json");
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .map(|b| b.to_bytes())
+                .unwrap_or_default();
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            let what =
+                format!("{method} {name} auth={auth:?} type={content_type:?}: {status} {body}");
+            assert!(status.is_client_error(), "{what}");
+            assert!(
+                is_json && body["status"] == "error" && body["message"].is_string(),
+                "{what}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_oversized_body_is_a_413() {
+        let (app, _) = app();
+        let body = vec![b' '; JSON_BODY_LIMIT + 1];
+        let (status, _, body) = call(
+            &app,
+            "DELETE",
+            "deleteFiles",
+            Some(KEY),
+            Some("application/json"),
+            body,
+        )
+        .await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    }
+
+    #[tokio::test]
+    async fn an_upload_without_files_is_refused() {
+        let (app, state) = app();
+        let (cls, _, _) = seeded(&app, KEY).await;
+        let form = format!(
+            "--B\r\nContent-Disposition: form-data; name=\"classificationId\"\r\n\r\n{cls}\r\n--B--\r\n"
+        );
+        let (status, _, body) = call(
+            &app,
+            "POST",
+            "uploadFiles",
+            Some(KEY),
+            Some("multipart/form-data; boundary=B"),
+            form,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(state.with_store(|s| s.file_count(KEY)), 2);
+    }
+}

@@ -27,20 +27,11 @@ pub enum MockError {
 }
 
 /// How to start a [`MockServer`]. `Default` is: loopback, a free port, [`DEFAULT_API_KEY`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct MockBuilder {
     port: u16,
     keys: Vec<String>,
-}
-
-impl Default for MockBuilder {
-    fn default() -> Self {
-        MockBuilder {
-            port: 0,
-            keys: Vec::new(),
-        }
-    }
 }
 
 impl MockBuilder {

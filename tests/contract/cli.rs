@@ -1,0 +1,145 @@
+//! The binary as a user runs it: exit codes, the closing line, the JSON report, no key in output.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn extracta(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("EXTRACTA_BASE_URL")
+        .env_remove("EXTRACTA_API_KEY")
+        .env_remove("EXTRACTA_PROFILE")
+        .output()
+        .unwrap_or_else(|e| panic!("failed to run the binary: {e}"))
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn run_against_the_built_in_mock_passes_and_writes_the_json_report() {
+    let dir = std::env::temp_dir().join(format!("extracta-contract-cli-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let json = dir.join("report.json");
+    let key = "unique-key-7f3a9c1e5b";
+    let output = extracta(&[
+        "run",
+        "--api-key",
+        key,
+        "--json",
+        json.to_str().unwrap_or_default(),
+    ]);
+    let printed = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{printed}");
+    let cases = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/delete-files"))
+        .map(Iterator::count)
+        .unwrap_or(0);
+    assert!(
+        printed
+            .lines()
+            .any(|l| l == format!("{cases} passed, 0 failed")),
+        "{printed}"
+    );
+    let report = std::fs::read_to_string(&json).unwrap_or_default();
+    let report_json: serde_json::Value = serde_json::from_str(&report).unwrap_or_default();
+    assert_eq!(report_json["format_version"], 1);
+    assert_eq!(report_json["summary"]["passed"], cases);
+    assert!(
+        !printed.contains(key) && !report.contains(key),
+        "the key leaked"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_unreachable_target_exits_2_naming_the_url() {
+    let output = extracta(&[
+        "run",
+        "--base-url",
+        "http://127.0.0.1:9/api/v1",
+        "--api-key",
+        "k",
+        "--timeout",
+        "5",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("http://127.0.0.1:9/api/v1"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn a_live_target_without_a_key_exits_2() {
+    let output = extracta(&["run", "--base-url", "https://api.example.invalid/api/v1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output).contains("API key"), "{}", text(&output));
+}
+
+#[test]
+fn a_broken_case_file_exits_2_naming_the_file_and_field() {
+    let dir = std::env::temp_dir().join(format!("extracta-contract-broken-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(
+        dir.join("bad.json"),
+        r#"{"description": "d", "request": {"method": "DELETE"}, "expect": {"status": 200}}"#,
+    );
+    let output = extracta(&["run", "--cases", dir.to_str().unwrap_or_default()]);
+    let printed = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{printed}");
+    assert!(
+        printed.contains("bad.json") && printed.contains("path"),
+        "{printed}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn validate_lists_every_violation_with_its_pointer() {
+    let dir =
+        std::env::temp_dir().join(format!("extracta-contract-validate-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let file = dir.join("body.json");
+    let _ = std::fs::write(&file, r#"{"classificationId": 1, "fileIds": ["a", 2]}"#);
+    let output = extracta(&[
+        "validate",
+        "--schema",
+        "delete-files.request",
+        file.to_str().unwrap_or_default(),
+    ]);
+    let printed = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{printed}");
+    for expected in ["/classificationId", "/fileIds/1", "batchId"] {
+        assert!(
+            printed.contains(expected),
+            "{expected} missing from {printed}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn validate_accepts_the_documented_body_example() {
+    let dir = std::env::temp_dir().join(format!("extracta-contract-valid-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let file = dir.join("body.json");
+    let _ = std::fs::write(
+        &file,
+        r#"{"classificationId": "classificationId", "batchId": "batchId", "fileIds": ["fileId1", "fileId2", "fileId3"]}"#,
+    );
+    let output = extracta(&[
+        "validate",
+        "--schema",
+        "delete-files.request",
+        file.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""An independently written stand-in for the vendor's Document Classification API.
+
+It follows the vendor docs, but chooses differently from the built-in mock wherever the docs
+are silent: 403 for missing or unknown keys, 422 for malformed bodies, 400 for unknown ids,
+415 for a non-JSON content type, UUID ids, its own messages, 200 for an empty fileIds list,
+and partial deletion when some ids are unknown.
+
+--variant NAME makes it break one documented rule, so that the suite can prove it notices.
+It prints its port on the first line of standard output, then serves until killed.
+"""
+import argparse
+import email.parser
+import email.policy
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+VARIANTS = [
+    "independent",  # healthy
+    "accept-missing-batch-id",  # deletes by fileIds alone when batchId is missing
+    "success-400",  # refusals of deleteFiles say "success" (as the docs' 400 example does)
+    "renamed-message",  # deleteFiles replies carry "msg" instead of "message"
+    "text-plain",  # deleteFiles replies are text/plain
+    "deletes-nothing",  # says success, deletes nothing
+    "deletes-whole-batch",  # deletes every file of the batch
+    "ignores-batch",  # finds the files anywhere in the classification
+    "no-auth",  # accepts requests without a key
+]
+
+PREFIX = "/api/v1/documentClassification/"
+LOCK = threading.Lock()
+DATA = {}  # classificationId -> {batchId -> [file dict]}
+
+
+class Refused(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send(self, code, body, content_type="application/json"):
+        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def json_body(self):
+        raw = self.body()
+        if not (self.headers.get("Content-Type") or "").startswith("application/json"):
+            raise Refused(415, "Unsupported Media Type")
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise Refused(422, "Body must be JSON")
+        if not isinstance(value, dict):
+            raise Refused(422, "Body must be an object")
+        return value
+
+    def handle_any(self):
+        variant = self.server.variant
+        if not self.path.startswith(PREFIX):
+            return self.send(404, {"status": "error", "message": "Not found"})
+        endpoint = self.path[len(PREFIX):]
+        if variant != "no-auth" and self.headers.get("Authorization") != "Bearer " + self.server.key:
+            self.body()
+            return self.send(403, {"status": "error", "message": "Forbidden"})
+        try:
+            handler = getattr(self, "ep_" + endpoint, None)
+            if handler is None:
+                raise Refused(404, "Unknown endpoint")
+            code, body = handler()
+        except Refused as refusal:
+            code, body = refusal.code, {"status": "error", "message": refusal.message}
+        if endpoint == "deleteFiles":
+            return self.send_delete_reply(code, body)
+        self.send(code, body)
+
+    def send_delete_reply(self, code, body):
+        variant = self.server.variant
+        if variant == "success-400" and code >= 400:
+            code, body = 400, {"status": "success", "message": "Files deleted"}
+        if variant == "renamed-message":
+            body = {"status": body["status"], "msg": body["message"]}
+        if variant == "text-plain":
+            return self.send(code, body["message"], "text/plain")
+        self.send(code, body)
+
+    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = handle_any
+
+    def ep_createClassification(self):
+        details = self.json_body().get("classificationDetails")
+        if not isinstance(details, dict) or not details.get("name"):
+            raise Refused(422, "classificationDetails.name is required")
+        cid = str(uuid.uuid4())
+        with LOCK:
+            DATA[cid] = {}
+        return 200, {"status": "created", "createdAt": int(time.time() * 1000), "classificationId": cid}
+
+    def ep_uploadFiles(self):
+        content_type = self.headers.get("Content-Type") or ""
+        raw = self.body()
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+        if not message.is_multipart():
+            raise Refused(422, "multipart/form-data required")
+        fields, files = {}, []
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if name == "files":
+                files.append(part.get_filename() or "file")
+            elif name:
+                fields[name] = part.get_content().strip() if part.get_content_maintype() == "text" else ""
+        with LOCK:
+            batches = DATA.get(fields.get("classificationId"))
+            if batches is None:
+                raise Refused(400, "Invalid classificationId")
+            bid = fields.get("batchId") or str(uuid.uuid4())
+            if "batchId" in fields and bid not in batches:
+                raise Refused(400, "Invalid batchId")
+            if not files:
+                raise Refused(422, "No files")
+            stored = [{"fileId": str(uuid.uuid4()), "fileName": name} for name in files]
+            batches.setdefault(bid, []).extend(stored)
+        return 200, {"status": "uploaded", "classificationId": fields["classificationId"], "batchId": bid,
+                     "files": [dict(f, url="https://files.example/" + f["fileId"]) for f in stored]}
+
+    def ep_getResults(self):
+        body = self.json_body()
+        with LOCK:
+            batch = DATA.get(body.get("classificationId"), {}).get(body.get("batchId"))
+            if batch is None:
+                raise Refused(400, "Invalid batch")
+            files = [dict(f, status="processed", result={"documentType": "Invoice", "confidence": 0.9}) for f in batch]
+        return 200, {"status": "success", "classificationId": body["classificationId"], "batchId": body["batchId"], "files": files}
+
+    def ep_deleteClassification(self):
+        body = self.json_body()
+        with LOCK:
+            if DATA.pop(body.get("classificationId"), None) is None:
+                raise Refused(400, "Invalid classificationId")
+        return 200, {"status": "success", "message": "Classification deleted"}
+
+    def ep_deleteFiles(self):
+        variant = self.server.variant
+        body = self.json_body()
+        cid, bid, ids = body.get("classificationId"), body.get("batchId"), body.get("fileIds")
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise Refused(422, "fileIds must be a list of strings")
+        if not isinstance(cid, str) or not (isinstance(bid, str) or (bid is None and variant == "accept-missing-batch-id")):
+            raise Refused(422, "classificationId and batchId must be strings")
+        with LOCK:
+            batches = DATA.get(cid)
+            if batches is None:
+                raise Refused(400, "Invalid classificationId")
+            if bid is None or variant == "ignores-batch":
+                pool = [f for files in batches.values() for f in files]
+            elif bid in batches:
+                pool = batches[bid]
+            else:
+                raise Refused(400, "Invalid batchId")
+            matched = [f for f in pool if f["fileId"] in ids]
+            if ids and not matched:
+                raise Refused(400, "No matching files")
+            if variant == "deletes-nothing":
+                matched = []
+            if variant == "deletes-whole-batch" and bid in batches:
+                matched = list(batches[bid])
+            for files in batches.values():
+                files[:] = [f for f in files if f not in matched]
+        return 200, {"status": "success", "message": "Files deleted"}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--variant", choices=VARIANTS, default="independent")
+    parser.add_argument("--key", default="standin-key")
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.variant, server.key = args.variant, args.key
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
