@@ -17,10 +17,14 @@ struct StandIn {
 
 impl StandIn {
     fn start(variant: &str) -> StandIn {
+        StandIn::start_with_key(variant, "standin-key")
+    }
+
+    fn start_with_key(variant: &str, key: &str) -> StandIn {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/standins/vendor.py");
         let mut child = Command::new("python3")
             .arg(script)
-            .args(["--variant", variant])
+            .args(["--variant", variant, "--key", key])
             .stdout(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("failed to start python3 for the stand-in: {e}"));
@@ -112,4 +116,62 @@ async fn a_vendor_that_breaks_the_contract_fails_the_run(
         describe(&report)
     );
     assert!(report.cleanup.failed.is_empty());
+}
+
+#[test]
+fn the_key_never_appears_in_output_reports_or_failures_even_when_the_vendor_echoes_it() {
+    let key = "sk-unique-3e9b7c2a41d8";
+    let stand_in = StandIn::start_with_key("echo-key", key);
+    let dir = std::env::temp_dir().join(format!("extracta-contract-echo-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let json = dir.join("report.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+        .args(["run", "--json", json.to_str().unwrap_or_default()])
+        .env(
+            "EXTRACTA_BASE_URL",
+            format!("http://127.0.0.1:{}/api/v1", stand_in.port),
+        )
+        .env("EXTRACTA_API_KEY", key)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("failed to run the binary: {e}"));
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = std::fs::read_to_string(&json).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&dir);
+    // The echoed message fails the documented-message check, so the failure text carries it.
+    assert_eq!(output.status.code(), Some(1), "{printed}");
+    assert!(printed.contains("you sent Bearer [REDACTED]"), "{printed}");
+    assert!(
+        !printed.contains(key),
+        "the key leaked to the output:\n{printed}"
+    );
+    assert!(
+        !report.is_empty() && !report.contains(key),
+        "the key leaked to the JSON report"
+    );
+}
+
+#[tokio::test]
+async fn snapshots_of_a_vendor_that_echoes_the_key_hold_it_redacted() {
+    let key = "sk-unique-5a0c7e1f93b2";
+    let stand_in = StandIn::start_with_key("echo-key", key);
+    let options = RunOptions::default()
+        .base_url(format!("http://127.0.0.1:{}/api/v1", stand_in.port))
+        .api_key(key)
+        .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"));
+    let report = run(&options, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let observations: Vec<String> = report
+        .cases
+        .iter()
+        .filter_map(|c| c.observation.as_ref())
+        .map(ToString::to_string)
+        .collect();
+    assert!(observations.iter().any(|o| o.contains("[REDACTED]")));
+    assert!(observations.iter().all(|o| !o.contains(key)));
 }

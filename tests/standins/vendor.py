@@ -28,6 +28,7 @@ VARIANTS = [
     "deletes-whole-batch",  # deletes every file of the batch
     "ignores-batch",  # finds the files anywhere in the classification
     "no-auth",  # accepts requests without a key
+    "echo-key",  # deleteFiles messages repeat the Authorization header
 ]
 
 PREFIX = "/api/v1/documentClassification/"
@@ -93,6 +94,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_delete_reply(self, code, body):
         variant = self.server.variant
+        if variant == "echo-key":
+            body = dict(body, message="%s (you sent %s)" % (body["message"], self.headers.get("Authorization")))
         if variant == "success-400" and code >= 400:
             code, body = 400, {"status": "success", "message": "Files deleted"}
         if variant == "renamed-message":
