@@ -43,7 +43,7 @@ async fn run_suite(args: &RunArgs) -> anyhow::Result<u8> {
         std::fs::write(path, rendered + "\n")
             .map_err(|e| anyhow::anyhow!("write the JSON report to {}: {e}", path.display()))?;
     }
-    Ok(if !report.cleanup.failed.is_empty() {
+    Ok(if report.interrupted || !report.cleanup.failed.is_empty() {
         COULD_NOT_RUN
     } else if report.conforms() {
         CONFORMS

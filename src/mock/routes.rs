@@ -151,13 +151,13 @@ fn json_body(
         .unwrap_or("");
     let media_type = content_type.split(';').next().unwrap_or("").trim();
     if !media_type.eq_ignore_ascii_case("application/json") {
+        let got: String = if media_type.is_empty() {
+            "none".to_owned()
+        } else {
+            media_type.chars().take(100).collect()
+        };
         return Err(Rejection::bad_request(format!(
-            "Content-Type must be application/json, got {}",
-            if content_type.is_empty() {
-                "none"
-            } else {
-                "another type"
-            }
+            "Content-Type must be application/json, got {got}"
         )));
     }
     let bytes = body.map_err(|e| Rejection {
