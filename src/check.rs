@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::case::Case;
+use crate::drift::ChangeClass;
 use crate::fixtures::Fixture;
 use crate::observation::Observation;
 use crate::schema::SchemaSet;
@@ -30,6 +31,8 @@ pub enum FailureKind {
     Transport,
     /// The case's fixture could not be provisioned or read back.
     Setup,
+    /// The observation differs from the recorded baseline.
+    Drift,
 }
 
 impl fmt::Display for FailureKind {
@@ -42,6 +45,7 @@ impl fmt::Display for FailureKind {
             FailureKind::Effect => "effect",
             FailureKind::Transport => "transport",
             FailureKind::Setup => "setup",
+            FailureKind::Drift => "drift",
         })
     }
 }
@@ -54,6 +58,9 @@ pub struct Failure {
     pub kind: FailureKind,
     /// What was expected and what came, in a sentence.
     pub message: String,
+    /// For a drift: breaking or additive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<ChangeClass>,
 }
 
 impl Failure {
@@ -62,13 +69,25 @@ impl Failure {
         Failure {
             kind,
             message: message.into(),
+            change: None,
+        }
+    }
+
+    /// A drift from the baseline.
+    pub fn drift(class: ChangeClass, message: impl Into<String>) -> Self {
+        Failure {
+            change: Some(class),
+            ..Failure::new(FailureKind::Drift, message)
         }
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind, self.message)
+        match self.change {
+            Some(class) => write!(f, "{} ({class}): {}", self.kind, self.message),
+            None => write!(f, "{}: {}", self.kind, self.message),
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::runner::RunOptions;
+use crate::runner::{FailOn, RunOptions};
 
 /// Contract suite for the Extracta.ai Document Classification API (deleteFiles and the
 /// endpoints it needs), with a stateful mock of the vendor.
@@ -24,8 +24,10 @@ pub struct Cli {
 pub enum Command {
     /// Run every case against a live target, or against the built-in mock when no URL is given.
     ///
-    /// Example: extracta-contract run --base-url https://api.extracta.ai/api/v1
-    /// (with EXTRACTA_API_KEY set in the environment)
+    /// Examples:
+    ///   extracta-contract run
+    ///   EXTRACTA_API_KEY=... extracta-contract run --base-url https://api.extracta.ai/api/v1 \
+    ///       --snapshots snapshots/staging --junit junit.xml
     Run(RunArgs),
     /// Serve the stateful mock of the vendor until Ctrl-C or SIGTERM.
     ///
@@ -67,6 +69,62 @@ pub struct RunArgs {
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600), value_name = "SECONDS")]
     pub timeout: u64,
+    /// Compare each case's normalised observation with the baseline in DIR (insta .snap files,
+    /// the same ones `cargo test` writes); a difference fails as drift and waits as .snap.new.
+    #[arg(long, value_name = "DIR")]
+    pub snapshots: Option<PathBuf>,
+    /// Record the observations as the new baseline in --snapshots DIR instead of comparing.
+    #[arg(long, requires = "snapshots")]
+    pub update_snapshots: bool,
+    /// Which drift fails the run: any change, or only breaking ones (additive changes such
+    /// as a new field are then reported but pass).
+    #[arg(long, value_enum, default_value_t = FailOn::Any)]
+    pub fail_on: FailOn,
+    /// Also write a JUnit XML report to this file.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+    /// Minimum pause between calls to an endpoint, e.g. getResults=2s or deleteFiles=500ms
+    /// (repeatable; 0 turns it off). Default: getResults=2s, except on loopback.
+    #[arg(long, value_name = "ENDPOINT=DURATION", value_parser = parse_pace)]
+    pub pace: Vec<(String, Duration)>,
+    /// Print every request the run would send (key redacted) and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Stop sending destructive requests from cases after N (cleanup of what the run created
+    /// is not counted).
+    #[arg(long, value_name = "N")]
+    pub max_deletes: Option<u64>,
+    /// Reuse this classification instead of creating one; only the batches the run uploads
+    /// into it are deleted at the end, never the classification.
+    #[arg(long, value_name = "ID")]
+    pub classification_id: Option<String>,
+}
+
+/// Reads `ENDPOINT=DURATION`, the duration as `2s`, `500ms` or `0`.
+fn parse_pace(text: &str) -> Result<(String, Duration), String> {
+    let (endpoint, duration) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected ENDPOINT=DURATION (e.g. getResults=2s), got `{text}`"))?;
+    let duration = duration.trim();
+    let (number, unit) = duration
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map_or((duration, "s"), |at| duration.split_at(at));
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{duration}` is not a duration such as 2s or 500ms"))?;
+    let seconds = match unit {
+        "s" => value,
+        "ms" => value / 1000.0,
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{duration}`: use s or ms"
+            ));
+        }
+    };
+    if !(0.0..=3600.0).contains(&seconds) {
+        return Err(format!("`{duration}` is out of range (0 to 3600 s)"));
+    }
+    Ok((endpoint.trim().to_owned(), Duration::from_secs_f64(seconds)))
 }
 
 /// Arguments of `mock`.
@@ -100,6 +158,13 @@ impl RunArgs {
         options.base_url = self.base_url.clone().filter(|u| !u.trim().is_empty());
         options.api_key = self.api_key.clone().filter(|k| !k.is_empty());
         options.profile = self.profile.clone().filter(|p| !p.is_empty());
+        if let Some(dir) = &self.snapshots {
+            options = options.snapshots(dir, self.update_snapshots);
+        }
+        options.fail_on = self.fail_on;
+        options.pace.clone_from(&self.pace);
+        options.max_deletes = self.max_deletes;
+        options.classification_id = self.classification_id.clone().filter(|c| !c.is_empty());
         options
     }
 }
@@ -133,6 +198,30 @@ mod tests {
         let options = args.to_options();
         assert_eq!(options.base_url.as_deref(), Some("https://x/api/v1"));
         assert_eq!(options.concurrency, 3);
+    }
+
+    #[test]
+    fn pace_reads_seconds_and_milliseconds() {
+        assert_eq!(
+            parse_pace("getResults=2s"),
+            Ok(("getResults".to_owned(), Duration::from_secs(2)))
+        );
+        assert_eq!(
+            parse_pace("deleteFiles=500ms"),
+            Ok(("deleteFiles".to_owned(), Duration::from_millis(500)))
+        );
+        assert_eq!(
+            parse_pace("getResults=0"),
+            Ok(("getResults".to_owned(), Duration::ZERO))
+        );
+        assert!(parse_pace("getResults").is_err());
+        assert!(parse_pace("getResults=2h").is_err());
+        assert!(parse_pace("getResults=-1s").is_err());
+    }
+
+    #[test]
+    fn update_snapshots_needs_a_folder() {
+        assert!(Cli::try_parse_from(["extracta-contract", "run", "--update-snapshots"]).is_err());
     }
 
     #[test]

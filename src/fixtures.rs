@@ -13,7 +13,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::case::{FixtureSpec, Placeholder, placeholders};
-use crate::target::{Body, Request, Response, Target, TargetError};
+use crate::target::{Body, Request, Response, Retry, Target, TargetError};
 
 /// An id that exists nowhere; cases use it as `{{unknownId}}`.
 pub const UNKNOWN_ID: &str = "extracta-contract-unknown-id";
@@ -35,9 +35,9 @@ const DOCUMENTS: &[(&str, &[u8])] = &[
 ];
 
 /// How often getResults is asked again while a batch is still `waiting`.
-const RESULT_POLLS: u32 = 10;
-/// The pause between two getResults calls on a batch that is `waiting` (the docs ask for 2 s).
-const RESULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
+const RESULT_POLLS: u32 = 30;
+/// The least pause between two polls of a waiting batch (the target's pacing may add to it).
+const RESULT_POLL_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Why provisioning, reading back or cleaning up failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -69,6 +69,12 @@ pub enum FixtureError {
     NotOwned {
         /// The id.
         id: String,
+    },
+    /// The cap on destructive requests was reached.
+    #[error("refused to send a destructive request: the cap of {max} (--max-deletes) is reached")]
+    DeleteCap {
+        /// The cap.
+        max: u64,
     },
 }
 
@@ -105,6 +111,31 @@ impl Fixture {
         filled
     }
 
+    /// The part of this fixture that a case with `spec` sees: its batches, and in each its
+    /// first files, numbered as if the fixture had been made for it alone.
+    pub fn view(&self, spec: &FixtureSpec) -> Fixture {
+        let mut files = Vec::new();
+        for (batch, &count) in spec.batches.iter().enumerate() {
+            files.extend(
+                self.files
+                    .iter()
+                    .filter(|(b, _)| *b == batch)
+                    .take(count)
+                    .cloned(),
+            );
+        }
+        Fixture {
+            classification_id: self.classification_id.clone(),
+            batch_ids: self
+                .batch_ids
+                .iter()
+                .take(spec.batches.len())
+                .cloned()
+                .collect(),
+            files,
+        }
+    }
+
     /// Every generated id with the stable name it gets in snapshots, longest id first.
     pub fn names(&self) -> Vec<(String, String)> {
         let mut names = vec![(
@@ -131,12 +162,31 @@ pub struct Ledger {
 #[derive(Debug, Default)]
 struct Owned {
     classifications: Vec<String>,
+    batches: Vec<(String, String)>,
     ids: HashSet<String>,
 }
 
 impl Ledger {
     fn record(&self, id: &str) {
         self.lock().ids.insert(id.to_owned());
+    }
+
+    fn record_batch(&self, classification_id: &str, batch_id: &str) {
+        let mut owned = self.lock();
+        owned
+            .batches
+            .push((classification_id.to_owned(), batch_id.to_owned()));
+        owned.ids.insert(batch_id.to_owned());
+    }
+
+    /// Marks a classification the run may name but must never delete (`--classification-id`).
+    fn borrow_classification(&self, id: &str) {
+        self.lock().ids.insert(id.to_owned());
+    }
+
+    /// The batches this run created, as `(classificationId, batchId)`.
+    pub fn batches(&self) -> Vec<(String, String)> {
+        self.lock().batches.clone()
     }
 
     fn record_classification(&self, id: &str) {
@@ -192,9 +242,9 @@ impl Ledger {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Cleanup {
-    /// Classifications deleted.
+    /// Ids deleted (classifications, or batches of a reused classification).
     pub deleted: Vec<String>,
-    /// Classifications that could not be deleted, with why.
+    /// Ids that could not be deleted, with why.
     pub failed: Vec<(String, String)>,
 }
 
@@ -204,6 +254,9 @@ pub struct Session {
     target: Target,
     ledger: Ledger,
     classification_id: String,
+    created_classification: bool,
+    max_deletes: Option<u64>,
+    deletes: std::sync::atomic::AtomicU64,
 }
 
 fn refused(step: &'static str, response: &Response) -> FixtureError {
@@ -270,11 +323,33 @@ impl Session {
         let classification_id = string_field(STEP, &reply, "classificationId")?.to_owned();
         let ledger = Ledger::default();
         ledger.record_classification(&classification_id);
-        Ok(Session {
+        Ok(Session::with(target, ledger, classification_id, true))
+    }
+
+    /// Uses an existing classification: batches are uploaded into it, and only those batches
+    /// are deleted at the end, never the classification.
+    pub fn reuse(target: Target, classification_id: &str) -> Session {
+        let ledger = Ledger::default();
+        ledger.borrow_classification(classification_id);
+        Session::with(target, ledger, classification_id.to_owned(), false)
+    }
+
+    fn with(target: Target, ledger: Ledger, classification_id: String, created: bool) -> Session {
+        Session {
             target,
             ledger,
             classification_id,
-        })
+            created_classification: created,
+            max_deletes: None,
+            deletes: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// Caps the destructive requests that cases may send (cleanup is not counted).
+    #[must_use]
+    pub fn max_deletes(mut self, max: Option<u64>) -> Self {
+        self.max_deletes = max;
+        self
     }
 
     /// The target.
@@ -316,10 +391,11 @@ impl Session {
                     )],
                     files,
                 },
+                retry: Retry::Idempotent,
             };
             let reply = success_json(STEP, self.target.send(&request).await?)?;
             let batch_id = string_field(STEP, &reply, "batchId")?.to_owned();
-            self.ledger.record(&batch_id);
+            self.ledger.record_batch(&self.classification_id, &batch_id);
             let ids: Vec<String> = reply
                 .get("files")
                 .and_then(Value::as_array)
@@ -348,6 +424,14 @@ impl Session {
     /// [`FixtureError::NotOwned`] before sending, or the transport failure.
     pub async fn send(&self, request: &Request) -> Result<Response, FixtureError> {
         self.ledger.authorise(request)?;
+        if request.is_destructive() {
+            let sent = self
+                .deletes
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if let Some(max) = self.max_deletes.filter(|max| sent >= *max) {
+                return Err(FixtureError::DeleteCap { max });
+            }
+        }
         Ok(self.target.send(request).await?)
     }
 
@@ -372,7 +456,7 @@ impl Session {
         let request = Request::json(Method::POST, "/documentClassification/getResults", &body);
         for poll in 0..RESULT_POLLS {
             if poll > 0 {
-                tokio::time::sleep(RESULT_POLL_INTERVAL).await;
+                tokio::time::sleep(RESULT_POLL_INTERVAL * poll.min(8)).await;
             }
             let reply = success_json(STEP, self.target.send(&request).await?)?;
             if let Some(files) = reply.get("files").and_then(Value::as_array) {
@@ -394,22 +478,48 @@ impl Session {
         })
     }
 
-    /// Deletes every classification this run created, with all its batches and files.
+    /// Deletes what this run created: its classification with everything in it, or, when it
+    /// reused one, the batches it uploaded. Failures are reported, never fatal.
     pub async fn close(self) -> Cleanup {
         let mut cleanup = Cleanup::default();
-        for id in self.ledger.classifications() {
-            let body = json!({"classificationId": id});
+        let deletions: Vec<(String, Value, &str)> = if self.created_classification {
+            self.ledger
+                .classifications()
+                .into_iter()
+                .map(|id| {
+                    (
+                        id.clone(),
+                        json!({"classificationId": id}),
+                        "deleteClassification",
+                    )
+                })
+                .collect()
+        } else {
+            self.ledger
+                .batches()
+                .into_iter()
+                .map(|(cls, batch)| {
+                    (
+                        batch.clone(),
+                        json!({"classificationId": cls, "batchId": batch}),
+                        "deleteBatch",
+                    )
+                })
+                .collect()
+        };
+        for (id, body, endpoint) in deletions {
             let request = Request::json(
                 Method::DELETE,
-                "/documentClassification/deleteClassification",
+                &format!("/documentClassification/{endpoint}"),
                 &body,
             );
-            let outcome = match self.send(&request).await {
-                Ok(response) if (200..300).contains(&response.status) => Ok(()),
-                Ok(response) => {
-                    Err(refused("delete the run's classification", &response).to_string())
-                }
+            let outcome = match self.ledger.authorise(&request) {
                 Err(error) => Err(error.to_string()),
+                Ok(()) => match self.target.send(&request).await {
+                    Ok(response) if (200..300).contains(&response.status) => Ok(()),
+                    Ok(response) => Err(refused("clean up", &response).to_string()),
+                    Err(error) => Err(error.to_string()),
+                },
             };
             match outcome {
                 Ok(()) => cleanup.deleted.push(id),
@@ -464,6 +574,35 @@ mod tests {
             )
         };
         assert!(Ledger::default().authorise(&request).is_ok());
+    }
+
+    #[test]
+    fn a_shared_fixture_is_seen_as_if_made_for_the_case() {
+        let shared = Fixture {
+            classification_id: "c".into(),
+            batch_ids: vec!["b0".into(), "b1".into()],
+            files: vec![
+                (0, "f0".into()),
+                (0, "f1".into()),
+                (0, "f2".into()),
+                (1, "f3".into()),
+                (1, "f4".into()),
+            ],
+        };
+        let view = shared.view(&FixtureSpec { batches: vec![2] });
+        assert_eq!(view.batch_ids, ["b0"]);
+        assert_eq!(view.files, [(0, "f0".to_owned()), (0, "f1".to_owned())]);
+        let view = shared.view(&FixtureSpec {
+            batches: vec![1, 2],
+        });
+        assert_eq!(
+            view.files,
+            [
+                (0, "f0".to_owned()),
+                (1, "f3".to_owned()),
+                (1, "f4".to_owned())
+            ]
+        );
     }
 
     #[test]

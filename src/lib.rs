@@ -42,6 +42,7 @@
 pub mod case;
 pub mod check;
 pub mod cli;
+pub mod drift;
 pub mod fixtures;
 pub mod mock;
 pub mod observation;
@@ -54,11 +55,13 @@ pub mod target;
 
 pub use case::{Case, CaseError};
 pub use check::{Failure, FailureKind, check};
+pub use drift::{Change, ChangeClass};
 pub use fixtures::{Cleanup, Fixture, Session};
 pub use mock::{MockBuilder, MockServer};
 pub use observation::Observation;
 pub use redact::{ApiKey, Redactor};
 pub use report::{CaseReport, Outcome, RunReport};
-pub use runner::{RunError, RunOptions, run, run_case};
+pub use runner::{FailOn, RunError, RunOptions, plan, run, run_case};
 pub use schema::{SchemaSet, Violation};
+pub use snapshot::Baselines;
 pub use target::{Request, Response, Target};

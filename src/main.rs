@@ -1,13 +1,13 @@
 //! The `extracta-contract` binary: parse arguments, call the library, map the outcome to an
 //! exit code (0 conforms, 1 contract violation, 2 could not run).
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 use extracta_contract::cli::{Cli, Command, MockArgs, RunArgs, ValidateArgs};
-use extracta_contract::report::{json, text};
-use extracta_contract::{MockServer, SchemaSet, run};
+use extracta_contract::report::{json, junit, text};
+use extracta_contract::{MockServer, SchemaSet, plan, run};
 
 const CONFORMS: u8 = 0;
 const VIOLATION: u8 = 1;
@@ -33,15 +33,31 @@ async fn main() -> ExitCode {
 async fn run_suite(args: &RunArgs) -> anyhow::Result<u8> {
     let options = args.to_options();
     let mut stdout = std::io::stdout();
+    if args.dry_run {
+        for line in plan(&options)? {
+            let _ = writeln!(stdout, "{line}");
+        }
+        let _ = writeln!(stdout, "dry run: nothing was sent");
+        return Ok(CONFORMS);
+    }
+    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let total = extracta_contract::case::load_dir(&options.cases_dir)?.len();
+    let mut done = 0;
     let report = run(&options, |case| {
-        let _ = writeln!(stdout, "{}", text::case_lines(case));
+        done += 1;
+        let _ = writeln!(stdout, "{}", text::case_lines(case, (done, total), colour));
     })
     .await?;
-    let _ = writeln!(std::io::stdout(), "{}", text::summary(&report));
+    let _ = writeln!(std::io::stdout(), "{}", text::summary(&report, colour));
     if let Some(path) = &args.json {
         let rendered = serde_json::to_string_pretty(&json::to_json(&report))?;
         std::fs::write(path, rendered + "\n")
             .map_err(|e| anyhow::anyhow!("write the JSON report to {}: {e}", path.display()))?;
+    }
+    if let Some(path) = &args.junit {
+        let rendered = junit::to_junit(&report)?;
+        std::fs::write(path, rendered)
+            .map_err(|e| anyhow::anyhow!("write the JUnit report to {}: {e}", path.display()))?;
     }
     Ok(if report.interrupted || !report.cleanup.failed.is_empty() {
         COULD_NOT_RUN

@@ -1,12 +1,16 @@
-//! Where requests go: the base URL, the key, the HTTP client.
+//! Where requests go: the base URL, the key, the HTTP client, pacing and retries.
 //!
 //! Every answer is read here into a [`Response`] whose text is already redacted.
 
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
 use url::Url;
 
 use crate::case::Auth;
@@ -14,6 +18,16 @@ use crate::redact::{ApiKey, Redactor};
 
 /// The key sent when a case asks for an invalid one; no account has it.
 pub const INVALID_API_KEY: &str = "extracta-contract-invalid-key";
+/// The pause the docs ask for between two getResults calls.
+pub const GET_RESULTS_PACE: Duration = Duration::from_secs(2);
+/// How often a request answered 429 is sent again before the 429 is the answer.
+const RATE_LIMIT_RETRIES: u32 = 5;
+/// The longest `Retry-After` honoured; longer ones are capped.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// How often a request that is safe to repeat is sent again after a 5xx or no answer.
+const FAILURE_RETRIES: u32 = 3;
+/// The first backoff; it doubles with each retry.
+const BACKOFF: Duration = Duration::from_millis(500);
 
 /// Why a target could not be set up or reached.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -34,17 +48,19 @@ pub enum TargetError {
         url: String,
         /// The cause, every layer of it, redacted.
         cause: String,
+        /// Whether a connection was made (a reset or timeout may pass; a refusal or DNS failure will not).
+        connected: bool,
     },
 }
 
-/// Where the suite sends requests.
-#[derive(Debug, Clone)]
-pub struct Target {
-    base_url: String,
-    key: ApiKey,
-    redactor: Redactor,
-    client: reqwest::Client,
-    sent: Arc<AtomicU64>,
+/// Whether a request may be sent again when it fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Only after a 429, which says the request was not processed. For requests under test,
+    /// and for anything that may have deleted something when it failed.
+    RateLimitOnly,
+    /// Also after a 5xx or no answer, with backoff: provisioning, reading back, cleanup.
+    Idempotent,
 }
 
 /// A body to send.
@@ -76,10 +92,12 @@ pub struct Request {
     pub content_type: Option<String>,
     /// The body.
     pub body: Body,
+    /// Whether it may be repeated.
+    pub retry: Retry,
 }
 
 impl Request {
-    /// A JSON request with the run's key.
+    /// A JSON request with the run's key, safe to repeat.
     pub fn json(method: reqwest::Method, path: &str, body: &Value) -> Request {
         Request {
             method,
@@ -87,12 +105,41 @@ impl Request {
             auth: Auth::Valid,
             content_type: Some("application/json".to_owned()),
             body: Body::Bytes(body.to_string().into_bytes()),
+            retry: Retry::Idempotent,
         }
     }
 
     /// Whether it may change or remove data.
     pub fn is_destructive(&self) -> bool {
         self.method == reqwest::Method::DELETE || self.path.to_ascii_lowercase().contains("delete")
+    }
+
+    /// The endpoint's name: the last segment of the path, e.g. `deleteFiles`.
+    pub fn endpoint(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or_default()
+    }
+
+    /// One line for a person: method, URL, credentials (never the key) and body.
+    pub fn describe(&self, base_url: &str) -> String {
+        let auth = match self.auth {
+            Auth::Valid => "Authorization: Bearer [REDACTED]",
+            Auth::Invalid => "Authorization: Bearer <invalid key>",
+            Auth::Missing => "no Authorization",
+        };
+        let body = match &self.body {
+            Body::Empty => "no body".to_owned(),
+            Body::Bytes(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            Body::Form { fields, files } => format!(
+                "multipart: {}; {} file(s)",
+                fields
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                files.len()
+            ),
+        };
+        format!("{} {base_url}{} ({auth}) {body}", self.method, self.path)
     }
 }
 
@@ -109,25 +156,105 @@ pub struct Response {
     pub json: Option<Value>,
 }
 
+/// What was sent, counted across all clones of a [`Target`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Traffic {
+    /// HTTP requests, every retry included.
+    pub requests: u64,
+    /// uploadFiles requests (each costs the account credits).
+    pub uploads: u64,
+    /// Destructive requests.
+    pub deletes: u64,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    requests: AtomicU64,
+    uploads: AtomicU64,
+    deletes: AtomicU64,
+}
+
+/// Minimum pauses between consecutive requests to the same endpoint.
+#[derive(Debug, Default)]
+struct Pacer {
+    intervals: HashMap<String, Duration>,
+    last: Mutex<HashMap<String, Instant>>,
+}
+
+impl Pacer {
+    /// Waits until `endpoint` may be called again, then marks it called.
+    async fn wait(&self, endpoint: &str) {
+        let Some(interval) = self.intervals.get(endpoint).filter(|i| !i.is_zero()) else {
+            return;
+        };
+        // Holding the lock while sleeping queues the callers of this endpoint in turn.
+        let mut last = self.last.lock().await;
+        if let Some(previous) = last.get(endpoint) {
+            tokio::time::sleep_until(*previous + *interval).await;
+        }
+        last.insert(endpoint.to_owned(), Instant::now());
+    }
+}
+
+/// Where the suite sends requests.
+#[derive(Debug, Clone)]
+pub struct Target {
+    base_url: String,
+    key: ApiKey,
+    redactor: Redactor,
+    client: reqwest::Client,
+    counters: Arc<Counters>,
+    pacer: Arc<Pacer>,
+}
+
+/// Whether `host` is this machine.
+pub fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 impl Target {
     /// A target at `base_url` (e.g. `https://api.extracta.ai/api/v1`) using `key`.
     ///
+    /// getResults is paced at the documented 2 s unless the host is loopback; `pace` overrides
+    /// per endpoint name (a zero duration turns pacing off).
+    ///
     /// # Errors
-    /// When the URL is not an absolute http(s) URL, or the client cannot be built.
-    pub fn new(base_url: &str, key: ApiKey, timeout: Duration) -> Result<Target, TargetError> {
+    /// When the URL is not an absolute http(s) URL, is plain `http://` to a host that is not
+    /// loopback, or the client cannot be built.
+    pub fn new(
+        base_url: &str,
+        key: ApiKey,
+        timeout: Duration,
+        pace: &[(String, Duration)],
+    ) -> Result<Target, TargetError> {
         let bad = |reason: &str| TargetError::BadUrl {
             url: base_url.to_owned(),
             reason: reason.to_owned(),
         };
         let parsed = Url::parse(base_url).map_err(|e| bad(&e.to_string()))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(bad("the scheme must be http or https"));
+        let host = parsed
+            .host_str()
+            .ok_or_else(|| bad("the URL has no host"))?;
+        match parsed.scheme() {
+            "https" => {}
+            "http" if is_loopback(host) => {}
+            "http" => {
+                return Err(bad(
+                    "plain http:// is refused for hosts other than loopback: the key would travel in clear text; use https://",
+                ));
+            }
+            _ => return Err(bad("the scheme must be https (or http for loopback)")),
         }
-        if parsed.host_str().is_none() {
-            return Err(bad("the URL has no host"));
+        let mut intervals = HashMap::new();
+        if !is_loopback(host) {
+            intervals.insert("getResults".to_owned(), GET_RESULTS_PACE);
         }
+        intervals.extend(pace.iter().cloned());
         let client = reqwest::Client::builder()
             .timeout(timeout)
+            .connect_timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| bad(&format!("build an HTTP client: {e}")))?;
@@ -136,7 +263,11 @@ impl Target {
             redactor: Redactor::new([key.clone()]),
             key,
             client,
-            sent: Arc::new(AtomicU64::new(0)),
+            counters: Arc::default(),
+            pacer: Arc::new(Pacer {
+                intervals,
+                last: Mutex::default(),
+            }),
         })
     }
 
@@ -158,20 +289,58 @@ impl Target {
         &self.redactor
     }
 
-    /// How many requests this target (and its clones) has sent.
-    pub fn requests_sent(&self) -> u64 {
-        self.sent.load(Ordering::Relaxed)
+    /// What this target (and its clones) has sent so far.
+    pub fn traffic(&self) -> Traffic {
+        Traffic {
+            requests: self.counters.requests.load(Ordering::Relaxed),
+            uploads: self.counters.uploads.load(Ordering::Relaxed),
+            deletes: self.counters.deletes.load(Ordering::Relaxed),
+        }
     }
 
-    /// Sends `request` and reads the whole answer.
+    /// Sends `request`, paced, retried as its [`Retry`] allows, and reads the whole answer.
     ///
     /// # Errors
-    /// [`TargetError::Transport`] when no complete answer arrived.
+    /// [`TargetError::Transport`] when no complete answer arrived (after any retries).
     pub async fn send(&self, request: &Request) -> Result<Response, TargetError> {
+        let mut rate_limited = 0;
+        let mut failed = 0;
+        loop {
+            self.pacer.wait(request.endpoint()).await;
+            let outcome = self.send_once(request).await;
+            let retry_after = match &outcome {
+                Ok(response) if response.status == 429 && rate_limited < RATE_LIMIT_RETRIES => {
+                    rate_limited += 1;
+                    response
+                        .retry_after
+                        .unwrap_or(BACKOFF * 2u32.pow(rate_limited))
+                }
+                Ok(response)
+                    if response.status >= 500
+                        && request.retry == Retry::Idempotent
+                        && failed < FAILURE_RETRIES =>
+                {
+                    failed += 1;
+                    BACKOFF * 2u32.pow(failed - 1)
+                }
+                Err(TargetError::Transport {
+                    connected: true, ..
+                }) if request.retry == Retry::Idempotent && failed < FAILURE_RETRIES => {
+                    failed += 1;
+                    BACKOFF * 2u32.pow(failed - 1)
+                }
+                _ => return outcome.map(|answer| answer.response),
+            };
+            tokio::time::sleep(retry_after.min(MAX_RETRY_AFTER)).await;
+        }
+    }
+
+    async fn send_once(&self, request: &Request) -> Result<Answer, TargetError> {
         let url = format!("{}{}", self.base_url, request.path);
-        let transport = |error: &dyn std::error::Error| TargetError::Transport {
+        let transport = |error: &reqwest::Error| TargetError::Transport {
             url: url.clone(),
             cause: self.redactor.redact(&error_chain(error)),
+            connected: !error.is_connect(),
         };
         let mut builder = self.client.request(request.method.clone(), &url);
         builder = match request.auth {
@@ -201,23 +370,52 @@ impl Target {
         ) {
             builder = builder.header(reqwest::header::CONTENT_TYPE, content_type);
         }
-        self.sent.fetch_add(1, Ordering::Relaxed);
+        self.count(request);
         let answer = builder.send().await.map_err(|e| transport(&e))?;
         let status = answer.status().as_u16();
-        let content_type = answer
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .map(|v| self.redactor.redact(&String::from_utf8_lossy(v.as_bytes())));
+        let header = |name| {
+            answer
+                .headers()
+                .get(name)
+                .map(|v: &reqwest::header::HeaderValue| {
+                    self.redactor.redact(&String::from_utf8_lossy(v.as_bytes()))
+                })
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let retry_after = header(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
         let bytes = answer.bytes().await.map_err(|e| transport(&e))?;
         let text = self.redactor.redact(&String::from_utf8_lossy(&bytes));
         let json = serde_json::from_str(&text).ok();
-        Ok(Response {
+        Ok(Answer {
             status,
-            content_type,
-            text,
-            json,
+            retry_after,
+            response: Response {
+                status,
+                content_type,
+                text,
+                json,
+            },
         })
     }
+
+    fn count(&self, request: &Request) {
+        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+        if request.endpoint() == "uploadFiles" {
+            self.counters.uploads.fetch_add(1, Ordering::Relaxed);
+        }
+        if request.is_destructive() {
+            self.counters.deletes.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// One attempt's answer, with what the retry loop needs.
+struct Answer {
+    status: u16,
+    retry_after: Option<Duration>,
+    response: Response,
 }
 
 /// An error and all its sources, `: ` separated.
@@ -240,7 +438,7 @@ mod tests {
     use super::*;
 
     fn target(url: &str) -> Result<Target, TargetError> {
-        Target::new(url, ApiKey::new("k"), Duration::from_secs(1))
+        Target::new(url, ApiKey::new("k"), Duration::from_secs(1), &[])
     }
 
     #[test]
@@ -257,6 +455,18 @@ mod tests {
     }
 
     #[test]
+    fn plain_http_is_refused_except_on_loopback() {
+        let error = target("http://api.extracta.ai/api/v1")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("plain http://"), "{error}");
+        assert!(target("http://127.0.0.1:8787/api/v1").is_ok());
+        assert!(target("http://localhost:8787/api/v1").is_ok());
+        assert!(target("http://[::1]:8787/api/v1").is_ok());
+    }
+
+    #[test]
     fn the_trailing_slash_is_dropped() {
         let target = target("https://api.extracta.ai/api/v1/").ok();
         assert_eq!(
@@ -265,11 +475,52 @@ mod tests {
         );
     }
 
+    #[test]
+    fn get_results_is_paced_for_remote_hosts_only() {
+        let remote = target("https://api.extracta.ai/api/v1").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            remote.pacer.intervals.get("getResults"),
+            Some(&GET_RESULTS_PACE)
+        );
+        let local = target("http://127.0.0.1:1/api/v1").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(local.pacer.intervals.get("getResults"), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn paced_calls_are_spread_by_the_interval() {
+        let pacer = Pacer {
+            intervals: HashMap::from([("getResults".to_owned(), Duration::from_secs(2))]),
+            last: Mutex::default(),
+        };
+        let start = Instant::now();
+        for _ in 0..3 {
+            pacer.wait("getResults").await;
+        }
+        pacer.wait("deleteFiles").await;
+        assert_eq!(start.elapsed().as_secs(), 4);
+    }
+
+    #[test]
+    fn a_request_describes_itself_without_the_key() {
+        let request = Request::json(
+            reqwest::Method::DELETE,
+            "/documentClassification/deleteFiles",
+            &serde_json::json!({"a": 1}),
+        );
+        assert_eq!(
+            request.describe("https://x/api/v1"),
+            "DELETE https://x/api/v1/documentClassification/deleteFiles (Authorization: Bearer [REDACTED]) {\"a\":1}"
+        );
+    }
+
     #[tokio::test]
     async fn an_unreachable_target_names_the_url() {
         // Port 9 on loopback: nothing listens, the connection is refused at once.
         let target = target("http://127.0.0.1:9/api/v1").unwrap_or_else(|e| panic!("{e}"));
-        let request = Request::json(reqwest::Method::POST, "/x", &serde_json::json!({}));
+        let request = Request {
+            retry: Retry::RateLimitOnly,
+            ..Request::json(reqwest::Method::POST, "/x", &serde_json::json!({}))
+        };
         let error = target
             .send(&request)
             .await

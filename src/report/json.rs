@@ -26,7 +26,7 @@ pub fn to_json(report: &RunReport) -> Value {
         .cleanup
         .failed
         .iter()
-        .map(|(id, reason)| json!({"classificationId": id, "reason": reason}))
+        .map(|(id, reason)| json!({"id": id, "reason": reason}))
         .collect();
     json!({
         "format_version": FORMAT_VERSION,
@@ -35,7 +35,11 @@ pub fn to_json(report: &RunReport) -> Value {
         "cases": cases,
         "cleanup": {"deleted": report.cleanup.deleted, "failed": failed_cleanup},
         "interrupted": report.interrupted,
-        "requests": report.requests,
+        "traffic": {
+            "requests": report.traffic.requests,
+            "uploads": report.traffic.uploads,
+            "deletes": report.traffic.deletes,
+        },
         "durationMs": report.duration.as_millis(),
     })
 }

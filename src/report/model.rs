@@ -7,6 +7,8 @@ use serde_json::Value;
 
 use crate::check::Failure;
 use crate::fixtures::Cleanup;
+use crate::runner::FailOn;
+use crate::target::Traffic;
 
 /// How a case ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,21 +42,26 @@ pub struct CaseReport {
 }
 
 impl CaseReport {
-    /// A report whose outcome follows from `failures`.
+    /// A report whose outcome follows from `failures`: any contract failure fails the case,
+    /// a drift only when `fail_on` says so.
     pub fn new(
         name: &str,
         description: &str,
         failures: Vec<Failure>,
         observation: Option<Value>,
         duration: Duration,
+        fail_on: FailOn,
     ) -> Self {
+        let failed = failures
+            .iter()
+            .any(|f| f.change.is_none_or(|class| fail_on.fails(class)));
         CaseReport {
             name: name.to_owned(),
             description: description.to_owned(),
-            outcome: if failures.is_empty() {
-                Outcome::Passed
-            } else {
+            outcome: if failed {
                 Outcome::Failed
+            } else {
+                Outcome::Passed
             },
             failures,
             observation,
@@ -66,7 +73,14 @@ impl CaseReport {
     pub fn skipped(name: &str, description: &str) -> Self {
         CaseReport {
             outcome: Outcome::Skipped,
-            ..CaseReport::new(name, description, Vec::new(), None, Duration::ZERO)
+            ..CaseReport::new(
+                name,
+                description,
+                Vec::new(),
+                None,
+                Duration::ZERO,
+                FailOn::Any,
+            )
         }
     }
 }
@@ -90,6 +104,8 @@ pub struct TargetInfo {
     pub base_url: String,
     /// The snapshot profile: `mock` for the built-in mock.
     pub profile: String,
+    /// The baseline folder compared with, if any.
+    pub baseline: Option<String>,
 }
 
 /// Everything a run found.
@@ -106,8 +122,8 @@ pub struct RunReport {
     pub interrupted: bool,
     /// Wall time of the whole run.
     pub duration: Duration,
-    /// Requests sent to the target.
-    pub requests: u64,
+    /// What was sent to the target.
+    pub traffic: Traffic,
 }
 
 impl RunReport {
@@ -127,5 +143,15 @@ impl RunReport {
     /// Whether every case passed.
     pub fn conforms(&self) -> bool {
         self.cases.iter().all(|c| c.outcome == Outcome::Passed)
+    }
+
+    /// Every drift, as `(case, failure)`, in case order.
+    pub fn drifts(&self) -> impl Iterator<Item = (&CaseReport, &Failure)> {
+        self.cases.iter().flat_map(|case| {
+            case.failures
+                .iter()
+                .filter(|f| f.change.is_some())
+                .map(move |f| (case, f))
+        })
     }
 }
