@@ -24,7 +24,7 @@ async fn main() -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            let _ = writeln!(std::io::stderr(), "error: failed to {error:#}");
+            let _ = writeln!(std::io::stderr(), "error: failed to {error}");
             ExitCode::from(COULD_NOT_RUN)
         }
     }

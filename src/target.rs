@@ -48,8 +48,9 @@ pub enum TargetError {
         url: String,
         /// The cause, every layer of it, redacted.
         cause: String,
-        /// Whether a connection was made (a reset or timeout may pass; a refusal or DNS failure will not).
-        connected: bool,
+        /// Whether trying again may help: a connection reset may pass; a refusal, a DNS or TLS
+        /// failure or a timeout (which already waited in full) will not.
+        transient: bool,
     },
 }
 
@@ -324,7 +325,7 @@ impl Target {
                     BACKOFF * 2u32.pow(failed - 1)
                 }
                 Err(TargetError::Transport {
-                    connected: true, ..
+                    transient: true, ..
                 }) if request.retry == Retry::Idempotent && failed < FAILURE_RETRIES => {
                     failed += 1;
                     BACKOFF * 2u32.pow(failed - 1)
@@ -340,7 +341,7 @@ impl Target {
         let transport = |error: &reqwest::Error| TargetError::Transport {
             url: url.clone(),
             cause: self.redactor.redact(&error_chain(error)),
-            connected: !error.is_connect(),
+            transient: !error.is_connect() && !error.is_timeout(),
         };
         let mut builder = self.client.request(request.method.clone(), &url);
         builder = match request.auth {

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use extracta_contract::report::{Outcome, RunReport};
-use extracta_contract::{FailureKind, RunOptions, run};
+use extracta_contract::{FailOn, FailureKind, RunOptions, run};
 
 /// A stand-in process, killed when dropped.
 struct StandIn {
@@ -174,4 +174,174 @@ async fn snapshots_of_a_vendor_that_echoes_the_key_hold_it_redacted() {
         .collect();
     assert!(observations.iter().any(|o| o.contains("[REDACTED]")));
     assert!(observations.iter().all(|o| !o.contains(key)));
+}
+
+/// A run against a fresh stand-in of `variant`, comparing with (or recording) `baseline`.
+async fn run_with_baseline(
+    variant: &str,
+    baseline: &Path,
+    update: bool,
+    fail_on: FailOn,
+) -> RunReport {
+    let stand_in = StandIn::start(variant);
+    let options = RunOptions::default()
+        .base_url(format!("http://127.0.0.1:{}/api/v1", stand_in.port))
+        .api_key("standin-key")
+        .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
+        .snapshots(baseline, update)
+        .fail_on(fail_on);
+    run(&options, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("the run could not start: {e}"))
+}
+
+/// A baseline folder recorded against a healthy stand-in.
+async fn healthy_baseline() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let recorded = run_with_baseline("independent", dir.path(), true, FailOn::Any).await;
+    assert!(recorded.conforms(), "{}", describe(&recorded));
+    dir
+}
+
+fn drift_lines(report: &RunReport, case: &str) -> Vec<String> {
+    report
+        .drifts()
+        .filter(|(c, _)| c.name == case)
+        .map(|(_, f)| f.message.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_baseline_recorded_against_a_healthy_vendor_passes_against_a_fresh_instance() {
+    let baseline = healthy_baseline().await;
+    let report = run_with_baseline("independent", baseline.path(), false, FailOn::Any).await;
+    assert!(report.conforms(), "{}", describe(&report));
+    assert_eq!(report.drifts().count(), 0);
+    let pending = std::fs::read_dir(baseline.path())
+        .into_iter()
+        .flatten()
+        .flatten();
+    assert!(
+        pending
+            .filter(|e| e.path().extension().is_some_and(|x| x == "new"))
+            .count()
+            == 0
+    );
+}
+
+#[rstest::rstest]
+#[case::a_status_for_an_undocumented_case("drift-status", "unknown-batch", "status 400 -> 404")]
+#[case::an_added_field("drift-added-field", "valid-one-file", "field `deleteAll` added")]
+#[case::a_reworded_message(
+    "drift-message",
+    "unknown-batch",
+    "message \"Invalid batchId\" -> \"Unknown batch\""
+)]
+#[case::another_behaviour_for_a_partly_unknown_list(
+    "drift-atomic",
+    "partly-unknown-file-ids",
+    "status 200 -> 400"
+)]
+#[tokio::test]
+async fn a_vendor_that_changes_what_the_docs_leave_open_fails_as_drift(
+    #[case] variant: &str,
+    #[case] case: &str,
+    #[case] line: &str,
+) {
+    let baseline = healthy_baseline().await;
+    let report = run_with_baseline(variant, baseline.path(), false, FailOn::Any).await;
+    assert!(!report.conforms(), "the {variant} stand-in passed");
+    let lines = drift_lines(&report, case);
+    assert!(
+        lines.iter().any(|l| l == line),
+        "case {case}: expected the drift `{line}`, got {lines:?}\n{}",
+        describe(&report)
+    );
+    // The change waits for review next to the baseline, in insta's format.
+    assert!(baseline.path().join(format!("{case}.snap.new")).exists());
+}
+
+#[tokio::test]
+async fn an_added_field_is_additive_and_passes_when_only_breaking_changes_fail() {
+    let baseline = healthy_baseline().await;
+    let report = run_with_baseline(
+        "drift-added-field",
+        baseline.path(),
+        false,
+        FailOn::Breaking,
+    )
+    .await;
+    assert!(report.conforms(), "{}", describe(&report));
+    let classes: Vec<_> = report.drifts().filter_map(|(_, f)| f.change).collect();
+    assert!(
+        !classes.is_empty()
+            && classes
+                .iter()
+                .all(|c| *c == extracta_contract::ChangeClass::Additive)
+    );
+}
+
+#[rstest::rstest]
+#[case::a_429_with_retry_after_on_the_first_delete("rate-limit")]
+#[case::results_that_are_waiting_at_first("waiting")]
+#[tokio::test]
+async fn a_healthy_vendor_that_is_slow_or_rate_limited_still_passes(#[case] variant: &str) {
+    let report = run_against(variant).await;
+    assert!(report.conforms(), "{}", describe(&report));
+}
+
+#[test]
+fn the_junit_report_parses_and_names_the_target_and_the_baseline() {
+    let stand_in = StandIn::start("drift-added-field");
+    let baseline = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let junit = baseline.path().join("junit.xml");
+    let url = format!("http://127.0.0.1:{}/api/v1", stand_in.port);
+    let binary = env!("CARGO_BIN_EXE_extracta-contract");
+    let snapshots = baseline.path().join("staging");
+    let base = |extra: &[&str]| {
+        Command::new(binary)
+            .args([
+                "run",
+                "--base-url",
+                &url,
+                "--snapshots",
+                snapshots.to_str().unwrap_or_default(),
+            ])
+            .args(extra)
+            .env("EXTRACTA_API_KEY", "standin-key")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert_eq!(base(&["--update-snapshots"]).status.code(), Some(0));
+    // The same stand-in, its baseline edited by hand so that one case has drifted.
+    let edited = snapshots.join("valid-one-file.snap");
+    let text = std::fs::read_to_string(&edited)
+        .unwrap_or_default()
+        .replace("\"deleteAll\": false,\n", "");
+    let _ = std::fs::write(&edited, text);
+    let output = base(&["--junit", junit.to_str().unwrap_or_default()]);
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{printed}");
+    assert!(printed.contains("drift from the baseline (1 change(s)):\n  valid-one-file: field `deleteAll` added (additive)"), "{printed}");
+    let xml = std::fs::read_to_string(&junit).unwrap_or_default();
+    let report = quick_junit::Report::deserialize_from_str(&xml)
+        .unwrap_or_else(|e| panic!("the JUnit file does not parse: {e}"));
+    let suite = &report.test_suites[0];
+    assert_eq!(
+        suite.test_cases.len(),
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/delete-files"))
+            .map(Iterator::count)
+            .unwrap_or(0)
+    );
+    let property = |name: &str| {
+        suite
+            .properties
+            .iter()
+            .find(|p| p.name.as_str() == name)
+            .map(|p| p.value.as_str().to_owned())
+    };
+    assert_eq!(property("target"), Some(url.clone()));
+    assert_eq!(property("baseline"), Some(snapshots.display().to_string()));
+    assert_eq!(report.failures, 1);
 }

@@ -29,11 +29,28 @@ VARIANTS = [
     "ignores-batch",  # finds the files anywhere in the classification
     "no-auth",  # accepts requests without a key
     "echo-key",  # deleteFiles messages repeat the Authorization header
+    # Healthy, but different from "independent" where the docs are silent (drift):
+    "drift-status",  # an unknown batch is a 404 instead of a 400
+    "drift-added-field",  # deleteFiles success replies gain "deleteAll": false
+    "drift-message",  # the unknown-batch message is reworded
+    "drift-atomic",  # a partly unknown id list deletes nothing and answers 400
+    # Healthy, but hard to talk to:
+    "rate-limit",  # the first deleteFiles is answered 429 with Retry-After: 1
+    "waiting",  # the first getResults of each batch answers {"status": "waiting"}
 ]
 
 PREFIX = "/api/v1/documentClassification/"
 LOCK = threading.Lock()
 DATA = {}  # classificationId -> {batchId -> [file dict]}
+SEEN = set()  # first calls already answered, for "rate-limit" and "waiting"
+
+
+def first_time(key):
+    with LOCK:
+        if key in SEEN:
+            return False
+        SEEN.add(key)
+        return True
 
 
 class Refused(Exception):
@@ -49,9 +66,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def send(self, code, body, content_type="application/json"):
+    def send(self, code, body, content_type="application/json", headers=()):
         data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         self.send_response(code)
+        for name, value in headers:
+            self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -81,6 +100,9 @@ class Handler(BaseHTTPRequestHandler):
         if variant != "no-auth" and self.headers.get("Authorization") != "Bearer " + self.server.key:
             self.body()
             return self.send(403, {"status": "error", "message": "Forbidden"})
+        if variant == "rate-limit" and endpoint == "deleteFiles" and first_time("429"):
+            self.body()
+            return self.send(429, {"status": "error", "message": "Too many requests"}, headers=[("Retry-After", "1")])
         try:
             handler = getattr(self, "ep_" + endpoint, None)
             if handler is None:
@@ -94,6 +116,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_delete_reply(self, code, body):
         variant = self.server.variant
+        if variant == "drift-added-field" and code == 200:
+            body = dict(body, deleteAll=False)
         if variant == "echo-key":
             body = dict(body, message="%s (you sent %s)" % (body["message"], self.headers.get("Authorization")))
         if variant == "success-400" and code >= 400:
@@ -145,6 +169,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def ep_getResults(self):
         body = self.json_body()
+        if self.server.variant == "waiting" and first_time(("waiting", body.get("batchId"))):
+            return 200, {"status": "waiting", "classificationId": body.get("classificationId"), "batchId": body.get("batchId")}
         with LOCK:
             batch = DATA.get(body.get("classificationId"), {}).get(body.get("batchId"))
             if batch is None:
@@ -175,11 +201,17 @@ class Handler(BaseHTTPRequestHandler):
                 pool = [f for files in batches.values() for f in files]
             elif bid in batches:
                 pool = batches[bid]
+            elif variant == "drift-status":
+                raise Refused(404, "Invalid batchId")
+            elif variant == "drift-message":
+                raise Refused(400, "Unknown batch")
             else:
                 raise Refused(400, "Invalid batchId")
             matched = [f for f in pool if f["fileId"] in ids]
             if ids and not matched:
                 raise Refused(400, "No matching files")
+            if variant == "drift-atomic" and len(matched) < len(set(ids)):
+                raise Refused(400, "Some files were not found")
             if variant == "deletes-nothing":
                 matched = []
             if variant == "deletes-whole-batch" and bid in batches:
