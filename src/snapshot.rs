@@ -57,10 +57,11 @@ fn replace_ids(text: &str, names: &[(String, String)]) -> String {
 /// Sorts maps, names ids and timestamps; `key` is the field `value` stands under.
 fn stabilise(value: &Value, names: &[(String, String)], key: Option<&str>) -> Value {
     match value {
-        Value::String(s) => Value::String(replace_ids(s, names)),
-        Value::Number(_) if key.is_some_and(is_timestamp_field) => {
+        Value::Number(_) | Value::String(_) if key.is_some_and(is_timestamp_field) => {
             Value::String(TIMESTAMP.to_owned())
         }
+        Value::String(s) if looks_like_a_date(s) => Value::String(TIMESTAMP.to_owned()),
+        Value::String(s) => Value::String(replace_ids(s, names)),
         Value::Array(items) => {
             Value::Array(items.iter().map(|v| stabilise(v, names, None)).collect())
         }
@@ -75,6 +76,21 @@ fn stabilise(value: &Value, names: &[(String, String)], key: Option<&str>) -> Va
         }
         other => other.clone(),
     }
+}
+
+/// An RFC 3339 date or date-time, e.g. `2026-11-28T15:04:05Z`.
+fn looks_like_a_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+    };
+    digits(0..4)
+        && bytes.get(4) == Some(&b'-')
+        && digits(5..7)
+        && bytes.get(7) == Some(&b'-')
+        && digits(8..10)
 }
 
 /// `createdAt`, `updatedAt`, `deletedAt`, `timestamp`...
@@ -257,7 +273,7 @@ mod tests {
 
     fn observation(f: &Fixture) -> Observation {
         let body = json!({"status": "error", "message": format!("file {} not found", f.files[0].1),
-            "deletedAt": 1_712_547_789_609_u64, "a": 1});
+            "deletedAt": 1_712_547_789_609_u64, "a": 1, "when": "2026-11-28T15:04:05Z"});
         Observation {
             earlier: vec![],
             response: Response {
@@ -285,12 +301,13 @@ mod tests {
         let value = normalise(&observation(&f), &f);
         assert_eq!(value["body"]["message"], "file [fileId:0] not found");
         assert_eq!(value["body"]["deletedAt"], TIMESTAMP);
+        assert_eq!(value["body"]["when"], TIMESTAMP);
         assert_eq!(value["batchesAfter"], json!([["[fileId:1]"]]));
         let keys: Vec<&String> = value["body"]
             .as_object()
             .map(|m| m.keys().collect())
             .unwrap_or_default();
-        assert_eq!(keys, ["a", "deletedAt", "message", "status"]);
+        assert_eq!(keys, ["a", "deletedAt", "message", "status", "when"]);
     }
 
     #[test]

@@ -14,6 +14,8 @@ use rstest::rstest;
 mod cli;
 #[path = "contract/mock_http.rs"]
 mod mock_http;
+#[path = "contract/safety.rs"]
+mod safety;
 #[path = "contract/standins.rs"]
 mod standins;
 

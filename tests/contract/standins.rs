@@ -10,13 +10,15 @@ use extracta_contract::report::{Outcome, RunReport};
 use extracta_contract::{FailOn, FailureKind, RunOptions, run};
 
 /// A stand-in process, killed when dropped.
-struct StandIn {
+pub struct StandIn {
     child: Child,
-    port: u16,
+    /// Its loopback port.
+    pub port: u16,
 }
 
 impl StandIn {
-    fn start(variant: &str) -> StandIn {
+    /// Starts the stand-in `variant` with the key `standin-key`.
+    pub fn start(variant: &str) -> StandIn {
         StandIn::start_with_key(variant, "standin-key")
     }
 

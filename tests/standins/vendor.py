@@ -37,6 +37,7 @@ VARIANTS = [
     # Healthy, but hard to talk to:
     "rate-limit",  # the first deleteFiles is answered 429 with Retry-After: 1
     "waiting",  # the first getResults of each batch answers {"status": "waiting"}
+    "slow",  # deleteFiles takes 3 s to answer
 ]
 
 PREFIX = "/api/v1/documentClassification/"
@@ -94,6 +95,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_any(self):
         variant = self.server.variant
+        if self.path == "/__data":  # for tests: how many classifications are stored
+            with LOCK:
+                return self.send(200, {"classifications": len(DATA)})
+        if variant == "slow" and self.path.endswith("/deleteFiles"):
+            time.sleep(3)
         if not self.path.startswith(PREFIX):
             return self.send(404, {"status": "error", "message": "Not found"})
         endpoint = self.path[len(PREFIX):]

@@ -1,0 +1,230 @@
+//! The rails of a live run: it deletes only what it created, cleans up after failures and
+//! Ctrl-C, sends nothing on a dry run, and stops at the cap on deletes.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use extracta_contract::{MockServer, RunOptions, run};
+use serde_json::{Value, json};
+
+const KEY: &str = "safety-key";
+
+fn cases_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
+}
+
+async fn mock() -> MockServer {
+    MockServer::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn call(
+    mock: &MockServer,
+    method: reqwest::Method,
+    endpoint: &str,
+    body: Value,
+) -> (u16, Value) {
+    let answer = reqwest::Client::new()
+        .request(
+            method,
+            format!("{}/documentClassification/{endpoint}", mock.base_url()),
+        )
+        .bearer_auth(KEY)
+        .json(&body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        answer.status().as_u16(),
+        answer.json().await.unwrap_or_default(),
+    )
+}
+
+#[tokio::test]
+async fn a_run_leaves_nothing_behind_even_when_cases_fail() {
+    let mock = mock().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let case = std::fs::read_to_string(cases_dir().join("delete-files/valid-one-file.json"))
+        .unwrap_or_default();
+    let _ = std::fs::write(
+        dir.path().join("expects-the-wrong-status.json"),
+        case.replace("\"status\": 200", "\"status\": 201"),
+    );
+    let options = RunOptions::default()
+        .base_url(mock.base_url())
+        .api_key(KEY)
+        .cases_dir(dir.path());
+    let report = run(&options, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!report.conforms());
+    assert_eq!(report.cleanup.failed, vec![]);
+    assert_eq!(mock.file_count(KEY), 0);
+}
+
+#[tokio::test]
+async fn a_reused_classification_and_its_other_files_survive_the_run() {
+    let mock = mock().await;
+    let details = json!({"classificationDetails": {"name": "theirs", "documentTypes": [{"name": "Invoice", "description": "", "uniqueWords": ["invoice"]}]}});
+    let (_, created) = call(
+        &mock,
+        reqwest::Method::POST,
+        "createClassification",
+        details,
+    )
+    .await;
+    let theirs = created["classificationId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let form = reqwest::multipart::Form::new()
+        .text("classificationId", theirs.clone())
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(b"INVOICE".to_vec()).file_name("precious.pdf"),
+        );
+    let uploaded: Value = reqwest::Client::new()
+        .post(format!(
+            "{}/documentClassification/uploadFiles",
+            mock.base_url()
+        ))
+        .bearer_auth(KEY)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_default();
+    let mut options = RunOptions::default()
+        .base_url(mock.base_url())
+        .api_key(KEY)
+        .cases_dir(cases_dir());
+    options.classification_id = Some(theirs.clone());
+    let report = run(&options, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.conforms());
+    assert!(report.cleanup.failed.is_empty() && !report.cleanup.deleted.contains(&theirs));
+    let (status, _) = call(
+        &mock,
+        reqwest::Method::POST,
+        "viewClassification",
+        json!({"classificationId": theirs}),
+    )
+    .await;
+    assert_eq!(status, 200, "the reused classification was deleted");
+    assert_eq!(
+        mock.file_count(KEY),
+        1,
+        "only the file the run did not create may remain"
+    );
+    let (_, results) = call(
+        &mock,
+        reqwest::Method::POST,
+        "getResults",
+        json!({"classificationId": theirs, "batchId": uploaded["batchId"]}),
+    )
+    .await;
+    assert_eq!(results["files"][0]["fileName"], "precious.pdf");
+}
+
+#[tokio::test]
+async fn the_cap_on_deletes_stops_destructive_requests() {
+    let mock = mock().await;
+    let mut options = RunOptions::default()
+        .base_url(mock.base_url())
+        .api_key(KEY)
+        .cases_dir(cases_dir())
+        .concurrency(1);
+    options.max_deletes = Some(2);
+    let report = run(&options, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let capped = report
+        .cases
+        .iter()
+        .flat_map(|c| &c.failures)
+        .filter(|f| f.message.contains("--max-deletes"))
+        .count();
+    let cases = report.cases.len();
+    assert_eq!(
+        capped,
+        cases - 2,
+        "every case after the first two must be refused"
+    );
+    // Cases sent 2 deletes; cleanup sent 1 more.
+    assert_eq!(report.traffic.deletes, 3);
+    assert_eq!(mock.file_count(KEY), 0);
+}
+
+#[test]
+fn a_dry_run_prints_every_request_without_the_key_and_sends_nothing() {
+    let key = "sk-dry-run-1c5e7a";
+    // The host does not exist: any request sent would make the run fail with exit 2.
+    let output = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+        .args([
+            "run",
+            "--dry-run",
+            "--base-url",
+            "https://api.example.invalid/api/v1",
+            "--api-key",
+            key,
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{printed}");
+    assert!(printed.contains("[valid-one-file] DELETE https://api.example.invalid/api/v1/documentClassification/deleteFiles (Authorization: Bearer [REDACTED])"), "{printed}");
+    assert!(printed.contains("{{fileId:1}}"), "{printed}");
+    assert!(
+        printed.ends_with("dry run: nothing was sent\n"),
+        "{printed}"
+    );
+    assert!(!printed.contains(key));
+}
+
+#[test]
+fn ctrl_c_half_way_still_cleans_up_and_exits_2() {
+    let stand_in = crate::standins::StandIn::start("slow");
+    let url = format!("http://127.0.0.1:{}", stand_in.port);
+    let child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+        .args(["run", "--base-url", &format!("{url}/api/v1")])
+        .env("EXTRACTA_API_KEY", "standin-key")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Every deleteFiles takes 3 s: after 1.5 s the run is provisioned and waiting on them.
+    std::thread::sleep(Duration::from_millis(1500));
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{printed}");
+    assert!(printed.contains("interrupted"), "{printed}");
+    let left = blocking_get(&format!("{url}/__data"));
+    assert_eq!(left["classifications"], 0, "{printed}");
+}
+
+/// A GET from a plain thread, for the tests that drive the binary.
+fn blocking_get(url: &str) -> Value {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    let Ok(runtime) = runtime else {
+        return Value::Null;
+    };
+    runtime.block_on(async {
+        match reqwest::get(url).await {
+            Ok(answer) => answer.json().await.unwrap_or_default(),
+            Err(_) => Value::Null,
+        }
+    })
+}
