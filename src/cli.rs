@@ -33,6 +33,10 @@ pub enum Command {
     ///
     /// Example: extracta-contract mock --port 8787 --api-key my-test-key
     Mock(MockArgs),
+    /// Print the contract as an OpenAPI 3.1 document, generated from the schemas.
+    ///
+    /// Example: extracta-contract openapi > schemas/openapi.json
+    Openapi,
     /// Check a JSON document against one of the contract's schemas, listing every violation.
     ///
     /// Example: extracta-contract validate --schema delete-files.request body.json

@@ -46,6 +46,7 @@ pub mod drift;
 pub mod fixtures;
 pub mod mock;
 pub mod observation;
+pub mod openapi;
 pub mod redact;
 pub mod report;
 pub mod runner;

@@ -20,6 +20,14 @@ async fn main() -> ExitCode {
         Command::Run(args) => run_suite(&args).await,
         Command::Mock(args) => serve_mock(&args).await,
         Command::Validate(args) => validate(&args),
+        Command::Openapi => {
+            let _ = write!(
+                std::io::stdout(),
+                "{}",
+                extracta_contract::openapi::render()
+            );
+            Ok(CONFORMS)
+        }
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -46,12 +46,20 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../schemas/status.response.json"),
     ),
     (
+        "upload-files.request",
+        include_str!("../schemas/upload-files.request.json"),
+    ),
+    (
         "upload-files.response",
         include_str!("../schemas/upload-files.response.json"),
     ),
     (
         "view-classification.request",
         include_str!("../schemas/view-classification.request.json"),
+    ),
+    (
+        "view-classification.response",
+        include_str!("../schemas/view-classification.response.json"),
     ),
 ];
 
@@ -133,6 +141,14 @@ impl SchemaSet {
             validators.insert(*name, validator);
         }
         Ok(SchemaSet { validators })
+    }
+
+    /// The schema document `name` as written in `schemas/`.
+    pub fn source(name: &str) -> Option<Value> {
+        SOURCES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, text)| serde_json::from_str(text).ok())
     }
 
     /// The names of all schemas.

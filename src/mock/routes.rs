@@ -27,10 +27,8 @@ pub const BASE_PATH: &str = "/api/v1/documentClassification";
 pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 /// The largest multipart upload accepted; larger ones get 413.
 pub const UPLOAD_BODY_LIMIT: usize = 20 * 1024 * 1024;
-/// The most files one upload may carry.
+/// The most files one upload may carry (`maxItems` of `schemas/upload-files.request.json`).
 pub const MAX_FILES_PER_UPLOAD: usize = 20;
-/// The most ids one deleteFiles request may name.
-pub const MAX_FILE_IDS: usize = 1000;
 
 /// What the handlers share: the accepted keys and the data.
 #[derive(Debug)]
@@ -256,12 +254,6 @@ async fn delete_files(
                 .filter_map(Value::as_str)
                 .map(str::to_owned)
                 .collect();
-            if file_ids.len() > MAX_FILE_IDS {
-                return Err(Rejection::bad_request(format!(
-                    "fileIds: at most {MAX_FILE_IDS} ids per request, got {}",
-                    file_ids.len()
-                )));
-            }
             store.delete_files(
                 key,
                 text(request, "classificationId"),
@@ -352,7 +344,12 @@ async fn read_upload_form(mut multipart: Multipart) -> Result<UploadForm, Reject
                     form.batch_id = Some(value);
                 }
             }
-            _ => {}
+            other => {
+                let shown: String = other.chars().take(60).collect();
+                return Err(Rejection::bad_request(format!(
+                    "unknown form field `{shown}`: expected classificationId, batchId and files"
+                )));
+            }
         }
     }
     Ok(form)
