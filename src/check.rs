@@ -212,17 +212,21 @@ fn check_body(case: &Case, observation: &Observation) -> Vec<Failure> {
         .collect();
     // The {status, message} replies say in the body what the HTTP status says.
     if case.expect.schema == "status.response" {
-        let status = observation.response.status;
-        let says = body.get("status").and_then(Value::as_str);
-        let must_say = if status < 300 { "success" } else { "error" };
-        if let Some(says) = says.filter(|s| *s != must_say) {
-            failures.push(Failure::new(
-                FailureKind::Body,
-                format!("a {status} answer says `status` \"{says}\", it must say \"{must_say}\""),
-            ));
-        }
+        failures.extend(
+            status_agreement(observation.response.status, body)
+                .map(|m| Failure::new(FailureKind::Body, m)),
+        );
     }
     failures
+}
+
+/// Why a `{status, message}` body contradicts its HTTP status, if it does: a 2xx must say
+/// `"success"`, a 4xx/5xx `"error"` (the docs' 400 example says "success": a documentation bug).
+pub fn status_agreement(status: u16, body: &Value) -> Option<String> {
+    let says = body.get("status").and_then(Value::as_str)?;
+    let must_say = if status < 300 { "success" } else { "error" };
+    (says != must_say)
+        .then(|| format!("a {status} answer says `status` \"{says}\", it must say \"{must_say}\""))
 }
 
 fn check_effect(case: &Case, fixture: &Fixture, observation: &Observation) -> Vec<Failure> {

@@ -29,10 +29,19 @@ pub enum Command {
     ///   EXTRACTA_API_KEY=... extracta-contract run --base-url https://api.extracta.ai/api/v1 \
     ///       --snapshots snapshots/staging --junit junit.xml
     Run(RunArgs),
-    /// Serve the stateful mock of the vendor until Ctrl-C or SIGTERM.
+    /// Serve the stateful mock of the vendor until Ctrl-C or SIGTERM; prints its base URL.
     ///
-    /// Example: extracta-contract mock --port 8787 --api-key my-test-key
+    /// Examples:
+    ///   extracta-contract mock --port 8787 --api-key my-test-key
+    ///   extracta-contract mock --seed examples/seed.json --latency 50 --log
+    ///   extracta-contract mock --admin   # then: curl -X POST localhost:8787/__admin/faults
+    ///                                    #   -d '{"status": 503, "count": 2}'
     Mock(MockArgs),
+    /// Check the JSON examples of a saved vendor docs page (its Markdown) against the schemas:
+    /// the body example, and each response example with the status of its tab.
+    ///
+    /// Example: extracta-contract docs-check delete-files.md
+    DocsCheck(DocsCheckArgs),
     /// Print the contract as an OpenAPI 3.1 document, generated from the schemas.
     ///
     /// Example: extracta-contract openapi > schemas/openapi.json
@@ -140,6 +149,40 @@ pub struct MockArgs {
     /// An API key the mock accepts; repeat for several. Default: "mock-api-key".
     #[arg(long = "api-key", value_name = "KEY")]
     pub api_keys: Vec<String>,
+    /// Preload classifications, batches and files from this JSON file (schemas/seed.json).
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// Wait this many milliseconds before every answer.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency: u64,
+    /// Answer this share of requests (0 to 1) with 503, at random.
+    #[arg(long, default_value_t = 0.0, value_name = "P", value_parser = parse_rate)]
+    pub fail_rate: f64,
+    /// Serve POST /__admin/faults {"status": N, "count": K}: the next K requests answer N
+    /// (DELETE clears it). Off unless given.
+    #[arg(long)]
+    pub admin: bool,
+    /// Log every request to standard error (method, path, status, time; never the key).
+    /// RUST_LOG can refine it, e.g. RUST_LOG=extracta_contract=debug.
+    #[arg(long)]
+    pub log: bool,
+}
+
+/// Reads a share from 0 to 1.
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!(
+            "expected a share from 0 to 1 (e.g. 0.1), got `{text}`"
+        )),
+    }
+}
+
+/// Arguments of `docs-check`.
+#[derive(Debug, Args)]
+pub struct DocsCheckArgs {
+    /// The saved page (GitBook Markdown, as the docs site serves it).
+    pub file: PathBuf,
 }
 
 /// Arguments of `validate`.
@@ -221,6 +264,12 @@ mod tests {
         assert!(parse_pace("getResults").is_err());
         assert!(parse_pace("getResults=2h").is_err());
         assert!(parse_pace("getResults=-1s").is_err());
+    }
+
+    #[test]
+    fn a_fail_rate_outside_zero_to_one_is_refused() {
+        assert!(Cli::try_parse_from(["extracta-contract", "mock", "--fail-rate", "1.5"]).is_err());
+        assert!(Cli::try_parse_from(["extracta-contract", "mock", "--fail-rate", "0.25"]).is_ok());
     }
 
     #[test]

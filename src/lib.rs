@@ -42,6 +42,7 @@
 pub mod case;
 pub mod check;
 pub mod cli;
+pub mod docs_check;
 pub mod drift;
 pub mod fixtures;
 pub mod mock;

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use extracta_contract::cli::{Cli, Command, MockArgs, RunArgs, ValidateArgs};
+use extracta_contract::cli::{Cli, Command, DocsCheckArgs, MockArgs, RunArgs, ValidateArgs};
 use extracta_contract::report::{json, junit, text};
 use extracta_contract::{MockServer, SchemaSet, plan, run};
 
@@ -16,10 +16,13 @@ const COULD_NOT_RUN: u8 = 2;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    let log_requests = matches!(&cli.command, Command::Mock(args) if args.log);
+    init_logging(log_requests);
     let outcome = match cli.command {
         Command::Run(args) => run_suite(&args).await,
         Command::Mock(args) => serve_mock(&args).await,
         Command::Validate(args) => validate(&args),
+        Command::DocsCheck(args) => docs_check(&args),
         Command::Openapi => {
             let _ = write!(
                 std::io::stdout(),
@@ -76,15 +79,45 @@ async fn run_suite(args: &RunArgs) -> anyhow::Result<u8> {
     })
 }
 
+/// Logs through `tracing` to standard error: warnings by default, the mock's request log
+/// with `--log`, anything else through `RUST_LOG`.
+fn init_logging(log_requests: bool) {
+    let default = if log_requests {
+        "warn,extracta_contract::mock=info"
+    } else {
+        "warn"
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
 async fn serve_mock(args: &MockArgs) -> anyhow::Result<u8> {
-    let mut builder = MockServer::builder().port(args.port);
+    let mut builder = MockServer::builder()
+        .port(args.port)
+        .latency(std::time::Duration::from_millis(args.latency))
+        .fail_rate(args.fail_rate)
+        .admin(args.admin);
     for key in &args.api_keys {
         builder = builder.api_key(key);
+    }
+    if let Some(path) = &args.seed {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("read the seed file {}: {e}", path.display()))?;
+        let seed = serde_json::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("parse the seed file {}: {e}", path.display()))?;
+        builder = builder.seed(seed);
     }
     let mock = builder.start().await?;
     let _ = writeln!(std::io::stdout(), "{}", mock.base_url());
     let _ = std::io::stdout().flush();
+    tracing::info!(target: "extracta_contract::mock", base_url = %mock.base_url(), "listening");
     shutdown_signal().await;
+    tracing::info!(target: "extracta_contract::mock", "shutting down");
     mock.shutdown().await;
     Ok(CONFORMS)
 }
@@ -110,6 +143,26 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+fn docs_check(args: &DocsCheckArgs) -> anyhow::Result<u8> {
+    let name = args.file.display();
+    let page =
+        std::fs::read_to_string(&args.file).map_err(|e| anyhow::anyhow!("read {name}: {e}"))?;
+    let report = extracta_contract::docs_check::check_page(&page)
+        .map_err(|e| anyhow::anyhow!("check {name}: {e}"))?;
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "{name}: {}", report.endpoint);
+    for example in &report.examples {
+        let _ = writeln!(stdout, "{example}");
+    }
+    let failures = report.failures();
+    let _ = writeln!(
+        stdout,
+        "{failures} of {} example(s) contradict the contract",
+        report.examples.len()
+    );
+    Ok(if failures == 0 { CONFORMS } else { VIOLATION })
 }
 
 fn validate(args: &ValidateArgs) -> anyhow::Result<u8> {

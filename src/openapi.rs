@@ -93,6 +93,14 @@ const OPERATIONS: &[Operation] = &[
     },
 ];
 
+/// The request and the 200 reply schema of an endpoint, by its name (e.g. `deleteFiles`).
+pub fn schemas_of(endpoint: &str) -> Option<(&'static str, &'static str)> {
+    OPERATIONS
+        .iter()
+        .find(|op| op.name == endpoint)
+        .map(|op| (op.request, op.reply))
+}
+
 fn reference(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }

@@ -6,6 +6,6 @@ pub mod routes;
 pub mod server;
 pub mod state;
 
-pub use routes::{MockState, router};
+pub use routes::{Behaviour, MockState, router};
 pub use server::{DEFAULT_API_KEY, MockBuilder, MockError, MockServer};
 pub use state::{Rejection, Store};

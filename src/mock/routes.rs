@@ -6,14 +6,16 @@
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, post};
 use serde_json::{Value, json};
@@ -30,20 +32,68 @@ pub const UPLOAD_BODY_LIMIT: usize = 20 * 1024 * 1024;
 /// The most files one upload may carry (`maxItems` of `schemas/upload-files.request.json`).
 pub const MAX_FILES_PER_UPLOAD: usize = 20;
 
-/// What the handlers share: the accepted keys and the data.
+/// How the mock behaves beyond the contract, for users testing their own clients.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Behaviour {
+    /// Added before every answer.
+    pub latency: Duration,
+    /// The share of requests (0 to 1) answered 503, at random.
+    pub fail_rate: f64,
+    /// Serve `/__admin/faults` to inject a fixed status for the next N requests.
+    pub admin: bool,
+}
+
+/// A status injected for the next `remaining` requests.
+#[derive(Debug, Clone, Copy)]
+struct Fault {
+    status: StatusCode,
+    remaining: u64,
+}
+
+/// What the handlers share: the accepted keys, the behaviour and the data.
 #[derive(Debug)]
 pub struct MockState {
     keys: HashSet<String>,
+    behaviour: Behaviour,
+    faults: Mutex<Option<Fault>>,
     store: Mutex<Store>,
 }
 
 impl MockState {
     /// A mock that accepts `keys` and holds `store`.
     pub fn new(keys: impl IntoIterator<Item = String>, store: Store) -> Self {
+        MockState::with_behaviour(keys, store, Behaviour::default())
+    }
+
+    /// A mock that accepts `keys`, holds `store` and behaves as `behaviour` says.
+    pub fn with_behaviour(
+        keys: impl IntoIterator<Item = String>,
+        store: Store,
+        behaviour: Behaviour,
+    ) -> Self {
         MockState {
             keys: keys.into_iter().collect(),
+            behaviour,
+            faults: Mutex::new(None),
             store: Mutex::new(store),
         }
+    }
+
+    /// The injected status this request gets, if any.
+    fn take_fault(&self) -> Option<StatusCode> {
+        let mut faults = self.faults.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(fault) = faults.as_mut() {
+            fault.remaining -= 1;
+            let status = fault.status;
+            if fault.remaining == 0 {
+                *faults = None;
+            }
+            return Some(status);
+        }
+        drop(faults);
+        let rate = self.behaviour.fail_rate;
+        (rate > 0.0 && fastrand::f64() < rate).then_some(StatusCode::SERVICE_UNAVAILABLE)
     }
 
     /// Runs `f` with the data locked; a panic elsewhere never locks the mock up.
@@ -96,7 +146,14 @@ impl MockState {
 pub fn router(state: Arc<MockState>) -> Router {
     let json_limit = DefaultBodyLimit::max(JSON_BODY_LIMIT);
     let path = |name: &str| format!("{BASE_PATH}/{name}");
-    Router::new()
+    let mut router = Router::new();
+    if state.behaviour.admin {
+        router = router.route(
+            ADMIN_FAULTS,
+            post(set_faults).delete(clear_faults).layer(json_limit),
+        );
+    }
+    router
         .route(
             &path("createClassification"),
             post(create_classification).layer(json_limit),
@@ -118,7 +175,92 @@ pub fn router(state: Arc<MockState>) -> Router {
         )
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
+        .layer(middleware::from_fn_with_state(Arc::clone(&state), observe))
         .with_state(state)
+}
+
+/// The admin endpoint, served only when [`Behaviour::admin`] is set.
+pub const ADMIN_FAULTS: &str = "/__admin/faults";
+
+/// Adds latency and injected faults, and logs every request (without its key).
+async fn observe(State(state): State<Arc<MockState>>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let auth = match request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.as_bytes())
+    {
+        None => "none",
+        Some(value) if value.starts_with(b"Bearer ") => "Bearer [REDACTED]",
+        Some(_) => "other [REDACTED]",
+    };
+    let response = if path.starts_with("/__admin") {
+        next.run(request).await
+    } else {
+        if !state.behaviour.latency.is_zero() {
+            tokio::time::sleep(state.behaviour.latency).await;
+        }
+        match state.take_fault() {
+            Some(status) => error_reply(Rejection {
+                status,
+                message: "injected fault".to_owned(),
+            }),
+            None => next.run(request).await,
+        }
+    };
+    tracing::info!(
+        target: "extracta_contract::mock",
+        %method,
+        path,
+        status = response.status().as_u16(),
+        micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        auth,
+        "request"
+    );
+    response
+}
+
+async fn set_faults(
+    State(state): State<Arc<MockState>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let outcome = (|| {
+        let bytes = body.map_err(|e| Rejection {
+            status: e.status(),
+            message: e.body_text(),
+        })?;
+        let document: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| Rejection::bad_request(format!("malformed JSON: {e}")))?;
+        let status = document["status"]
+            .as_u64()
+            .and_then(|s| u16::try_from(s).ok())
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .filter(|s| s.is_client_error() || s.is_server_error())
+            .ok_or_else(|| {
+                Rejection::bad_request("status: a number from 400 to 599 is required")
+            })?;
+        let count = document["count"]
+            .as_u64()
+            .filter(|c| *c >= 1)
+            .ok_or_else(|| Rejection::bad_request("count: a number of at least 1 is required"))?;
+        *state.faults.lock().unwrap_or_else(PoisonError::into_inner) = Some(Fault {
+            status,
+            remaining: count,
+        });
+        Ok(
+            json!({"status": "success", "message": format!("the next {count} request(s) answer {}", status.as_u16())}),
+        )
+    })();
+    reply(outcome)
+}
+
+async fn clear_faults(State(state): State<Arc<MockState>>) -> Response {
+    *state.faults.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    reply(Ok(
+        json!({"status": "success", "message": "no fault is injected"}),
+    ))
 }
 
 /// The `{"status":"error"}` reply for a refusal, or the vendor reply with 200.

@@ -2,12 +2,16 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use super::routes::{BASE_PATH, MockState, router};
+use super::routes::{BASE_PATH, Behaviour, MockState, router};
 use super::state::Store;
+use crate::schema::SchemaSet;
 
 /// The key the mock accepts when none is configured, for local use only.
 pub const DEFAULT_API_KEY: &str = "mock-api-key";
@@ -24,6 +28,18 @@ pub enum MockError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The seed document is not usable.
+    #[error("load the seed: {reason}")]
+    Seed {
+        /// Every problem, with its JSON pointer.
+        reason: String,
+    },
+    /// An option is out of range.
+    #[error("configure the mock: {reason}")]
+    Option {
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// How to start a [`MockServer`]. `Default` is: loopback, a free port, [`DEFAULT_API_KEY`].
@@ -32,6 +48,8 @@ pub enum MockError {
 pub struct MockBuilder {
     port: u16,
     keys: Vec<String>,
+    seed: Option<Value>,
+    behaviour: Behaviour,
 }
 
 impl MockBuilder {
@@ -47,16 +65,61 @@ impl MockBuilder {
         self
     }
 
+    /// Preloads classifications, batches and files (the format of `schemas/seed.json`).
+    pub fn seed(mut self, seed: Value) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Waits this long before every answer.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.behaviour.latency = latency;
+        self
+    }
+
+    /// Answers this share of requests (0 to 1) with 503, at random.
+    pub fn fail_rate(mut self, rate: f64) -> Self {
+        self.behaviour.fail_rate = rate;
+        self
+    }
+
+    /// Serves `POST /__admin/faults {"status": 503, "count": 3}` (and `DELETE` to clear).
+    pub fn admin(mut self, enabled: bool) -> Self {
+        self.behaviour.admin = enabled;
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     ///
     /// # Errors
-    /// When the port cannot be bound.
+    /// When the seed or an option is unusable, or the port cannot be bound.
     pub async fn start(self) -> Result<MockServer, MockError> {
         let keys = if self.keys.is_empty() {
             vec![DEFAULT_API_KEY.to_owned()]
         } else {
             self.keys
         };
+        if !(0.0..=1.0).contains(&self.behaviour.fail_rate) {
+            return Err(MockError::Option {
+                reason: format!(
+                    "the fail rate must be from 0 to 1, got {}",
+                    self.behaviour.fail_rate
+                ),
+            });
+        }
+        let mut store = Store::default();
+        if let Some(seed) = &self.seed {
+            let seed_error = |reason: String| MockError::Seed { reason };
+            let schemas = SchemaSet::global().map_err(|e| seed_error(e.to_string()))?;
+            let violations = schemas
+                .check("seed", seed)
+                .map_err(|e| seed_error(e.to_string()))?;
+            if !violations.is_empty() {
+                let listed: Vec<String> = violations.iter().map(ToString::to_string).collect();
+                return Err(seed_error(listed.join("; ")));
+            }
+            store.seed(seed, &keys[0]).map_err(seed_error)?;
+        }
         let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
         let listener = TcpListener::bind(addr)
             .await
@@ -64,7 +127,7 @@ impl MockBuilder {
         let addr = listener
             .local_addr()
             .map_err(|source| MockError::Bind { addr, source })?;
-        let state = Arc::new(MockState::new(keys, Store::default()));
+        let state = Arc::new(MockState::with_behaviour(keys, store, self.behaviour));
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(Arc::clone(&state));
         let task = tokio::spawn(async move {
@@ -87,12 +150,32 @@ impl MockBuilder {
 
 /// A mock of the vendor serving on `127.0.0.1`; it stops when dropped.
 ///
+/// A test in another crate, deleting files the mock was seeded with:
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let mock = extracta_contract::MockServer::start().await?;
-/// assert!(mock.base_url().starts_with("http://127.0.0.1:"));
-/// assert!(mock.base_url().ends_with("/api/v1"));
+/// use extracta_contract::MockServer;
+/// use serde_json::json;
+///
+/// let seed = json!({"classifications": [{
+///     "classificationId": "cls-1",
+///     "classificationDetails": {"name": "Invoices", "documentTypes": []},
+///     "batches": [{"batchId": "batch-1", "files": [
+///         {"fileId": "file-1", "fileName": "a.pdf"},
+///         {"fileId": "file-2", "fileName": "b.pdf"}]}]}]});
+/// let mock = MockServer::builder().api_key("test-key").seed(seed).start().await?;
+///
+/// let client = reqwest::Client::new();
+/// let deleted = client
+///     .delete(format!("{}/documentClassification/deleteFiles", mock.base_url()))
+///     .bearer_auth("test-key")
+///     .json(&json!({"classificationId": "cls-1", "batchId": "batch-1", "fileIds": ["file-1"]}))
+///     .send()
+///     .await?;
+/// assert_eq!(deleted.status(), 200);
+/// assert_eq!(deleted.json::<serde_json::Value>().await?["message"], "Files deleted");
+/// assert_eq!(mock.file_count("test-key"), 1);
 /// # Ok(())
 /// # }
 /// ```

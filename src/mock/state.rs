@@ -3,7 +3,7 @@
 //! Every operation is synchronous and all-or-nothing: it either changes the store and returns
 //! the vendor-shaped reply, or returns a [`Rejection`] and changes nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::http::StatusCode;
@@ -75,6 +75,8 @@ struct Tenant {
 pub struct Store {
     tenants: HashMap<String, Tenant>,
     next_id: u64,
+    /// Every id in use, so that generated ids never collide with seeded ones.
+    used: HashSet<String>,
 }
 
 fn now_millis() -> u64 {
@@ -85,8 +87,77 @@ fn now_millis() -> u64 {
 
 impl Store {
     fn new_id(&mut self, prefix: &str) -> String {
-        self.next_id += 1;
-        format!("{prefix}{:08}", self.next_id)
+        loop {
+            self.next_id += 1;
+            let id = format!("{prefix}{:08}", self.next_id);
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+
+    fn claim(&mut self, id: &str) -> Result<(), String> {
+        if self.used.insert(id.to_owned()) {
+            Ok(())
+        } else {
+            Err(format!("the id {id} is used twice"))
+        }
+    }
+
+    /// Loads a seed document (already checked against `schemas/seed.json`); classifications
+    /// without an `owner` go to `default_key`.
+    ///
+    /// # Errors
+    /// When an id is used twice; nothing is loaded then.
+    pub fn seed(&mut self, seed: &Value, default_key: &str) -> Result<(), String> {
+        let mut loaded = Store::default();
+        for cls in seed["classifications"].as_array().into_iter().flatten() {
+            let id = cls["classificationId"].as_str().unwrap_or_default();
+            loaded.claim(id)?;
+            let mut batches = BTreeMap::new();
+            for batch in cls["batches"].as_array().into_iter().flatten() {
+                let batch_id = batch["batchId"].as_str().unwrap_or_default();
+                loaded.claim(batch_id)?;
+                let mut files = Vec::new();
+                for file in batch["files"].as_array().into_iter().flatten() {
+                    let file_id = file["fileId"].as_str().unwrap_or_default();
+                    loaded.claim(file_id)?;
+                    files.push(StoredFile {
+                        file_id: file_id.to_owned(),
+                        file_name: file["fileName"].as_str().unwrap_or_default().to_owned(),
+                        document_type: file["documentType"].as_str().map(str::to_owned),
+                        confidence: file["confidence"].as_f64().unwrap_or(0.0),
+                    });
+                }
+                batches.insert(batch_id.to_owned(), Batch { files });
+            }
+            let owner = cls["owner"].as_str().unwrap_or(default_key);
+            loaded
+                .tenants
+                .entry(owner.to_owned())
+                .or_default()
+                .classifications
+                .insert(
+                    id.to_owned(),
+                    Classification {
+                        created_at: now_millis(),
+                        details: cls["classificationDetails"].clone(),
+                        batches,
+                    },
+                );
+        }
+        if let Some(id) = loaded.used.iter().find(|id| self.used.contains(*id)) {
+            return Err(format!("the id {id} is already in use"));
+        }
+        self.used.extend(loaded.used);
+        for (key, tenant) in loaded.tenants {
+            self.tenants
+                .entry(key)
+                .or_default()
+                .classifications
+                .extend(tenant.classifications);
+        }
+        Ok(())
     }
 
     fn classification(&self, key: &str, id: &str) -> Result<&Classification, Rejection> {
@@ -427,6 +498,31 @@ mod tests {
             (Some("Receipt"), 1.0)
         );
         assert_eq!(classify(b"nothing", &details()["documentTypes"]).0, None);
+    }
+
+    #[test]
+    fn a_seed_loads_under_its_ids_and_generated_ids_avoid_them() {
+        let mut store = Store::default();
+        let seed = json!({"classifications": [{"classificationId": "cls-00000001", "classificationDetails": details(),
+            "batches": [{"batchId": "b", "files": [{"fileId": "f", "fileName": "a.pdf"}]}]}]});
+        assert_eq!(store.seed(&seed, "k"), Ok(()));
+        assert_eq!(store.file_count("k"), 1);
+        let created = store.create_classification("k", details());
+        assert_ne!(created["classificationId"], "cls-00000001");
+        assert!(
+            store
+                .delete_files("k", "cls-00000001", "b", &["f".to_owned()])
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_seed_with_a_repeated_id_loads_nothing() {
+        let mut store = Store::default();
+        let seed = json!({"classifications": [{"classificationId": "x", "classificationDetails": details(),
+            "batches": [{"batchId": "x", "files": []}]}]});
+        assert!(store.seed(&seed, "k").is_err());
+        assert_eq!(store.file_count("k"), 0);
     }
 
     #[test]

@@ -143,3 +143,40 @@ fn validate_accepts_the_documented_body_example() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn docs_check_passes_a_page_whose_examples_conform() {
+    let output = extracta(&["docs-check", "tests/docs-pages/conforming.md"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        text(&output).contains("0 of 3 example(s) contradict the contract"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn docs_check_flags_a_refusal_example_that_says_success() {
+    let output = extracta(&["docs-check", "tests/docs-pages/refusal-says-success.md"]);
+    let printed = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{printed}");
+    assert!(
+        printed.contains(
+            "FAIL  response 400 (status.response): a 400 answer says `status` \"success\""
+        ),
+        "{printed}"
+    );
+    assert_eq!(printed.matches("FAIL").count(), 1, "{printed}");
+}
+
+#[test]
+fn every_subcommand_has_help_with_an_example() {
+    for subcommand in ["run", "mock", "validate", "docs-check", "openapi"] {
+        let output = extracta(&[subcommand, "--help"]);
+        assert_eq!(output.status.code(), Some(0));
+        assert!(
+            text(&output).contains("xample"),
+            "{subcommand} --help has no example"
+        );
+    }
+}

@@ -35,3 +35,85 @@ async fn two_mocks_do_not_share_state_or_ports() {
     let two = MockServer::start().await.unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(one.base_url(), two.base_url());
 }
+
+async fn delete_status(mock: &MockServer, key: &str) -> u16 {
+    reqwest::Client::new()
+        .delete(format!(
+            "{}/documentClassification/deleteFiles",
+            mock.base_url()
+        ))
+        .bearer_auth(key)
+        .json(&json!({"classificationId": "c", "batchId": "b", "fileIds": ["f"]}))
+        .send()
+        .await
+        .map(|a| a.status().as_u16())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn injected_faults_answer_the_next_requests_then_stop() {
+    let mock = MockServer::builder()
+        .admin(true)
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let admin = mock.base_url().replace("/api/v1", "/__admin/faults");
+    let set = reqwest::Client::new()
+        .post(&admin)
+        .json(&json!({"status": 502, "count": 2}))
+        .send()
+        .await;
+    assert_eq!(set.map(|a| a.status().as_u16()).ok(), Some(200));
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(delete_status(&mock, "mock-api-key").await);
+    }
+    assert_eq!(statuses, [502, 502, 404]);
+}
+
+#[tokio::test]
+async fn the_admin_endpoint_is_off_unless_asked_for() {
+    let mock = MockServer::start().await.unwrap_or_else(|e| panic!("{e}"));
+    let admin = mock.base_url().replace("/api/v1", "/__admin/faults");
+    let set = reqwest::Client::new()
+        .post(&admin)
+        .json(&json!({"status": 502, "count": 2}))
+        .send()
+        .await;
+    assert_eq!(set.map(|a| a.status().as_u16()).ok(), Some(404));
+    assert_eq!(delete_status(&mock, "mock-api-key").await, 404);
+}
+
+#[tokio::test]
+async fn a_fail_rate_of_one_fails_every_request_and_latency_delays_each() {
+    let failing = MockServer::builder()
+        .fail_rate(1.0)
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(delete_status(&failing, "mock-api-key").await, 503);
+    let slow = MockServer::builder()
+        .latency(std::time::Duration::from_millis(150))
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let started = std::time::Instant::now();
+    assert_eq!(delete_status(&slow, "mock-api-key").await, 404);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(150));
+}
+
+#[tokio::test]
+async fn a_seed_that_breaks_its_schema_is_refused_with_the_pointer() {
+    let seed = json!({"classifications": [{"classificationId": "x"}]});
+    let error = MockServer::builder()
+        .seed(seed)
+        .start()
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        error.contains("/classifications/0") && error.contains("classificationDetails"),
+        "{error}"
+    );
+}
