@@ -12,6 +12,8 @@ use rstest::rstest;
 
 #[path = "contract/cli.rs"]
 mod cli;
+#[path = "contract/hostile.rs"]
+mod hostile;
 #[path = "contract/mock_http.rs"]
 mod mock_http;
 #[path = "contract/safety.rs"]

@@ -217,6 +217,11 @@ impl MockServer {
         self.state.with_store(|store| store.file_count(key))
     }
 
+    /// The digest of everything the mock holds (see [`Store::digest`]).
+    pub fn digest(&self) -> Vec<String> {
+        self.state.with_store(|store| store.digest())
+    }
+
     /// Stops accepting, lets requests in flight finish, and waits for the server to end.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {

@@ -351,6 +351,28 @@ impl Store {
         Ok(json!({"status": "success", "message": "Classification deleted"}))
     }
 
+    /// Every classification, batch and file of every key, one sorted line each: two stores
+    /// hold the same data exactly when their digests are equal.
+    pub fn digest(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for (key, tenant) in &self.tenants {
+            for (cls, classification) in &tenant.classifications {
+                lines.push(format!("{key}/{cls}"));
+                for (batch, content) in &classification.batches {
+                    lines.push(format!("{key}/{cls}/{batch}"));
+                    lines.extend(
+                        content
+                            .files
+                            .iter()
+                            .map(|f| format!("{key}/{cls}/{batch}/{}", f.file_id)),
+                    );
+                }
+            }
+        }
+        lines.sort();
+        lines
+    }
+
     /// How many files `key` holds in all; used by tests to prove nothing changed.
     pub fn file_count(&self, key: &str) -> usize {
         self.tenants.get(key).map_or(0, |t| {

@@ -180,3 +180,28 @@ fn every_subcommand_has_help_with_an_example() {
         );
     }
 }
+
+#[test]
+fn the_mock_prints_its_url_and_stops_cleanly_on_sigterm_and_ctrl_c() {
+    use std::io::{BufRead, BufReader};
+    for signal in ["-TERM", "-INT"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+            .args(["mock", "--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut line = String::new();
+        if let Some(stdout) = child.stdout.take() {
+            let _ = BufReader::new(stdout).read_line(&mut line);
+        }
+        assert!(
+            line.starts_with("http://127.0.0.1:") && line.trim_end().ends_with("/api/v1"),
+            "{line}"
+        );
+        let _ = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status();
+        let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(status.code(), Some(0), "{signal}");
+    }
+}

@@ -347,3 +347,54 @@ fn the_junit_report_parses_and_names_the_target_and_the_baseline() {
     assert_eq!(property("baseline"), Some(snapshots.display().to_string()));
     assert_eq!(report.failures, 1);
 }
+
+#[rstest::rstest]
+#[case::a_connection_reset_mid_answer("reset", &[FailureKind::Transport])]
+#[case::a_body_that_is_not_json("not-json", &[FailureKind::Schema])]
+#[case::a_body_cut_short("cut-short", &[FailureKind::Transport])]
+#[case::a_server_that_stalls_past_the_timeout("stall", &[FailureKind::Transport])]
+#[case::a_500_with_an_html_page("html-500", &[FailureKind::Status, FailureKind::ContentType, FailureKind::Schema])]
+#[case::a_redirect("redirect", &[FailureKind::Status])]
+#[tokio::test]
+async fn a_misbehaving_target_fails_with_the_right_kind_and_is_still_cleaned_up(
+    #[case] variant: &str,
+    #[case] kinds: &[FailureKind],
+) {
+    let stand_in = StandIn::start(variant);
+    let options = RunOptions::default()
+        .base_url(format!("http://127.0.0.1:{}/api/v1", stand_in.port))
+        .api_key("standin-key")
+        .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
+        .timeout(std::time::Duration::from_secs(2));
+    let report = run(&options, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("the run could not start: {e}"));
+    assert!(!report.conforms(), "the {variant} stand-in passed");
+    let found = failure_kinds(&report, "valid-one-file");
+    for kind in kinds {
+        assert!(
+            found.contains(kind),
+            "{variant}: expected a {kind} failure, got {found:?}\n{}",
+            describe(&report)
+        );
+    }
+    assert!(
+        report
+            .cases
+            .iter()
+            .all(|c| c.outcome != extracta_contract::Outcome::Skipped)
+    );
+    assert!(
+        report.cleanup.failed.is_empty(),
+        "{:?}",
+        report.cleanup.failed
+    );
+    let left: serde_json::Value =
+        reqwest::get(format!("http://127.0.0.1:{}/__data", stand_in.port))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_default();
+    assert_eq!(left["classifications"], 0);
+}

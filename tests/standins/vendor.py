@@ -13,6 +13,8 @@ import argparse
 import email.parser
 import email.policy
 import json
+import socket
+import struct
 import threading
 import time
 import uuid
@@ -38,6 +40,13 @@ VARIANTS = [
     "rate-limit",  # the first deleteFiles is answered 429 with Retry-After: 1
     "waiting",  # the first getResults of each batch answers {"status": "waiting"}
     "slow",  # deleteFiles takes 3 s to answer
+    # Broken transports on deleteFiles (the rest of the API works, so the run can clean up):
+    "reset",  # the connection is reset in the middle of the answer
+    "not-json",  # 200 with application/json, but the body is not JSON
+    "cut-short",  # the body ends before its Content-Length
+    "stall",  # no answer for 30 s
+    "html-500",  # a 500 with an HTML page
+    "redirect",  # a 302 to another URL
 ]
 
 PREFIX = "/api/v1/documentClassification/"
@@ -100,6 +109,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, {"classifications": len(DATA)})
         if variant == "slow" and self.path.endswith("/deleteFiles"):
             time.sleep(3)
+        if self.path.endswith("/deleteFiles") and self.misbehave(variant):
+            return
         if not self.path.startswith(PREFIX):
             return self.send(404, {"status": "error", "message": "Not found"})
         endpoint = self.path[len(PREFIX):]
@@ -119,6 +130,35 @@ class Handler(BaseHTTPRequestHandler):
         if endpoint == "deleteFiles":
             return self.send_delete_reply(code, body)
         self.send(code, body)
+
+    def misbehave(self, variant):
+        """Answers deleteFiles the broken way `variant` names; False when it does not apply."""
+        if variant not in ("reset", "not-json", "cut-short", "stall", "html-500", "redirect"):
+            return False
+        self.body()
+        if variant == "reset":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"sta")
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+        elif variant == "not-json":
+            self.send(200, "Files deleted", "application/json")
+        elif variant == "cut-short":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"status\": \"succ")
+            self.wfile.flush()
+            self.close_connection = True
+        elif variant == "stall":
+            time.sleep(30)
+            self.close_connection = True
+        elif variant == "html-500":
+            self.send(500, "<html><body><h1>500 Internal Server Error</h1></body></html>", "text/html")
+        elif variant == "redirect":
+            self.send_response(302)
+            self.send_header("Location", "https://example.invalid/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        return True
 
     def send_delete_reply(self, code, body):
         variant = self.server.variant
