@@ -44,24 +44,15 @@ impl fmt::Display for Change {
 pub fn diff(baseline: &Value, observed: &Value) -> Vec<Change> {
     let mut changes = Vec::new();
     let field = |v: &Value, k: &str| v.get(k).cloned().unwrap_or(Value::Null);
-    let status = (field(baseline, "status"), field(observed, "status"));
-    if status.0 != status.1 {
-        changes.push(breaking(format!(
-            "status {} -> {}",
-            plain(&status.0),
-            plain(&status.1)
-        )));
-    }
-    let content_type = (
-        field(baseline, "contentType"),
-        field(observed, "contentType"),
-    );
-    if content_type.0 != content_type.1 {
-        changes.push(breaking(format!(
-            "content type {} -> {}",
-            plain(&content_type.0),
-            plain(&content_type.1)
-        )));
+    for (key, label) in [("status", "status"), ("contentType", "content type")] {
+        let (before, after) = (field(baseline, key), field(observed, key));
+        if before != after {
+            changes.push(breaking(format!(
+                "{label} {} -> {}",
+                plain(&before),
+                plain(&after)
+            )));
+        }
     }
     let earlier = (
         field(baseline, "earlierStatuses"),
