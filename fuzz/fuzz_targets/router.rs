@@ -30,7 +30,12 @@ const CONTENT_TYPES: &[Option<&str>] = &[
     Some("text/plain"),
     None,
 ];
-const AUTHS: &[Option<&str>] = &[Some("Bearer fuzz-key"), Some("Bearer other"), Some("Basic x"), None];
+const AUTHS: &[Option<&str>] = &[
+    Some("Bearer fuzz-key"),
+    Some("Bearer other"),
+    Some("Basic x"),
+    None,
+];
 const METHODS: &[&str] = &["POST", "DELETE", "GET", "PUT"];
 
 fn runtime() -> &'static tokio::runtime::Runtime {
@@ -53,14 +58,18 @@ fn seeded() -> Arc<MockState> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let [pick, variant, body @ ..] = data else { return };
+    let [pick, variant, body @ ..] = data else {
+        return;
+    };
     let endpoint = ENDPOINTS[usize::from(*pick) % ENDPOINTS.len()];
     let method = METHODS[usize::from(variant & 0x03)];
     let content_type = CONTENT_TYPES[usize::from((variant >> 2) & 0x03)];
     let auth = AUTHS[usize::from((variant >> 4) & 0x03)];
     let state = seeded();
     let app = router(Arc::clone(&state));
-    let mut request = Request::builder().method(method).uri(format!("/api/v1/documentClassification/{endpoint}"));
+    let mut request = Request::builder()
+        .method(method)
+        .uri(format!("/api/v1/documentClassification/{endpoint}"));
     if let Some(content_type) = content_type {
         request = request.header(header::CONTENT_TYPE, content_type);
     }
@@ -72,15 +81,31 @@ fuzz_target!(|data: &[u8]| {
     let (status, is_json, answer) = runtime().block_on(async {
         let response = app.oneshot(request).await.expect("infallible");
         let status = response.status();
-        let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v == "application/json");
-        let bytes = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-        (status, is_json, serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default())
+        let is_json = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v == "application/json");
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        (
+            status,
+            is_json,
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default(),
+        )
     });
     assert!(!status.is_server_error(), "{status} {answer}");
     assert!(is_json, "{status} is not JSON");
     if !status.is_success() {
         assert_eq!(answer["status"], "error", "{status} {answer}");
         assert!(answer["message"].is_string());
-        assert_eq!(state.with_store(|s| s.digest()), before, "a refused request changed the data");
+        assert_eq!(
+            state.with_store(|s| s.digest()),
+            before,
+            "a refused request changed the data"
+        );
     }
 });
