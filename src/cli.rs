@@ -10,7 +10,8 @@ use crate::runner::{FailOn, RunOptions};
 /// Contract suite for the Extracta.ai Document Classification API (deleteFiles and the
 /// endpoints it needs), with a stateful mock of the vendor.
 ///
-/// Exit codes: 0 the target conforms; 1 a contract violation; 2 the suite could not run.
+/// Exit codes: 0 the target conforms; 1 a contract violation or drift; 2 the suite could not
+/// run or finish (bad arguments or case files, target unreachable, Ctrl-C, cleanup failed).
 #[derive(Debug, Parser)]
 #[command(name = "extracta-contract", version, about, long_about)]
 pub struct Cli {
@@ -28,6 +29,7 @@ pub enum Command {
     ///   extracta-contract run
     ///   EXTRACTA_API_KEY=... extracta-contract run --base-url https://api.extracta.ai/api/v1 \
     ///       --snapshots snapshots/staging --junit junit.xml
+    #[command(verbatim_doc_comment)]
     Run(RunArgs),
     /// Serve the stateful mock of the vendor until Ctrl-C or SIGTERM; prints its base URL.
     ///
@@ -36,19 +38,23 @@ pub enum Command {
     ///   extracta-contract mock --seed examples/seed.json --latency 50 --log
     ///   extracta-contract mock --admin   # then: curl -X POST localhost:8787/__admin/faults
     ///                                    #   -d '{"status": 503, "count": 2}'
+    #[command(verbatim_doc_comment)]
     Mock(MockArgs),
     /// Check the JSON examples of a saved vendor docs page (its Markdown) against the schemas:
     /// the body example, and each response example with the status of its tab.
     ///
     /// Example: extracta-contract docs-check delete-files.md
+    #[command(verbatim_doc_comment)]
     DocsCheck(DocsCheckArgs),
     /// Print the contract as an OpenAPI 3.1 document, generated from the schemas.
     ///
     /// Example: extracta-contract openapi > schemas/openapi.json
+    #[command(verbatim_doc_comment)]
     Openapi,
     /// Check a JSON document against one of the contract's schemas, listing every violation.
     ///
     /// Example: extracta-contract validate --schema delete-files.request body.json
+    #[command(verbatim_doc_comment)]
     Validate(ValidateArgs),
 }
 
