@@ -153,7 +153,7 @@ pub fn router(state: Arc<MockState>) -> Router {
             post(set_faults).delete(clear_faults).layer(json_limit),
         );
     }
-    router
+    router = router
         .route(
             &path("createClassification"),
             post(create_classification).layer(json_limit),
@@ -174,9 +174,14 @@ pub fn router(state: Arc<MockState>) -> Router {
             delete(delete_classification).layer(json_limit),
         )
         .fallback(unknown_path)
-        .method_not_allowed_fallback(wrong_method)
-        .layer(middleware::from_fn_with_state(Arc::clone(&state), observe))
-        .with_state(state)
+        .method_not_allowed_fallback(wrong_method);
+    // The observing layer costs every request; add it only when it has work to do.
+    let behaviour = &state.behaviour;
+    let logging = tracing::enabled!(target: "extracta_contract::mock", tracing::Level::INFO);
+    if logging || behaviour.admin || behaviour.fail_rate > 0.0 || !behaviour.latency.is_zero() {
+        router = router.layer(middleware::from_fn_with_state(Arc::clone(&state), observe));
+    }
+    router.with_state(state)
 }
 
 /// The admin endpoint, served only when [`Behaviour::admin`] is set.

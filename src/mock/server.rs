@@ -108,7 +108,9 @@ impl MockBuilder {
             });
         }
         // Compile the schemas now, not on the first request.
-        SchemaSet::global().map_err(|e| MockError::Option { reason: e.to_string() })?;
+        SchemaSet::global().map_err(|e| MockError::Option {
+            reason: e.to_string(),
+        })?;
         let mut store = Store::default();
         if let Some(seed) = &self.seed {
             let seed_error = |reason: String| MockError::Seed { reason };
