@@ -52,11 +52,8 @@ async fn run_suite(args: &RunArgs) -> anyhow::Result<u8> {
         return Ok(CONFORMS);
     }
     let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let total = extracta_contract::case::load_dir(&options.cases_dir)?.len();
-    let mut done = 0;
-    let report = run(&options, |case| {
-        done += 1;
-        let _ = writeln!(stdout, "{}", text::case_lines(case, (done, total), colour));
+    let report = run(&options, |case, progress| {
+        let _ = writeln!(stdout, "{}", text::case_lines(case, progress, colour));
     })
     .await?;
     let _ = writeln!(std::io::stdout(), "{}", text::summary(&report, colour));
@@ -113,35 +110,44 @@ async fn serve_mock(args: &MockArgs) -> anyhow::Result<u8> {
         builder = builder.seed(seed);
     }
     let mock = builder.start().await?;
+    let stop = shutdown_signal();
     let _ = writeln!(std::io::stdout(), "{}", mock.base_url());
     let _ = std::io::stdout().flush();
     tracing::info!(target: "extracta_contract::mock", base_url = %mock.base_url(), "listening");
-    shutdown_signal().await;
+    stop.await;
     tracing::info!(target: "extracta_contract::mock", "shutting down");
     mock.shutdown().await;
     Ok(CONFORMS)
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
+/// Ctrl-C, or SIGTERM on Unix. The handlers are installed when this is called, not when the
+/// future is first polled, so a signal that arrives right after the URL is printed still
+/// shuts the mock down cleanly.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            match (term, int) {
+                (Some(mut term), Some(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
