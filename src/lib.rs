@@ -16,7 +16,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use extracta_contract::{RunOptions, run};
 //!
-//! let report = run(&RunOptions::default().cases_dir("cases"), |_| {}).await?;
+//! let report = run(&RunOptions::default().cases_dir("cases"), |_, _| {}).await?;
 //! assert!(report.conforms());
 //! # Ok(())
 //! # }

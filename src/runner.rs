@@ -268,7 +268,8 @@ pub fn plan(options: &RunOptions) -> Result<Vec<String>, RunError> {
     Ok(lines)
 }
 
-/// Runs every case of `options.cases_dir`; `on_case` sees each case as it finishes.
+/// Runs every case of `options.cases_dir`; `on_case` sees each case as it finishes, with
+/// the progress `(finished, total)`.
 ///
 /// A contract violation or a drift is a failed case in the report, not an error. Everything
 /// the run created is deleted before it returns, also when cases fail or Ctrl-C arrives.
@@ -277,7 +278,7 @@ pub fn plan(options: &RunOptions) -> Result<Vec<String>, RunError> {
 /// When the suite cannot run at all: unusable case files or options, an unreachable target.
 pub async fn run(
     options: &RunOptions,
-    mut on_case: impl FnMut(&CaseReport),
+    mut on_case: impl FnMut(&CaseReport, (usize, usize)),
 ) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let cases = crate::case::load_dir(&options.cases_dir)?;
@@ -335,7 +336,7 @@ pub async fn run(
             tokio::select! {
                 next = all.next() => match next {
                     Some(finished) => for report in finished {
-                        on_case(&report);
+                        on_case(&report, (reports.len() + 1, cases.len()));
                         reports.push(report);
                     },
                     None => break false,

@@ -58,7 +58,7 @@ async fn a_run_leaves_nothing_behind_even_when_cases_fail() {
         .base_url(mock.base_url())
         .api_key(KEY)
         .cases_dir(dir.path());
-    let report = run(&options, |_| {})
+    let report = run(&options, |_, _| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!report.conforms());
@@ -105,7 +105,7 @@ async fn a_reused_classification_and_its_other_files_survive_the_run() {
         .api_key(KEY)
         .cases_dir(cases_dir());
     options.classification_id = Some(theirs.clone());
-    let report = run(&options, |_| {})
+    let report = run(&options, |_, _| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(report.conforms());
@@ -142,7 +142,7 @@ async fn the_cap_on_deletes_stops_destructive_requests() {
         .cases_dir(cases_dir())
         .concurrency(1);
     options.max_deletes = Some(2);
-    let report = run(&options, |_| {})
+    let report = run(&options, |_, _| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let capped = report

@@ -55,7 +55,7 @@ async fn run_against(variant: &str) -> RunReport {
         .base_url(format!("http://127.0.0.1:{}/api/v1", stand_in.port))
         .api_key("standin-key")
         .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"));
-    run(&options, |_| {})
+    run(&options, |_, _| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"))
 }
@@ -165,7 +165,7 @@ async fn snapshots_of_a_vendor_that_echoes_the_key_hold_it_redacted() {
         .base_url(format!("http://127.0.0.1:{}/api/v1", stand_in.port))
         .api_key(key)
         .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"));
-    let report = run(&options, |_| {})
+    let report = run(&options, |_, _| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let observations: Vec<String> = report
@@ -192,7 +192,7 @@ async fn run_with_baseline(
         .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
         .snapshots(baseline, update)
         .fail_on(fail_on);
-    run(&options, |_| {})
+    run(&options, |_, _| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"))
 }
@@ -366,7 +366,7 @@ async fn a_misbehaving_target_fails_with_the_right_kind_and_is_still_cleaned_up(
         .api_key("standin-key")
         .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
         .timeout(std::time::Duration::from_secs(2));
-    let report = run(&options, |_| {})
+    let report = run(&options, |_, _| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"));
     assert!(!report.conforms(), "the {variant} stand-in passed");
