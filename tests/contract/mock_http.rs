@@ -31,9 +31,26 @@ async fn the_mock_serves_a_reqwest_client_and_stops_on_shutdown() {
 
 #[tokio::test]
 async fn two_mocks_do_not_share_state_or_ports() {
-    let one = MockServer::start().await.unwrap_or_else(|e| panic!("{e}"));
+    let seed = json!({"classifications": [{"classificationId": "cls-1",
+        "classificationDetails": {"name": "n", "documentTypes": []},
+        "batches": [{"batchId": "batch-1", "files": [{"fileId": "file-1", "fileName": "a.pdf"}]}]}]});
+    let one = MockServer::builder()
+        .seed(seed)
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let two = MockServer::start().await.unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(one.base_url(), two.base_url());
+    assert_eq!(
+        (
+            one.file_count("mock-api-key"),
+            two.file_count("mock-api-key")
+        ),
+        (1, 0)
+    );
+    // Deleting through the second mock cannot reach the first one's data.
+    assert_eq!(delete_status(&two, "mock-api-key").await, 404);
+    assert_eq!(one.file_count("mock-api-key"), 1);
 }
 
 async fn delete_status(mock: &MockServer, key: &str) -> u16 {
