@@ -25,5 +25,11 @@ async fn main() -> std::io::Result<()> {
     let mut stdout = std::io::stdout();
     writeln!(stdout, "http://{}/api/v1", listener.local_addr()?)?;
     stdout.flush()?;
-    axum::serve(listener, app).await
+    // SIGTERM ends it cleanly, so profilers such as callgrind write their output.
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            terminate.recv().await;
+        })
+        .await
 }
