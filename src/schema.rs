@@ -162,32 +162,77 @@ impl SchemaSet {
     /// # Errors
     /// When no schema has that name.
     pub fn check(&self, name: &str, document: &Value) -> Result<Vec<Violation>, SchemaError> {
-        let validator = self
-            .validators
-            .get(name)
-            .ok_or_else(|| SchemaError::Unknown {
-                name: name.to_owned(),
-                known: self.names().collect::<Vec<_>>().join(", "),
-            })?;
+        let validator = self.validator(name)?;
         if validator.is_valid(document) {
             // The fast path: most documents are valid, and is_valid stops at nothing to collect.
             return Ok(Vec::new());
         }
         Ok(validator
             .iter_errors(document)
-            .map(|error| Violation {
-                pointer: error.instance_path().as_str().to_owned(),
-                message: shorten(&error.to_string()),
+            .map(|error| {
+                let mut message = String::new();
+                write_shortened(&mut message, &error);
+                Violation {
+                    pointer: error.instance_path().as_str().to_owned(),
+                    message,
+                }
             })
             .collect())
     }
+
+    /// Checks `document` against the schema `name` and appends every violation to `out`, as
+    /// [`Violation`]s display and separated by "; ", without building a list in between.
+    /// Returns whether there was any.
+    ///
+    /// # Errors
+    /// When no schema has that name.
+    pub fn describe_violations(
+        &self,
+        name: &str,
+        document: &Value,
+        out: &mut String,
+    ) -> Result<bool, SchemaError> {
+        let validator = self.validator(name)?;
+        if validator.is_valid(document) {
+            return Ok(false);
+        }
+        // Room for a few violations: grown once, not message by message.
+        out.reserve(256);
+        for (index, error) in validator.iter_errors(document).enumerate() {
+            if index > 0 {
+                out.push_str("; ");
+            }
+            write_pointer(out, error.instance_path().as_str());
+            out.push_str(": ");
+            write_shortened(out, &error);
+        }
+        Ok(true)
+    }
+
+    fn validator(&self, name: &str) -> Result<&jsonschema::Validator, SchemaError> {
+        self.validators
+            .get(name)
+            .ok_or_else(|| SchemaError::Unknown {
+                name: name.to_owned(),
+                known: self.names().collect::<Vec<_>>().join(", "),
+            })
+    }
 }
 
-/// Cuts a message to a readable length, on a character boundary.
-fn shorten(message: &str) -> String {
-    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
-        Some((end, _)) => format!("{}…", &message[..end]),
-        None => message.to_owned(),
+/// Writes a JSON pointer, "/" for the root.
+fn write_pointer(out: &mut String, pointer: &str) {
+    out.push_str(if pointer.is_empty() { "/" } else { pointer });
+}
+
+/// Appends `message`, cut to [`MAX_MESSAGE_CHARS`] on a character boundary.
+fn write_shortened(out: &mut String, message: &impl fmt::Display) {
+    use fmt::Write as _;
+    let start = out.len();
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{message}");
+    if let Some((end, _)) = out[start..].char_indices().nth(MAX_MESSAGE_CHARS) {
+        out.truncate(start + end);
+        out.push('…');
     }
 }
 
@@ -285,9 +330,38 @@ mod tests {
 
     #[test]
     fn long_messages_are_shortened() {
+        let mut out = "kept: ".to_owned();
+        write_shortened(&mut out, &"é".repeat(500));
+        assert_eq!(out.chars().count(), "kept: ".len() + MAX_MESSAGE_CHARS + 1);
+        assert!(out.ends_with("é…"), "{out}");
+    }
+
+    #[test]
+    fn described_violations_read_as_the_listed_ones() {
+        let body = json!({"classificationId": 5, "fileIds": "x"});
+        let listed: Vec<String> = set()
+            .check("delete-files.request", &body)
+            .unwrap_or_default()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let mut described = String::new();
         assert_eq!(
-            shorten(&"é".repeat(500)).chars().count(),
-            MAX_MESSAGE_CHARS + 1
+            set()
+                .describe_violations("delete-files.request", &body, &mut described)
+                .ok(),
+            Some(true)
         );
+        assert_eq!(listed.len(), 3, "{listed:?}");
+        assert_eq!(described, listed.join("; "));
+        let mut untouched = String::new();
+        let valid = json!({"classificationId": "c", "batchId": "b", "fileIds": ["f"]});
+        assert_eq!(
+            set()
+                .describe_violations("delete-files.request", &valid, &mut untouched)
+                .ok(),
+            Some(false)
+        );
+        assert!(untouched.is_empty());
     }
 }

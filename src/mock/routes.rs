@@ -10,14 +10,15 @@ use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, post};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::{Value, json};
 
 use super::state::{Rejection, Store, Upload};
@@ -102,7 +103,7 @@ impl MockState {
     }
 
     /// The key of a request, if it carries one this mock accepts.
-    fn authorise(&self, headers: &HeaderMap) -> Result<String, Rejection> {
+    fn authorise<'h>(&self, headers: &'h HeaderMap) -> Result<&'h str, Rejection> {
         let unauthorised = |message: &str| Rejection {
             status: StatusCode::UNAUTHORIZED,
             message: message.to_owned(),
@@ -120,24 +121,30 @@ impl MockState {
                 unauthorised("malformed Authorization header: expected `Bearer <API key>`")
             })?;
         if self.keys.contains(key) {
-            Ok(key.to_owned())
+            Ok(key)
         } else {
             Err(unauthorised("invalid API key"))
         }
     }
 
     /// The common path of every JSON endpoint: authorise, read, validate, then `op`.
-    fn json_endpoint(
+    async fn json_endpoint(
         &self,
-        headers: &HeaderMap,
-        body: Result<Bytes, BytesRejection>,
+        request: Request,
         schema: &str,
         op: impl FnOnce(&mut Store, &str, &Value) -> Result<Value, Rejection>,
     ) -> Response {
-        let outcome = self.authorise(headers).and_then(|key| {
-            let request = json_body(headers, body, schema)?;
-            self.with_store(|store| op(store, &key, &request))
-        });
+        let (parts, body) = request.into_parts();
+        let key = match self.authorise(&parts.headers) {
+            Ok(key) => key,
+            Err(rejection) => return error_reply(rejection),
+        };
+        let outcome = match json_media_type(&parts.headers) {
+            Ok(()) => read_json_body(body).await,
+            Err(rejection) => Err(rejection),
+        }
+        .and_then(|bytes| parse_json_body(&bytes, schema))
+        .and_then(|document| self.with_store(|store| op(store, key, &document)));
         reply(outcome)
     }
 }
@@ -154,25 +161,16 @@ pub fn router(state: Arc<MockState>) -> Router {
         );
     }
     router = router
-        .route(
-            &path("createClassification"),
-            post(create_classification).layer(json_limit),
-        )
-        .route(
-            &path("viewClassification"),
-            post(view_classification).layer(json_limit),
-        )
+        .route(&path("createClassification"), post(create_classification))
+        .route(&path("viewClassification"), post(view_classification))
         .route(
             &path("uploadFiles"),
             post(upload_files).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
-        .route(&path("getResults"), post(get_results).layer(json_limit))
-        .route(&path("deleteFiles"), delete(delete_files).layer(json_limit))
-        .route(&path("deleteBatch"), delete(delete_batch).layer(json_limit))
-        .route(
-            &path("deleteClassification"),
-            delete(delete_classification).layer(json_limit),
-        )
+        .route(&path("getResults"), post(get_results))
+        .route(&path("deleteFiles"), delete(delete_files))
+        .route(&path("deleteBatch"), delete(delete_batch))
+        .route(&path("deleteClassification"), delete(delete_classification))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method);
     // The observing layer costs every request; add it only when it has work to do.
@@ -276,58 +274,93 @@ fn reply(outcome: Result<Value, Rejection>) -> Response {
     }
 }
 
-/// The error shape of every refusal.
-pub fn error_reply(rejection: Rejection) -> Response {
-    (
-        rejection.status,
-        Json(json!({"status": "error", "message": rejection.message})),
-    )
-        .into_response()
+/// The `{status, message}` body of every refusal.
+#[derive(serde::Serialize)]
+struct StatusBody<'a> {
+    status: &'a str,
+    message: &'a str,
 }
 
-fn json_body(
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-    schema: &str,
-) -> Result<Value, Rejection> {
+/// The error shape of every refusal.
+pub fn error_reply(rejection: Rejection) -> Response {
+    let body = StatusBody {
+        status: "error",
+        message: &rejection.message,
+    };
+    // Sized for the message, so the body is written without growing (axum's Json starts at 128).
+    let mut bytes = Vec::with_capacity(rejection.message.len() + 32);
+    match serde_json::to_writer(&mut bytes, &body) {
+        Ok(()) => (
+            rejection.status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
+            bytes,
+        )
+            .into_response(),
+        // Serialising two strings cannot fail; answer the status alone if it ever did.
+        Err(_) => rejection.status.into_response(),
+    }
+}
+
+/// The media type of every body the mock answers with.
+const JSON: &str = "application/json";
+
+/// Refuses a request whose Content-Type is not JSON.
+fn json_media_type(headers: &HeaderMap) -> Result<(), Rejection> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let media_type = content_type.split(';').next().unwrap_or("").trim();
-    if !media_type.eq_ignore_ascii_case("application/json") {
-        let got: String = if media_type.is_empty() {
-            "none".to_owned()
-        } else {
-            media_type.chars().take(100).collect()
-        };
-        return Err(Rejection::bad_request(format!(
-            "Content-Type must be application/json, got {got}"
-        )));
+    if media_type.eq_ignore_ascii_case("application/json") {
+        return Ok(());
     }
-    let bytes = body.map_err(|e| Rejection {
-        status: e.status(),
-        message: format!("request body could not be read: {}", e.body_text()),
-    })?;
+    let got: String = if media_type.is_empty() {
+        "none".to_owned()
+    } else {
+        media_type.chars().take(100).collect()
+    };
+    Err(Rejection::bad_request(format!(
+        "Content-Type must be application/json, got {got}"
+    )))
+}
+
+/// Reads a JSON body of at most [`JSON_BODY_LIMIT`] bytes.
+///
+/// Read here rather than through axum's `Bytes` extractor and a `DefaultBodyLimit` layer on
+/// each route: that layer costs several allocations on every request.
+async fn read_json_body(body: Body) -> Result<Bytes, Rejection> {
+    match Limited::new(body, JSON_BODY_LIMIT).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<LengthLimitError>() => Err(Rejection {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: format!("request body is larger than the limit of {JSON_BODY_LIMIT} bytes"),
+        }),
+        Err(error) => Err(Rejection::bad_request(format!(
+            "request body could not be read: {error}"
+        ))),
+    }
+}
+
+/// Parses a body and checks it against the schema `schema`.
+fn parse_json_body(bytes: &[u8], schema: &str) -> Result<Value, Rejection> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Rejection::bad_request(
             "request body is empty: expected a JSON object",
         ));
     }
-    let document: Value = serde_json::from_slice(&bytes)
+    let document: Value = serde_json::from_slice(bytes)
         .map_err(|e| Rejection::bad_request(format!("malformed JSON: {e}")))?;
     let schemas = SchemaSet::global().map_err(|e| Rejection::bad_request(e.to_string()))?;
-    let violations = schemas
-        .check(schema, &document)
+    // Empty, so nothing is allocated for a valid body.
+    let mut message = String::new();
+    let invalid = schemas
+        .describe_violations(schema, &document, &mut message)
         .map_err(|e| Rejection::bad_request(e.to_string()))?;
-    if violations.is_empty() {
-        Ok(document)
+    if invalid {
+        message.insert_str(0, "invalid request body: ");
+        Err(Rejection::bad_request(message))
     } else {
-        let listed: Vec<String> = violations.iter().map(ToString::to_string).collect();
-        Err(Rejection::bad_request(format!(
-            "invalid request body: {}",
-            listed.join("; ")
-        )))
+        Ok(document)
     }
 }
 
@@ -336,70 +369,49 @@ fn text<'a>(request: &'a Value, field: &str) -> &'a str {
     request[field].as_str().unwrap_or_default()
 }
 
-async fn create_classification(
-    State(state): State<Arc<MockState>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    state.json_endpoint(
-        &headers,
-        body,
-        "create-classification.request",
-        |store, key, request| {
-            Ok(store.create_classification(key, request["classificationDetails"].clone()))
-        },
-    )
+async fn create_classification(State(state): State<Arc<MockState>>, request: Request) -> Response {
+    state
+        .json_endpoint(
+            request,
+            "create-classification.request",
+            |store, key, request| {
+                Ok(store.create_classification(key, request["classificationDetails"].clone()))
+            },
+        )
+        .await
 }
 
-async fn view_classification(
-    State(state): State<Arc<MockState>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    state.json_endpoint(
-        &headers,
-        body,
-        "view-classification.request",
-        |store, key, request| store.view_classification(key, text(request, "classificationId")),
-    )
+async fn view_classification(State(state): State<Arc<MockState>>, request: Request) -> Response {
+    state
+        .json_endpoint(
+            request,
+            "view-classification.request",
+            |store, key, request| store.view_classification(key, text(request, "classificationId")),
+        )
+        .await
 }
 
-async fn get_results(
-    State(state): State<Arc<MockState>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    state.json_endpoint(
-        &headers,
-        body,
-        "get-results.request",
-        |store, key, request| {
+async fn get_results(State(state): State<Arc<MockState>>, request: Request) -> Response {
+    state
+        .json_endpoint(request, "get-results.request", |store, key, request| {
             store.results(
                 key,
                 text(request, "classificationId"),
                 text(request, "batchId"),
                 request["fileId"].as_str(),
             )
-        },
-    )
+        })
+        .await
 }
 
-async fn delete_files(
-    State(state): State<Arc<MockState>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    state.json_endpoint(
-        &headers,
-        body,
-        "delete-files.request",
-        |store, key, request| {
-            let file_ids: Vec<String> = request["fileIds"]
+async fn delete_files(State(state): State<Arc<MockState>>, request: Request) -> Response {
+    state
+        .json_endpoint(request, "delete-files.request", |store, key, request| {
+            let file_ids: Vec<&str> = request["fileIds"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .filter_map(Value::as_str)
-                .map(str::to_owned)
                 .collect();
             store.delete_files(
                 key,
@@ -407,40 +419,32 @@ async fn delete_files(
                 text(request, "batchId"),
                 &file_ids,
             )
-        },
-    )
+        })
+        .await
 }
 
-async fn delete_batch(
-    State(state): State<Arc<MockState>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    state.json_endpoint(
-        &headers,
-        body,
-        "delete-batch.request",
-        |store, key, request| {
+async fn delete_batch(State(state): State<Arc<MockState>>, request: Request) -> Response {
+    state
+        .json_endpoint(request, "delete-batch.request", |store, key, request| {
             store.delete_batch(
                 key,
                 text(request, "classificationId"),
                 text(request, "batchId"),
             )
-        },
-    )
+        })
+        .await
 }
 
-async fn delete_classification(
-    State(state): State<Arc<MockState>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    state.json_endpoint(
-        &headers,
-        body,
-        "delete-classification.request",
-        |store, key, request| store.delete_classification(key, text(request, "classificationId")),
-    )
+async fn delete_classification(State(state): State<Arc<MockState>>, request: Request) -> Response {
+    state
+        .json_endpoint(
+            request,
+            "delete-classification.request",
+            |store, key, request| {
+                store.delete_classification(key, text(request, "classificationId"))
+            },
+        )
+        .await
 }
 
 /// The form of an upload, read in full before anything is stored.
@@ -508,7 +512,7 @@ async fn upload_files(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let key = match state.authorise(&headers) {
-        Ok(key) => key,
+        Ok(key) => key.to_owned(),
         Err(rejection) => return error_reply(rejection),
     };
     let multipart = match multipart {

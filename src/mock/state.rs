@@ -303,7 +303,7 @@ impl Store {
         key: &str,
         cls_id: &str,
         batch_id: &str,
-        file_ids: &[String],
+        file_ids: &[&str],
     ) -> Result<Value, Rejection> {
         let batch = self.batch_mut(key, cls_id, batch_id)?;
         if file_ids.is_empty() {
@@ -313,8 +313,8 @@ impl Store {
         }
         let missing: Vec<&str> = file_ids
             .iter()
-            .filter(|id| !batch.files.iter().any(|f| &f.file_id == *id))
-            .map(String::as_str)
+            .filter(|id| !batch.files.iter().any(|f| f.file_id == **id))
+            .copied()
             .collect();
         if !missing.is_empty() {
             return Err(Rejection::not_found(format!(
@@ -322,7 +322,9 @@ impl Store {
                 missing.join(", ")
             )));
         }
-        batch.files.retain(|f| !file_ids.contains(&f.file_id));
+        batch
+            .files
+            .retain(|f| !file_ids.contains(&f.file_id.as_str()));
         Ok(json!({"status": "success", "message": "Files deleted"}))
     }
 
@@ -468,7 +470,7 @@ mod tests {
     #[test]
     fn deleting_files_keeps_the_rest_of_the_batch() {
         let (mut store, cls, batch, files) = store_with_batch(3);
-        let reply = store.delete_files("k", &cls, &batch, &files[..1]);
+        let reply = store.delete_files("k", &cls, &batch, &[files[0].as_str()]);
         assert_eq!(
             reply,
             Ok(json!({"status": "success", "message": "Files deleted"}))
@@ -486,7 +488,7 @@ mod tests {
     #[test]
     fn a_partly_unknown_list_deletes_nothing() {
         let (mut store, cls, batch, files) = store_with_batch(2);
-        let reply = store.delete_files("k", &cls, &batch, &[files[0].clone(), "nope".to_owned()]);
+        let reply = store.delete_files("k", &cls, &batch, &[files[0].as_str(), "nope"]);
         assert_eq!(reply.map_err(|r| r.status), Err(StatusCode::NOT_FOUND));
         assert_eq!(store.file_count("k"), 2);
     }
@@ -494,7 +496,8 @@ mod tests {
     #[test]
     fn another_key_cannot_see_or_delete_the_data() {
         let (mut store, cls, batch, files) = store_with_batch(1);
-        assert!(store.delete_files("other", &cls, &batch, &files).is_err());
+        let ids: Vec<&str> = files.iter().map(String::as_str).collect();
+        assert!(store.delete_files("other", &cls, &batch, &ids).is_err());
         assert!(store.results("other", &cls, &batch, None).is_err());
         assert!(store.delete_classification("other", &cls).is_err());
         assert_eq!(store.file_count("k"), 1);
@@ -531,11 +534,7 @@ mod tests {
         assert_eq!(store.file_count("k"), 1);
         let created = store.create_classification("k", details());
         assert_ne!(created["classificationId"], "cls-00000001");
-        assert!(
-            store
-                .delete_files("k", "cls-00000001", "b", &["f".to_owned()])
-                .is_ok()
-        );
+        assert!(store.delete_files("k", "cls-00000001", "b", &["f"]).is_ok());
     }
 
     #[test]
