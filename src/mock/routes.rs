@@ -135,16 +135,14 @@ impl MockState {
         op: impl FnOnce(&mut Store, &str, &Value) -> Result<Value, Rejection>,
     ) -> Response {
         let (parts, body) = request.into_parts();
-        let key = match self.authorise(&parts.headers) {
-            Ok(key) => key,
-            Err(rejection) => return error_reply(rejection),
-        };
-        let outcome = match json_media_type(&parts.headers) {
-            Ok(()) => read_json_body(body).await,
-            Err(rejection) => Err(rejection),
-        }
-        .and_then(|bytes| parse_json_body(&bytes, schema))
-        .and_then(|document| self.with_store(|store| op(store, key, &document)));
+        // Read before any refusal: a connection whose request body was left unread cannot
+        // carry the client's next request, and clients would reconnect after every refusal.
+        let body = read_json_body(body).await;
+        let outcome = self.authorise(&parts.headers).and_then(|key| {
+            json_media_type(&parts.headers)?;
+            let document = parse_json_body(&body?, schema)?;
+            self.with_store(|store| op(store, key, &document))
+        });
         reply(outcome)
     }
 }

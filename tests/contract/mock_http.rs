@@ -134,3 +134,70 @@ async fn a_seed_that_breaks_its_schema_is_refused_with_the_pointer() {
         "{error}"
     );
 }
+
+async fn write(stream: &mut tokio::net::TcpStream, text: &str) {
+    use tokio::io::AsyncWriteExt;
+    stream
+        .write_all(text.as_bytes())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Reads one HTTP/1.1 answer with a Content-Length body and returns its status line.
+async fn read_answer(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    let mut chunk = [0_u8; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&received).into_owned();
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length: ")
+                        .map(str::to_owned)
+                })
+                .and_then(|n| n.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if body.len() >= length {
+                return head.lines().next().unwrap_or_default().to_owned();
+            }
+        }
+        let n = stream.read(&mut chunk).await.unwrap_or(0);
+        assert!(n > 0, "the mock closed the connection; received {text:?}");
+        received.extend_from_slice(&chunk[..n]);
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_before_the_body_arrives_keeps_the_connection_usable() {
+    let mock = MockServer::builder()
+        .api_key("socket-key")
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut stream = tokio::net::TcpStream::connect(mock.addr())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let body = r#"{"classificationId":"c","batchId":"b","fileIds":["f"]}"#;
+    let head = |auth: &str| {
+        format!(
+            "DELETE /api/v1/documentClassification/deleteFiles HTTP/1.1\r\nHost: mock\r\n\
+             Content-Type: application/json\r\n{auth}Content-Length: {}\r\n\r\n",
+            body.len()
+        )
+    };
+    // The headers alone first, as clients that write the body separately do: the mock
+    // refuses them (no key) and must still read the body that follows.
+    write(&mut stream, &head("")).await;
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    write(&mut stream, body).await;
+    assert!(read_answer(&mut stream).await.contains("401"));
+    write(
+        &mut stream,
+        &(head("Authorization: Bearer socket-key\r\n") + body),
+    )
+    .await;
+    assert!(read_answer(&mut stream).await.contains("404"));
+}
