@@ -82,9 +82,9 @@ pub struct RunArgs {
     /// Also write the report as JSON to this file.
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
-    /// How many cases run at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub concurrency: u16,
+    /// How many cases run at once (default: 2 against the built-in mock, 8 over the network).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: Option<u16>,
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600), value_name = "SECONDS")]
     pub timeout: u64,
@@ -206,8 +206,10 @@ impl RunArgs {
     pub fn to_options(&self) -> RunOptions {
         let mut options = RunOptions::default()
             .cases_dir(&self.cases)
-            .concurrency(usize::from(self.concurrency))
             .timeout(Duration::from_secs(self.timeout));
+        if let Some(n) = self.concurrency {
+            options = options.concurrency(usize::from(n));
+        }
         options.base_url = self.base_url.clone().filter(|u| !u.trim().is_empty());
         options.api_key = self.api_key.clone().filter(|k| !k.is_empty());
         options.profile = self.profile.clone().filter(|p| !p.is_empty());
@@ -250,7 +252,7 @@ mod tests {
         };
         let options = args.to_options();
         assert_eq!(options.base_url.as_deref(), Some("https://x/api/v1"));
-        assert_eq!(options.concurrency, 3);
+        assert_eq!(options.concurrency, Some(3));
     }
 
     #[test]
