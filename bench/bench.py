@@ -5,11 +5,15 @@ Servers: `extracta-contract mock`, Prism (serving schemas/openapi.json) and a ba
 ceiling (examples/ceiling.rs). Each gets the same wrk load (DELETE with a JSON body, 16
 connections, a warm-up, then the measured run), with a well-formed and an invalid body,
 alternating the servers round by round so that drift of the machine hits all alike.
+Callgrind then counts the instructions each server spends per request, a figure that, unlike
+requests/s, does not move with the machine's load. Last come the suite's wall time (and what
+each request adds beyond its fixed start-up), the mock's start-up time and its memory.
 """
 import json
 import os
 import platform
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -140,18 +144,75 @@ def median_of(runs, key):
     return statistics.median(r[key] for r in runs)
 
 
-def suite_timing():
+def hyperfine_median(command):
+    """Median wall time (s) of `command`, and the requests its last run reports sending."""
     export = os.path.join(ROOT, "target/bench-suite.json")
     subprocess.run(["hyperfine", "--warmup", "2", "--runs", "5" if QUICK else "15", "--export-json", export,
-                    "-N", f"{BINARY} run"], cwd=ROOT, check=True, capture_output=True)
+                    "-N", command], cwd=ROOT, check=True, capture_output=True)
     with open(export) as f:
         times = json.load(f)["results"][0]["times"]
+    out = subprocess.run(command.split(), cwd=ROOT, capture_output=True, text=True).stdout
+    return statistics.median(times), int(re.search(r"(\d+) requests \(", out).group(1)), out
+
+
+def suite_timing():
+    """The suite's wall time, and what a request adds to it beyond the fixed start-up.
+
+    The marginal cost is the slope between the suite and four copies of it in one run:
+    (wall(4x) - wall(1x)) / (requests(4x) - requests(1x)). It leaves out what every run pays
+    once (process start, compiling the schemas, starting the mock).
+    """
+    wall, requests, _ = hyperfine_median(f"{BINARY} run")
     inside = []
     for _ in range(5 if QUICK else 15):
         out = subprocess.run([BINARY, "run"], cwd=ROOT, capture_output=True, text=True).stdout
         inside.append(int(re.search(r"\) in (\d+) ms", out).group(1)))
-    requests = int(re.search(r"(\d+) requests \(", out).group(1))
-    return statistics.median(times), statistics.median(inside), requests
+    copies = os.path.join(ROOT, "target/bench-cases")
+    shutil.rmtree(copies, ignore_errors=True)
+    os.makedirs(copies)
+    source = os.path.join(ROOT, "cases/delete-files")
+    for name in os.listdir(source):
+        stem, ext = os.path.splitext(name)
+        for k in range(4):
+            shutil.copy(os.path.join(source, name), os.path.join(copies, f"{stem}-{k}{ext}"))
+    wall4, requests4, out4 = hyperfine_median(f"{BINARY} run --cases {copies}")
+    if not re.search(r"\b0 failed", out4):
+        raise RuntimeError("the fourfold suite failed:\n" + out4)
+    marginal = (wall4 - wall) * 1000 / (requests4 - requests)
+    return wall, statistics.median(inside), requests, marginal, wall4, requests4
+
+
+def instructions_per_request(argv, port, body):
+    """User-space instructions a server spends per request, counted by callgrind: the
+    difference between 2,500 and 500 requests on one connection, so start-up cancels out.
+    Stable on a noisy machine, where requests/s are not."""
+    payload = body.encode()
+    request = (f"DELETE /api/v1/documentClassification/deleteFiles HTTP/1.1\r\nHost: bench\r\n"
+               f"Content-Type: application/json\r\nAuthorization: Bearer {KEY}\r\n"
+               f"Content-Length: {len(payload)}\r\n\r\n").encode() + payload
+    totals = []
+    for count in (500, 2500):
+        out = os.path.join(ROOT, f"target/bench-callgrind.{port}.{count}")
+        process = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] + argv,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        wait_ready(port)
+        with socket.create_connection(("127.0.0.1", port)) as connection:
+            for _ in range(count):
+                connection.sendall(request)
+                received = b""
+                while True:
+                    received += connection.recv(65536)
+                    head, sep, rest = received.partition(b"\r\n\r\n")
+                    if sep:
+                        length = int(re.search(rb"(?i)content-length: (\d+)", head).group(1))
+                        if len(rest) >= length:
+                            break
+        process.terminate()
+        process.wait()
+        with open(out) as f:
+            totals.append(int(re.search(r"^summary: (\d+)", f.read(), re.M).group(1)))
+        os.remove(out)
+    return (totals[1] - totals[0]) / 2000
 
 
 def round_trip(url, body):
@@ -218,7 +279,19 @@ def main():
         prism = median_of(results[(names[1], body)], "rps")
         ceiling = median_of(results[(names[2], body)], "rps")
         print(f"{body}: mock/Prism {mock / prism:.1f}x (target >= 10x), mock/ceiling {mock / ceiling:.2f}x (target >= 0.7x)")
-    wall, inside, requests = suite_timing()
+    if shutil.which("valgrind"):
+        port = free_port()
+        counts = {}
+        for name, argv in (("mock", [BINARY, "mock", "--port", str(port), "--api-key", KEY]),
+                           ("ceiling", [CEILING, str(port)])):
+            for body in BODIES:
+                counts[(name, body)] = instructions_per_request(argv, port, BODIES[body])
+        print()
+        for body in BODIES:
+            mock, ceiling = counts[("mock", body)], counts[("ceiling", body)]
+            print(f"callgrind, {body}: mock {mock:,.0f} instructions per request, ceiling {ceiling:,.0f} "
+                  f"({mock / ceiling:.2f}x the ceiling's work)")
+    wall, inside, requests, marginal, wall4, requests4 = suite_timing()
     port = free_port()
     process = subprocess.Popen([CEILING, str(port)], stdout=subprocess.DEVNULL)
     wait_ready(port)
@@ -231,6 +304,9 @@ def main():
           f"(target < 500 ms) for {requests} requests: {per_request:.3f} ms per request with process start, "
           f"{per_request_inside:.3f} ms inside the run ({inside:.0f} ms); ceiling round trip {trip:.3f} ms: "
           f"{per_request / trip:.1f}x / {per_request_inside / trip:.1f}x (target <= 3x)")
+    print(f"what a request adds (four copies of the cases: {wall4 * 1000:.1f} ms for {requests4} requests): "
+          f"{marginal:.3f} ms, {marginal / trip:.1f}x the ceiling round trip; fixed start-up "
+          f"{wall * 1000 - marginal * requests:.1f} ms")
     start, idle, rss = startup_and_memory()
     (n1, r1), (n2, r2) = rss[100_000], rss[1_000_000]
     print(f"mock start to first answer: median {start:.1f} ms (target < 50 ms); idle RSS {idle / 1024:.1f} MB (target < 30 MB)")

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The benchmark: the mock beside Prism and a bare axum ceiling, the suite's wall time, the
-# mock's start-up time and memory. Installs what it needs, builds in release, prints a table.
+# mock's start-up time and memory, instructions per request under callgrind. Installs what
+# it needs, builds in release, prints a table.
 # Usage: bench/run.sh [--quick]   (--quick: 3 s runs instead of 10 s, for a smoke test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v wrk >/dev/null || ! command -v hyperfine >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq wrk hyperfine
+if ! command -v wrk >/dev/null || ! command -v hyperfine >/dev/null || ! command -v valgrind >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq wrk hyperfine valgrind
 fi
 if [ ! -x bench/node_modules/.bin/prism ]; then
   (cd bench && npm install --no-audit --no-fund --silent)
