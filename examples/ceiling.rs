@@ -1,5 +1,5 @@
 //! The benchmark's ceiling: a bare axum handler answering deleteFiles with a fixed reply, on
-//! the same runtime and server stack as the mock, without auth, validation or state.
+//! the same runtime, server stack and allocator as the mock, without auth, validation or state.
 //!
 //! `cargo run --release --example ceiling -- PORT` prints its base URL.
 
@@ -8,6 +8,10 @@ use std::io::Write;
 use axum::Router;
 use axum::http::header;
 use axum::routing::delete;
+
+/// The mock's allocator, so that the ratio between the two measures the mock's own work.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const REPLY: &str = r#"{"status":"error","message":"classification not found"}"#;
 

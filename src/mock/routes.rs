@@ -127,7 +127,8 @@ impl MockState {
         }
     }
 
-    /// The common path of every JSON endpoint: authorise, read, validate, then `op`.
+    /// The common path of every JSON endpoint: read the body, authorise, check the media type,
+    /// validate, then `op`.
     async fn json_endpoint(
         &self,
         request: Request,
@@ -309,7 +310,7 @@ fn json_media_type(headers: &HeaderMap) -> Result<(), Rejection> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let media_type = content_type.split(';').next().unwrap_or("").trim();
-    if media_type.eq_ignore_ascii_case("application/json") {
+    if media_type.eq_ignore_ascii_case(JSON) {
         return Ok(());
     }
     let got: String = if media_type.is_empty() {
