@@ -97,12 +97,7 @@ pub struct Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() {
-            "/"
-        } else {
-            &self.pointer
-        };
-        write!(f, "{pointer}: {}", self.message)
+        write!(f, "{}: {}", shown_pointer(&self.pointer), self.message)
     }
 }
 
@@ -202,7 +197,7 @@ impl SchemaSet {
             if index > 0 {
                 out.push_str("; ");
             }
-            write_pointer(out, error.instance_path().as_str());
+            out.push_str(shown_pointer(error.instance_path().as_str()));
             out.push_str(": ");
             write_shortened(out, &error);
         }
@@ -219,9 +214,9 @@ impl SchemaSet {
     }
 }
 
-/// Writes a JSON pointer, "/" for the root.
-fn write_pointer(out: &mut String, pointer: &str) {
-    out.push_str(if pointer.is_empty() { "/" } else { pointer });
+/// A JSON pointer as violations show it: "/" for the root, which is "" in JSON Pointer.
+fn shown_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() { "/" } else { pointer }
 }
 
 /// Appends `message`, cut to [`MAX_MESSAGE_CHARS`] on a character boundary.
