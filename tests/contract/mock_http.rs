@@ -3,13 +3,18 @@
 use extracta_contract::MockServer;
 use serde_json::{Value, json};
 
-#[tokio::test]
-async fn the_mock_serves_a_reqwest_client_and_stops_on_shutdown() {
-    let mock = MockServer::builder()
+/// A mock accepting the key "socket-key".
+async fn socket_mock() -> MockServer {
+    MockServer::builder()
         .api_key("socket-key")
         .start()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test]
+async fn the_mock_serves_a_reqwest_client_and_stops_on_shutdown() {
+    let mock = socket_mock().await;
     let url = format!("{}/documentClassification/deleteFiles", mock.base_url());
     let client = reqwest::Client::new();
     let answer = client
@@ -172,11 +177,7 @@ async fn read_answer(stream: &mut tokio::net::TcpStream) -> String {
 
 #[tokio::test]
 async fn a_refusal_before_the_body_arrives_keeps_the_connection_usable() {
-    let mock = MockServer::builder()
-        .api_key("socket-key")
-        .start()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mock = socket_mock().await;
     let mut stream = tokio::net::TcpStream::connect(mock.addr())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
