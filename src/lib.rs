@@ -3,9 +3,24 @@
 //! A contract and conformance suite for the Extracta.ai Document Classification API, centred
 //! on `DELETE /documentClassification/deleteFiles`, with a stateful mock of the vendor.
 //!
-//! Data flows one way: a [`Case`] (from `cases/`) becomes a [`Request`], its answer and the
-//! batches read back afterwards form an [`Observation`], the [`check()`] functions turn that into
-//! [`Failure`] values, and a [`RunReport`] collects them for the renderers in [`report`].
+//! ## The flow
+//!
+//! ```text
+//! contract (catalogue, schemas, cases) ─┬─> mock (store, handlers)      the vendor, built in
+//!                                       └─> suite: plan -> run -> verify -> result -> report
+//! ```
+//!
+//! A [`Case`] (one file in `cases/`) becomes a wire request, its answer and the batches read
+//! back afterwards form an [`Observation`], the checks turn that into [`Failure`] values, a
+//! [`CaseResult`] holds them, and a [`RunReport`] collects every case for the renderers in
+//! [`report`]. The [`Endpoint`] catalogue says once what each endpoint is; the mock, the
+//! suite, the OpenAPI document and the tests read it.
+//!
+//! ## Cargo features
+//!
+//! `mock` builds the server alone (axum, no HTTP client), `suite` the engine and the reports,
+//! `cli` the binary. All are on by default; a crate that only wants the mock depends with
+//! `default-features = false, features = ["mock"]`.
 //!
 //! ## Getting started
 //!
@@ -14,9 +29,10 @@
 //! ```no_run
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use extracta_contract::{RunOptions, run};
+//! use extracta_contract::{RunOptions, run, with_built_in_mock};
 //!
-//! let report = run(&RunOptions::default().cases_dir("cases"), |_, _| {}).await?;
+//! let (options, _mock) = with_built_in_mock(RunOptions::default().cases_dir("cases")).await?;
+//! let report = run(&options, |_| {}).await?;
 //! assert!(report.conforms());
 //! # Ok(())
 //! # }
@@ -39,31 +55,59 @@
 //! # }
 //! ```
 
-pub mod case;
-pub mod check;
-pub mod cli;
-pub mod docs_check;
-pub mod drift;
-pub mod fixtures;
-pub mod mock;
-pub mod observation;
-pub mod openapi;
-pub mod redact;
+mod contract;
+#[cfg(all(feature = "mock", feature = "suite"))]
+mod local;
+#[cfg(feature = "mock")]
+mod mock;
+#[cfg(feature = "suite")]
+mod redact;
+#[cfg(feature = "suite")]
 pub mod report;
-pub mod runner;
-pub mod schema;
-pub mod snapshot;
-pub mod target;
+#[cfg(feature = "suite")]
+mod result;
+#[cfg(feature = "suite")]
+mod suite;
 
-pub use case::{Case, CaseError};
-pub use check::{Failure, FailureKind, check};
-pub use drift::{Change, ChangeClass};
-pub use fixtures::{Cleanup, Fixture, Session};
-pub use mock::{MockBuilder, MockServer};
-pub use observation::Observation;
-pub use redact::{ApiKey, Redactor};
-pub use report::{CaseReport, Outcome, RunReport};
-pub use runner::{FailOn, RunError, RunOptions, plan, run, run_case};
-pub use schema::{SchemaSet, Violation};
-pub use snapshot::Baselines;
-pub use target::{Request, Response, Target};
+pub use contract::case::{Auth, Case, CaseError, StatusPattern, load_dir};
+pub use contract::endpoint::{API_ROOT, Endpoint, MediaType};
+pub use contract::schema::{SchemaError, SchemaSet, Violation};
+pub use contract::{docs_check, openapi};
+
+#[cfg(all(feature = "mock", feature = "suite"))]
+pub use local::with_built_in_mock;
+
+#[cfg(feature = "mock")]
+pub use mock::faults::Behaviour;
+#[cfg(feature = "mock")]
+pub use mock::journal::ReceivedRequest;
+#[cfg(feature = "mock")]
+pub use mock::server::{DEFAULT_API_KEY, MockBuilder, MockError, MockServer};
+
+#[cfg(feature = "suite")]
+pub use redact::{ApiKey, REDACTED, Redactor};
+#[cfg(feature = "suite")]
+pub use result::{
+    BatchAfter, BatchRead, CaseResult, Change, ChangeClass, Cleanup, EffectProblem, Failure,
+    FailureKind, FileRef, Observation, Outcome, Response, RunEvent, RunReport, Snapshot, Summary,
+    TargetInfo, Traffic, Verdict,
+};
+#[cfg(feature = "suite")]
+pub use suite::options::{FailOn, MOCK_PROFILE, RunOptions};
+#[cfg(feature = "suite")]
+pub use suite::plan::{Plan, Setup, Step};
+#[cfg(feature = "suite")]
+pub use suite::run::{RunError, run, run_until};
+#[cfg(feature = "suite")]
+pub use suite::verify::baseline::Baselines;
+
+/// Hooks for this crate's own tests and fuzz target; not part of the public API.
+#[doc(hidden)]
+pub mod testing {
+    #[cfg(feature = "mock")]
+    pub use crate::mock::handlers::router;
+    #[cfg(feature = "mock")]
+    pub use crate::mock::state::MockState;
+    #[cfg(feature = "mock")]
+    pub use crate::mock::store::Store;
+}

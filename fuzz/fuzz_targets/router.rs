@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
 use axum::http::{Request, header};
-use extracta_contract::mock::{MockState, Store, router};
+use extracta_contract::testing::{MockState, Store, router};
 use http_body_util::BodyExt;
 use libfuzzer_sys::fuzz_target;
 use tower::ServiceExt;

@@ -1,11 +1,15 @@
 //! The stateful mock of the vendor's Document Classification API, built on axum.
 //!
-//! [`state`] holds the data, [`routes`] the HTTP handlers, [`server`] the running socket.
+//! [`store`] holds the data (no HTTP), [`extract`] what every request passes and how every
+//! refusal looks, [`handlers`] the route table and one handler per endpoint, [`faults`] the
+//! misbehaviour users ask for, [`observe`] the layer that applies it and fills the
+//! [`journal`], and [`server`] the builder and the running socket.
 
-pub mod routes;
+pub mod extract;
+pub mod faults;
+pub mod handlers;
+pub mod journal;
+pub mod observe;
 pub mod server;
 pub mod state;
-
-pub use routes::{Behaviour, MockState, router};
-pub use server::{DEFAULT_API_KEY, MockBuilder, MockError, MockServer};
-pub use state::{Rejection, Store};
+pub mod store;

@@ -9,9 +9,13 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use super::routes::{BASE_PATH, Behaviour, MockState, router};
-use super::state::Store;
-use crate::schema::SchemaSet;
+use super::faults::Behaviour;
+use super::handlers::router;
+use super::journal::ReceivedRequest;
+use super::state::MockState;
+use super::store::Store;
+use crate::contract::endpoint::API_ROOT;
+use crate::contract::schema::SchemaSet;
 
 /// The key the mock accepts when none is configured, for local use only.
 pub const DEFAULT_API_KEY: &str = "mock-api-key";
@@ -86,6 +90,12 @@ impl MockBuilder {
     /// Serves `POST /__admin/faults {"status": 503, "count": 3}` (and `DELETE` to clear).
     pub fn admin(mut self, enabled: bool) -> Self {
         self.behaviour.admin = enabled;
+        self
+    }
+
+    /// Keeps a journal of the requests received (see [`MockServer::received_requests`]).
+    pub fn record_requests(mut self, enabled: bool) -> Self {
+        self.behaviour.record = enabled;
         self
     }
 
@@ -207,13 +217,19 @@ impl MockServer {
 
     /// The base URL to give a client, e.g. `http://127.0.0.1:41234/api/v1`.
     pub fn base_url(&self) -> String {
-        let api_root = BASE_PATH.trim_end_matches("/documentClassification");
-        format!("http://{}{api_root}", self.addr)
+        format!("http://{}{API_ROOT}", self.addr)
     }
 
     /// The socket address it listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The requests received, oldest first (the newest
+    /// [`JOURNAL_CAPACITY`](super::journal::JOURNAL_CAPACITY)), when the builder asked for
+    /// [`record_requests`](MockBuilder::record_requests).
+    pub fn received_requests(&self) -> Vec<ReceivedRequest> {
+        self.state.journal().entries()
     }
 
     /// How many files the holder of `key` has stored, across all classifications.

@@ -1,45 +1,39 @@
-//! The machine report, `format_version` 1.
+//! The machine report, `format_version` 1, serialised from the result model.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::model::RunReport;
+use crate::result::{CaseResult, Cleanup, RunReport, Summary, TargetInfo, Traffic};
 
 /// The version of the JSON report's format; bumped on any breaking change.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// The report as JSON.
-pub fn to_json(report: &RunReport) -> Value {
-    let cases: Vec<Value> = report
-        .cases
-        .iter()
-        .map(|case| {
-            json!({
-                "name": case.name,
-                "description": case.description,
-                "outcome": case.outcome,
-                "durationMs": case.duration.as_millis(),
-                "failures": case.failures,
-            })
-        })
-        .collect();
-    let failed_cleanup: Vec<Value> = report
-        .cleanup
-        .failed
-        .iter()
-        .map(|(id, reason)| json!({"id": id, "reason": reason}))
-        .collect();
-    json!({
-        "format_version": FORMAT_VERSION,
-        "target": report.target,
-        "summary": report.summary(),
-        "cases": cases,
-        "cleanup": {"deleted": report.cleanup.deleted, "failed": failed_cleanup},
-        "interrupted": report.interrupted,
-        "traffic": {
-            "requests": report.traffic.requests,
-            "uploads": report.traffic.uploads,
-            "deletes": report.traffic.deletes,
-        },
-        "durationMs": report.duration.as_millis(),
-    })
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    format_version: u32,
+    target: &'a TargetInfo,
+    summary: Summary,
+    cases: &'a [CaseResult],
+    cleanup: &'a Cleanup,
+    interrupted: bool,
+    traffic: Traffic,
+    #[serde(rename = "durationMs")]
+    duration_ms: u128,
+}
+
+/// The report as pretty JSON, with a final newline.
+///
+/// # Errors
+/// When serialising fails, which plain data does not.
+pub fn to_json(report: &RunReport) -> Result<String, serde_json::Error> {
+    let shown = JsonReport {
+        format_version: FORMAT_VERSION,
+        target: &report.target,
+        summary: report.summary(),
+        cases: &report.cases,
+        cleanup: &report.cleanup,
+        interrupted: report.interrupted,
+        traffic: report.traffic,
+        duration_ms: report.duration.as_millis(),
+    };
+    serde_json::to_string_pretty(&shown).map(|text| text + "\n")
 }

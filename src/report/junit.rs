@@ -2,7 +2,7 @@
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::model::{Outcome, RunReport};
+use crate::result::{Outcome, RunReport};
 
 /// The report as JUnit XML, naming the target and the baseline as properties.
 ///
@@ -27,7 +27,8 @@ pub fn to_junit(report: &RunReport) -> Result<String, quick_junit::SerializeErro
                     .first()
                     .map(ToString::to_string)
                     .unwrap_or_default();
-                let kinds: Vec<String> = case.failures.iter().map(|f| f.kind.to_string()).collect();
+                let kinds: Vec<String> =
+                    case.failures.iter().map(|f| f.kind().to_string()).collect();
                 let all: Vec<String> = case.failures.iter().map(ToString::to_string).collect();
                 status
                     .set_message(first)

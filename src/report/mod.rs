@@ -1,8 +1,6 @@
-//! Reports: the model first, then one renderer per format reading it.
+//! The renderers of a [`RunReport`](crate::result::RunReport): human text, JSON, JUnit XML.
+//! They read the result model and nothing else.
 
 pub mod json;
 pub mod junit;
-pub mod model;
 pub mod text;
-
-pub use model::{CaseReport, Outcome, RunReport, Summary, TargetInfo};

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use super::model::{CaseReport, Outcome, RunReport};
+use crate::result::{CaseResult, Outcome, RunReport};
 
 fn paint(text: &str, style: Style, colour: bool) -> String {
     if colour {
@@ -25,7 +25,7 @@ fn label(outcome: Outcome, colour: bool) -> String {
 }
 
 /// The line (and failure lines) for one finished case; `progress` is `(done, total)`.
-pub fn case_lines(case: &CaseReport, progress: (usize, usize), colour: bool) -> String {
+pub fn case_lines(case: &CaseResult, progress: (usize, usize), colour: bool) -> String {
     let (done, total) = progress;
     let width = total.to_string().len();
     let mut text = format!(
@@ -52,11 +52,14 @@ pub fn summary(report: &RunReport, colour: bool) -> String {
             paint(&heading, AnsiColor::Magenta.on_default().bold(), colour)
         );
         for (case, failure) in drifts {
-            let class = failure.change.map(|c| c.to_string()).unwrap_or_default();
-            let _ = writeln!(text, "  {}: {} ({class})", case.name, failure.message);
+            let class = failure
+                .change_class()
+                .map(|c| c.to_string())
+                .unwrap_or_default();
+            let _ = writeln!(text, "  {}: {} ({class})", case.name, failure.message());
         }
     }
-    let failed: Vec<&CaseReport> = report
+    let failed: Vec<&CaseResult> = report
         .cases
         .iter()
         .filter(|c| c.outcome == Outcome::Failed)

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use extracta_contract::mock::{MockState, Store, router};
+use extracta_contract::testing::{MockState, Store, router};
 use http_body_util::BodyExt;
 use proptest::prelude::*;
 use serde_json::{Value, json};

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use extracta_contract::{MockServer, RunOptions, run};
+use extracta_contract::{MockServer, Plan, RunOptions, load_dir, run};
 use serde_json::{Value, json};
 
 const KEY: &str = "safety-key";
@@ -58,7 +58,7 @@ async fn a_run_leaves_nothing_behind_even_when_cases_fail() {
         .base_url(mock.base_url())
         .api_key(KEY)
         .cases_dir(dir.path());
-    let report = run(&options, |_, _| {})
+    let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!report.conforms());
@@ -105,7 +105,7 @@ async fn a_reused_classification_and_its_other_files_survive_the_run() {
         .api_key(KEY)
         .cases_dir(cases_dir());
     options.classification_id = Some(theirs.clone());
-    let report = run(&options, |_, _| {})
+    let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(report.conforms());
@@ -142,14 +142,14 @@ async fn the_cap_on_deletes_stops_destructive_requests() {
         .cases_dir(cases_dir())
         .concurrency(1);
     options.max_deletes = Some(2);
-    let report = run(&options, |_, _| {})
+    let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let capped = report
         .cases
         .iter()
         .flat_map(|c| &c.failures)
-        .filter(|f| f.message.contains("--max-deletes"))
+        .filter(|f| f.message().contains("--max-deletes"))
         .count();
     let cases = report.cases.len();
     assert_eq!(
@@ -182,11 +182,58 @@ fn a_dry_run_prints_every_request_without_the_key_and_sends_nothing() {
     assert_eq!(output.status.code(), Some(0), "{printed}");
     assert!(printed.contains("[valid-one-file] DELETE https://api.example.invalid/api/v1/documentClassification/deleteFiles (Authorization: Bearer [REDACTED])"), "{printed}");
     assert!(printed.contains("{{fileId:1}}"), "{printed}");
-    assert!(
-        printed.ends_with("dry run: nothing was sent\n"),
-        "{printed}"
-    );
+    assert!(printed.ends_with("nothing was sent\n"), "{printed}");
     assert!(!printed.contains(key));
+}
+
+/// The requests a run sends, as the mock received them, against those its plan lists.
+async fn planned_and_sent(concurrency: usize) -> (Vec<String>, Vec<String>) {
+    let mock = MockServer::builder()
+        .api_key(KEY)
+        .record_requests(true)
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let options = RunOptions::default()
+        .base_url(mock.base_url())
+        .api_key(KEY)
+        .cases_dir(cases_dir())
+        .concurrency(concurrency);
+    let cases = load_dir(&cases_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let plan = Plan::new(&cases, &options);
+    let planned = plan
+        .steps()
+        .iter()
+        .map(|step| {
+            let (_, request) = plan.request(step);
+            format!("{} /api/v1{}", request.method, request.path)
+        })
+        .collect();
+    let report = run(&options, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.conforms());
+    let sent = mock
+        .received_requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    (planned, sent)
+}
+
+#[tokio::test]
+async fn the_dry_run_lists_exactly_the_requests_a_run_sends_in_their_order() {
+    let (planned, sent) = planned_and_sent(1).await;
+    assert!(planned.len() > 40, "{planned:?}");
+    assert_eq!(sent, planned);
+}
+
+#[tokio::test]
+async fn at_any_concurrency_a_run_sends_the_requests_of_its_plan() {
+    let (mut planned, mut sent) = planned_and_sent(4).await;
+    planned.sort();
+    sent.sort();
+    assert_eq!(sent, planned);
 }
 
 #[test]

@@ -6,8 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use extracta_contract::report::{Outcome, RunReport};
-use extracta_contract::{FailOn, FailureKind, RunOptions, run};
+use extracta_contract::{FailOn, Failure, FailureKind, Outcome, RunOptions, RunReport, run};
 
 /// A stand-in process, killed when dropped.
 pub struct StandIn {
@@ -55,7 +54,7 @@ async fn run_against(variant: &str) -> RunReport {
         .base_url(format!("http://127.0.0.1:{}/api/v1", stand_in.port))
         .api_key("standin-key")
         .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"));
-    run(&options, |_, _| {})
+    run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"))
 }
@@ -65,7 +64,7 @@ fn failure_kinds(report: &RunReport, case: &str) -> Vec<FailureKind> {
         .cases
         .iter()
         .filter(|c| c.name == case)
-        .flat_map(|c| c.failures.iter().map(|f| f.kind))
+        .flat_map(|c| c.failures.iter().map(Failure::kind))
         .collect()
 }
 
@@ -165,14 +164,14 @@ async fn snapshots_of_a_vendor_that_echoes_the_key_hold_it_redacted() {
         .base_url(format!("http://127.0.0.1:{}/api/v1", stand_in.port))
         .api_key(key)
         .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"));
-    let report = run(&options, |_, _| {})
+    let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let observations: Vec<String> = report
         .cases
         .iter()
         .filter_map(|c| c.observation.as_ref())
-        .map(ToString::to_string)
+        .map(|o| serde_json::to_string(o).unwrap_or_default())
         .collect();
     assert!(observations.iter().any(|o| o.contains("[REDACTED]")));
     assert!(observations.iter().all(|o| !o.contains(key)));
@@ -192,7 +191,7 @@ async fn run_with_baseline(
         .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
         .snapshots(baseline, update)
         .fail_on(fail_on);
-    run(&options, |_, _| {})
+    run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"))
 }
@@ -209,7 +208,7 @@ fn drift_lines(report: &RunReport, case: &str) -> Vec<String> {
     report
         .drifts()
         .filter(|(c, _)| c.name == case)
-        .map(|(_, f)| f.message.clone())
+        .map(|(_, f)| f.message())
         .collect()
 }
 
@@ -274,7 +273,10 @@ async fn an_added_field_is_additive_and_passes_when_only_breaking_changes_fail()
     )
     .await;
     assert!(report.conforms(), "{}", describe(&report));
-    let classes: Vec<_> = report.drifts().filter_map(|(_, f)| f.change).collect();
+    let classes: Vec<_> = report
+        .drifts()
+        .filter_map(|(_, f)| f.change_class())
+        .collect();
     assert!(
         !classes.is_empty()
             && classes
@@ -366,7 +368,7 @@ async fn a_misbehaving_target_fails_with_the_right_kind_and_is_still_cleaned_up(
         .api_key("standin-key")
         .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
         .timeout(std::time::Duration::from_secs(2));
-    let report = run(&options, |_, _| {})
+    let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"));
     assert!(!report.conforms(), "the {variant} stand-in passed");

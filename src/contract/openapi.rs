@@ -6,99 +6,24 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::schema::SchemaSet;
+use super::endpoint::{Endpoint, STATUS_SCHEMA};
+use super::schema::SchemaSet;
 
-/// The schemas the document embeds as components, under their file names.
-const COMPONENTS: &[&str] = &[
-    "create-classification.request",
-    "create-classification.response",
-    "view-classification.request",
-    "view-classification.response",
-    "upload-files.request",
-    "upload-files.response",
-    "get-results.request",
-    "get-results.response",
-    "delete-files.request",
-    "delete-batch.request",
-    "delete-classification.request",
-    "status.response",
-];
-
-/// One endpoint: method, name, summary, request schema, request media type, 200 schema.
-struct Operation {
-    method: &'static str,
-    name: &'static str,
-    summary: &'static str,
-    request: &'static str,
-    media_type: &'static str,
-    reply: &'static str,
-}
-
-const OPERATIONS: &[Operation] = &[
-    Operation {
-        method: "post",
-        name: "createClassification",
-        summary: "Create a classification with its candidate document types",
-        request: "create-classification.request",
-        media_type: "application/json",
-        reply: "create-classification.response",
-    },
-    Operation {
-        method: "post",
-        name: "viewClassification",
-        summary: "Return a classification's stored definition",
-        request: "view-classification.request",
-        media_type: "application/json",
-        reply: "view-classification.response",
-    },
-    Operation {
-        method: "post",
-        name: "uploadFiles",
-        summary: "Add files to a classification, in a new batch or an existing one",
-        request: "upload-files.request",
-        media_type: "multipart/form-data",
-        reply: "upload-files.response",
-    },
-    Operation {
-        method: "post",
-        name: "getResults",
-        summary: "The predicted document type of each file of a batch (keep 2 s between calls)",
-        request: "get-results.request",
-        media_type: "application/json",
-        reply: "get-results.response",
-    },
-    Operation {
-        method: "delete",
-        name: "deleteFiles",
-        summary: "Permanently delete files of a batch; the rest of the batch stays",
-        request: "delete-files.request",
-        media_type: "application/json",
-        reply: "status.response",
-    },
-    Operation {
-        method: "delete",
-        name: "deleteBatch",
-        summary: "Permanently delete a batch with its files and results",
-        request: "delete-batch.request",
-        media_type: "application/json",
-        reply: "status.response",
-    },
-    Operation {
-        method: "delete",
-        name: "deleteClassification",
-        summary: "Permanently delete a classification with all its batches",
-        request: "delete-classification.request",
-        media_type: "application/json",
-        reply: "status.response",
-    },
-];
-
-/// The request and the 200 reply schema of an endpoint, by its name (e.g. `deleteFiles`).
-pub fn schemas_of(endpoint: &str) -> Option<(&'static str, &'static str)> {
-    OPERATIONS
-        .iter()
-        .find(|op| op.name == endpoint)
-        .map(|op| (op.request, op.reply))
+/// The schemas the document embeds as components, under their file names: every endpoint's
+/// request and reply, each once, in catalogue order.
+fn components() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for endpoint in Endpoint::ALL {
+        for name in [endpoint.request_schema(), endpoint.response_schema()] {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    // The reply of the deletes is also the shape of every refusal: listed last.
+    names.retain(|n| *n != STATUS_SCHEMA);
+    names.push(STATUS_SCHEMA);
+    names
 }
 
 fn reference(name: &str) -> Value {
@@ -131,18 +56,18 @@ fn component(name: &str) -> Value {
     schema
 }
 
-fn operation(op: &Operation) -> Value {
+fn operation(endpoint: Endpoint) -> Value {
     let json_reply = |schema: Value, description: &str| json!({"description": description, "content": {"application/json": {"schema": schema}}});
     let mut responses = Map::new();
     responses.insert(
         "200".to_owned(),
-        json_reply(reference(op.reply), "Success."),
+        json_reply(reference(endpoint.response_schema()), "Success."),
     );
-    if op.name == "deleteFiles" {
+    if endpoint == Endpoint::DeleteFiles {
         responses.insert(
             "200".to_owned(),
             json!({"description": "Files deleted (docs: 200 example).",
-                   "content": {"application/json": {"schema": reference("status.response"),
+                   "content": {"application/json": {"schema": reference(STATUS_SCHEMA),
                        "example": {"status": "success", "message": "Files deleted"}}}}),
         );
         responses.insert(
@@ -160,19 +85,20 @@ fn operation(op: &Operation) -> Value {
         "4XX".to_owned(),
         json!({"$ref": "#/components/responses/ClientError"}),
     );
+    let media_type = endpoint.media_type().as_str();
     json!({
-        "operationId": op.name,
-        "summary": op.summary,
-        "requestBody": {"required": true, "content": {op.media_type: {"schema": reference(op.request)}}},
+        "operationId": endpoint.name(),
+        "summary": endpoint.summary(),
+        "requestBody": {"required": true, "content": {media_type: {"schema": reference(endpoint.request_schema())}}},
         "responses": responses,
     })
 }
 
 /// The OpenAPI 3.1 document of every endpoint the mock serves.
 pub fn document() -> Value {
-    let mut schemas: Map<String, Value> = COMPONENTS
-        .iter()
-        .map(|name| ((*name).to_owned(), component(name)))
+    let mut schemas: Map<String, Value> = components()
+        .into_iter()
+        .map(|name| (name.to_owned(), component(name)))
         .collect();
     schemas.insert(
         "error.response".to_owned(),
@@ -186,10 +112,11 @@ pub fn document() -> Value {
                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/error.response"}}}})
     };
     let mut paths = Map::new();
-    for op in OPERATIONS {
+    for endpoint in Endpoint::ALL {
+        let method = endpoint.method().as_str().to_ascii_lowercase();
         paths.insert(
-            format!("/documentClassification/{}", op.name),
-            json!({op.method: operation(op)}),
+            endpoint.path().to_owned(),
+            json!({method: operation(endpoint)}),
         );
     }
     json!({
@@ -267,6 +194,6 @@ mod tests {
             .as_object()
             .map(|p| p.len())
             .unwrap_or_default();
-        assert_eq!(paths, 7);
+        assert_eq!(paths, Endpoint::ALL.len());
     }
 }

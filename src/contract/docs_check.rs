@@ -8,8 +8,9 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::check::status_agreement;
-use crate::schema::SchemaSet;
+use super::endpoint::{Endpoint, STATUS_SCHEMA};
+use super::schema::SchemaSet;
+use super::status::status_agreement;
 
 /// Why a page could not be checked.
 #[derive(Debug, thiserror::Error)]
@@ -86,9 +87,9 @@ impl DocsReport {
 /// When the page names no known endpoint or holds no example.
 pub fn check_page(markdown: &str) -> Result<DocsReport, DocsError> {
     let (method, path) = endpoint(markdown).ok_or(DocsError::NoEndpoint)?;
-    let name = path.rsplit('/').next().unwrap_or_default();
-    let (request, reply) = crate::openapi::schemas_of(name)
+    let endpoint = Endpoint::from_path(&path)
         .ok_or_else(|| DocsError::UnknownEndpoint { path: path.clone() })?;
+    let (request, reply) = (endpoint.request_schema(), endpoint.response_schema());
     let schemas = SchemaSet::global().map_err(|e| DocsError::Schema(e.to_string()))?;
     let mut examples = Vec::new();
     if let Some(block) =
@@ -108,7 +109,7 @@ pub fn check_page(markdown: &str) -> Result<DocsReport, DocsError> {
             let schema = if code.is_some_and(|c| (200..300).contains(&c)) {
                 reply
             } else {
-                "status.response"
+                STATUS_SCHEMA
             };
             examples.push(check_example(
                 schemas,
@@ -143,7 +144,7 @@ fn check_example(
                 Ok(violations) => problems.extend(violations.iter().map(ToString::to_string)),
                 Err(error) => problems.push(error.to_string()),
             }
-            if let (Some(status), "status.response") = (status, schema) {
+            if let (Some(status), STATUS_SCHEMA) = (status, schema) {
                 problems.extend(status_agreement(status, &document));
             }
         }

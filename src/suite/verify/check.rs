@@ -1,95 +1,17 @@
 //! The checks: each compares one aspect of an [`Observation`] with the case, and every
 //! violation becomes a [`Failure`] value; nothing stops at the first one.
 
-use std::fmt;
-
-use serde::Serialize;
 use serde_json::Value;
 
-use crate::case::Case;
-use crate::drift::ChangeClass;
-use crate::fixtures::Fixture;
-use crate::observation::Observation;
-use crate::schema::SchemaSet;
+use crate::contract::case::Case;
+use crate::contract::endpoint::STATUS_SCHEMA;
+use crate::contract::schema::SchemaSet;
+use crate::contract::status::expected_word;
+use crate::result::{BatchRead, EffectProblem, Failure, FileRef, Observation};
+use crate::suite::fixture::Fixture;
 
-/// Which aspect a failure concerns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum FailureKind {
-    /// The HTTP status.
-    Status,
-    /// The `Content-Type`.
-    ContentType,
-    /// The body against the response schema.
-    Schema,
-    /// Documented body values, and status/body agreement.
-    Body,
-    /// What the request did to the data.
-    Effect,
-    /// No complete answer.
-    Transport,
-    /// The case's fixture could not be provisioned or read back.
-    Setup,
-    /// The observation differs from the recorded baseline.
-    Drift,
-}
-
-impl fmt::Display for FailureKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            FailureKind::Status => "status",
-            FailureKind::ContentType => "content-type",
-            FailureKind::Schema => "schema",
-            FailureKind::Body => "body",
-            FailureKind::Effect => "effect",
-            FailureKind::Transport => "transport",
-            FailureKind::Setup => "setup",
-            FailureKind::Drift => "drift",
-        })
-    }
-}
-
-/// One violation of the contract.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct Failure {
-    /// The aspect.
-    pub kind: FailureKind,
-    /// What was expected and what came, in a sentence.
-    pub message: String,
-    /// For a drift: breaking or additive.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub change: Option<ChangeClass>,
-}
-
-impl Failure {
-    /// A failure of `kind`.
-    pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
-        Failure {
-            kind,
-            message: message.into(),
-            change: None,
-        }
-    }
-
-    /// A drift from the baseline.
-    pub fn drift(class: ChangeClass, message: impl Into<String>) -> Self {
-        Failure {
-            change: Some(class),
-            ..Failure::new(FailureKind::Drift, message)
-        }
-    }
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.change {
-            Some(class) => write!(f, "{} ({class}): {}", self.kind, self.message),
-            None => write!(f, "{}: {}", self.kind, self.message),
-        }
-    }
-}
+/// How much of a body that is not JSON a failure quotes.
+const EXCERPT_CHARS: usize = 80;
 
 /// Runs every check of `case` on `observation`.
 pub fn check(case: &Case, fixture: &Fixture, observation: &Observation) -> Vec<Failure> {
@@ -104,20 +26,16 @@ pub fn check(case: &Case, fixture: &Fixture, observation: &Observation) -> Vec<F
 }
 
 fn check_earlier(observation: &Observation) -> Vec<Failure> {
-    let total = observation.earlier.len() + 1;
+    let of = observation.earlier.len() + 1;
     observation
         .earlier
         .iter()
         .enumerate()
         .filter(|(_, status)| !(200..300).contains(*status))
-        .map(|(n, status)| {
-            Failure::new(
-                FailureKind::Status,
-                format!(
-                    "request {} of {total} answered {status}, expected a 2xx",
-                    n + 1
-                ),
-            )
+        .map(|(n, status)| Failure::EarlierStatus {
+            request: n + 1,
+            of,
+            actual: *status,
         })
         .collect()
 }
@@ -128,11 +46,10 @@ fn check_status(case: &Case, observation: &Observation) -> Option<Failure> {
     if expected.iter().any(|pattern| pattern.matches(actual)) {
         return None;
     }
-    let listed: Vec<String> = expected.iter().map(ToString::to_string).collect();
-    Some(Failure::new(
-        FailureKind::Status,
-        format!("expected {}, got {actual}", listed.join(" or ")),
-    ))
+    Some(Failure::Status {
+        expected: expected.clone(),
+        actual,
+    })
 }
 
 /// The media type of a `Content-Type` value, lowercased, without parameters.
@@ -149,19 +66,15 @@ fn check_content_type(case: &Case, observation: &Observation) -> Option<Failure>
     let expected = media_type(&case.expect.content_type);
     match &observation.response.content_type {
         Some(actual) if media_type(actual) == expected => None,
-        Some(actual) => Some(Failure::new(
-            FailureKind::ContentType,
-            format!("expected {expected}, got {actual}"),
-        )),
-        None => Some(Failure::new(
-            FailureKind::ContentType,
-            format!("expected {expected}, got no Content-Type header"),
-        )),
+        actual => Some(Failure::ContentType {
+            expected,
+            actual: actual.clone(),
+        }),
     }
 }
 
 fn excerpt(text: &str) -> String {
-    let mut excerpt: String = text.chars().take(80).collect();
+    let mut excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
     if excerpt.len() < text.len() {
         excerpt.push('…');
     }
@@ -170,13 +83,9 @@ fn excerpt(text: &str) -> String {
 
 fn check_schema(case: &Case, observation: &Observation) -> Vec<Failure> {
     let Some(body) = &observation.response.json else {
-        return vec![Failure::new(
-            FailureKind::Schema,
-            format!(
-                "the body is not JSON: {:?}",
-                excerpt(&observation.response.text)
-            ),
-        )];
+        return vec![Failure::NotJson {
+            excerpt: excerpt(&observation.response.text),
+        }];
     };
     let violations = SchemaSet::global()
         .map_err(ToString::to_string)
@@ -187,9 +96,12 @@ fn check_schema(case: &Case, observation: &Observation) -> Vec<Failure> {
     match violations {
         Ok(violations) => violations
             .into_iter()
-            .map(|v| Failure::new(FailureKind::Schema, format!("{} ({v})", case.expect.schema)))
+            .map(|violation| Failure::Schema {
+                schema: case.expect.schema.clone(),
+                violation,
+            })
             .collect(),
-        Err(error) => vec![Failure::new(FailureKind::Schema, error)],
+        Err(reason) => vec![Failure::Setup { reason }],
     }
 }
 
@@ -201,69 +113,67 @@ fn check_body(case: &Case, observation: &Observation) -> Vec<Failure> {
         .expect
         .body
         .iter()
-        .filter_map(|(field, expected)| match body.get(field) {
-            Some(actual) if actual == expected => None,
-            Some(actual) => Some(format!("`{field}`: expected {expected}, got {actual}")),
-            None => Some(format!(
-                "`{field}`: expected {expected}, the field is missing"
-            )),
+        .filter(|(field, expected)| body.get(field.as_str()) != Some(*expected))
+        .map(|(field, expected)| Failure::BodyField {
+            field: field.clone(),
+            expected: expected.clone(),
+            actual: body.get(field.as_str()).cloned(),
         })
-        .map(|message| Failure::new(FailureKind::Body, message))
         .collect();
     // The {status, message} replies say in the body what the HTTP status says.
-    if case.expect.schema == "status.response" {
-        failures.extend(
-            status_agreement(observation.response.status, body)
-                .map(|m| Failure::new(FailureKind::Body, m)),
-        );
+    if case.expect.schema == STATUS_SCHEMA {
+        let status = observation.response.status;
+        let must_say = expected_word(status);
+        if let Some(says) = body.get("status").and_then(Value::as_str) {
+            if says != must_say {
+                failures.push(Failure::StatusWord {
+                    status,
+                    says: says.to_owned(),
+                    must_say,
+                });
+            }
+        }
     }
     failures
 }
 
-/// Why a `{status, message}` body contradicts its HTTP status, if it does: a 2xx must say
-/// `"success"`, a 4xx/5xx `"error"` (the docs' 400 example says "success": a documentation bug).
-pub fn status_agreement(status: u16, body: &Value) -> Option<String> {
-    let says = body.get("status").and_then(Value::as_str)?;
-    let must_say = if status < 300 { "success" } else { "error" };
-    (says != must_say)
-        .then(|| format!("a {status} answer says `status` \"{says}\", it must say \"{must_say}\""))
-}
-
 fn check_effect(case: &Case, fixture: &Fixture, observation: &Observation) -> Vec<Failure> {
     let mut failures = Vec::new();
-    for (batch, files) in observation.batches.iter().enumerate() {
-        if let Err(reason) = files {
-            failures.push(Failure::new(
-                FailureKind::Effect,
-                format!("batch {batch} could not be read back: {reason}"),
-            ));
+    for (batch, read) in observation.batches.iter().enumerate() {
+        if let BatchRead::Unreadable(reason) = read {
+            failures.push(Failure::Unreadable {
+                batch,
+                reason: reason.clone(),
+            });
         }
     }
     let status = observation.response.status;
     // A repeated request may have deleted on an earlier success even if the last one refused.
-    let any_success =
-        observation.succeeded() || observation.earlier.iter().any(|s| (200..300).contains(s));
-    for (n, (batch, id)) in fixture.files.iter().enumerate() {
-        let Some(Ok(remaining)) = observation.batches.get(*batch) else {
+    let any_success = observation.any_success();
+    for (index, (batch, id)) in fixture.files.iter().enumerate() {
+        let Some(remaining) = observation.batches.get(*batch).and_then(BatchRead::files) else {
             continue;
         };
         let gone = !remaining.contains(id);
-        let named = case.expect.deleted.contains(&n);
-        let open = case.expect.may_delete.contains(&n);
-        let message = if gone && !any_success {
-            format!(
-                "file {n} (batch {batch}) was deleted, but the answer was {status}: a refused request must delete nothing"
-            )
+        let named = case.expect.deleted.contains(&index);
+        let open = case.expect.may_delete.contains(&index);
+        let problem = if gone && !any_success {
+            EffectProblem::DeletedByRefusal { status }
         } else if gone && !named && !open {
-            format!(
-                "file {n} (batch {batch}) was deleted, but the request did not name it for deletion"
-            )
+            EffectProblem::DeletedUnnamed
         } else if any_success && named && !gone {
-            format!("file {n} (batch {batch}) must be gone, it is still listed")
+            EffectProblem::NotDeleted
         } else {
             continue;
         };
-        failures.push(Failure::new(FailureKind::Effect, message));
+        failures.push(Failure::Effect {
+            file: FileRef {
+                index,
+                batch: *batch,
+                id: id.clone(),
+            },
+            problem,
+        });
     }
     failures
 }
@@ -271,7 +181,7 @@ fn check_effect(case: &Case, fixture: &Fixture, observation: &Observation) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::Response;
+    use crate::result::{FailureKind, Response};
     use serde_json::json;
     use std::path::Path;
 
@@ -293,23 +203,22 @@ mod tests {
     }
 
     fn observe(status: u16, body: Value, batches: [&[&str]; 2]) -> Observation {
-        Observation {
-            earlier: vec![],
-            response: Response {
+        Observation::new(
+            vec![],
+            Response::new(
                 status,
-                content_type: Some("application/json; charset=utf-8".into()),
-                text: body.to_string(),
-                json: Some(body),
-            },
-            batches: batches
+                Some("application/json; charset=utf-8".into()),
+                body.to_string(),
+            ),
+            batches
                 .iter()
-                .map(|ids| Ok(ids.iter().map(|s| (*s).to_owned()).collect()))
+                .map(|ids| BatchRead::Listed(ids.iter().map(|s| (*s).to_owned()).collect()))
                 .collect(),
-        }
+        )
     }
 
     fn kinds(failures: &[Failure]) -> Vec<FailureKind> {
-        failures.iter().map(|f| f.kind).collect()
+        failures.iter().map(Failure::kind).collect()
     }
 
     const DELETE_ONE: &str = r#"{"status": 200, "body": {"status": "success", "message": "Files deleted"}, "deleted": [0]}"#;
@@ -344,7 +253,7 @@ mod tests {
         );
         let failures = check(&case(DELETE_ONE), &fixture(), &observation);
         assert_eq!(kinds(&failures), [FailureKind::Effect]);
-        assert!(failures[0].message.contains("must be gone"));
+        assert!(failures[0].message().contains("must be gone"));
     }
 
     #[test]
@@ -405,7 +314,7 @@ mod tests {
             &fixture(),
             &observation,
         );
-        assert_eq!(failures[0].message, "expected 200 or 4xx, got 500");
+        assert_eq!(failures[0].message(), "expected 200 or 4xx, got 500");
     }
 
     #[test]
@@ -418,7 +327,7 @@ mod tests {
         observation.earlier = vec![404];
         let failures = check(&case(DELETE_ONE), &fixture(), &observation);
         assert_eq!(
-            failures[0].message,
+            failures[0].message(),
             "request 1 of 2 answered 404, expected a 2xx"
         );
     }

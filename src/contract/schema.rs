@@ -12,55 +12,55 @@ use serde_json::Value;
 
 /// Every schema of the contract, by name (the file name without `.json`).
 const SOURCES: &[(&str, &str)] = &[
-    ("case", include_str!("../schemas/case.json")),
+    ("case", include_str!("../../schemas/case.json")),
     (
         "create-classification.request",
-        include_str!("../schemas/create-classification.request.json"),
+        include_str!("../../schemas/create-classification.request.json"),
     ),
     (
         "create-classification.response",
-        include_str!("../schemas/create-classification.response.json"),
+        include_str!("../../schemas/create-classification.response.json"),
     ),
     (
         "delete-batch.request",
-        include_str!("../schemas/delete-batch.request.json"),
+        include_str!("../../schemas/delete-batch.request.json"),
     ),
     (
         "delete-classification.request",
-        include_str!("../schemas/delete-classification.request.json"),
+        include_str!("../../schemas/delete-classification.request.json"),
     ),
     (
         "delete-files.request",
-        include_str!("../schemas/delete-files.request.json"),
+        include_str!("../../schemas/delete-files.request.json"),
     ),
     (
         "get-results.request",
-        include_str!("../schemas/get-results.request.json"),
+        include_str!("../../schemas/get-results.request.json"),
     ),
     (
         "get-results.response",
-        include_str!("../schemas/get-results.response.json"),
+        include_str!("../../schemas/get-results.response.json"),
     ),
-    ("seed", include_str!("../schemas/seed.json")),
+    ("seed", include_str!("../../schemas/seed.json")),
     (
         "status.response",
-        include_str!("../schemas/status.response.json"),
+        include_str!("../../schemas/status.response.json"),
     ),
     (
         "upload-files.request",
-        include_str!("../schemas/upload-files.request.json"),
+        include_str!("../../schemas/upload-files.request.json"),
     ),
     (
         "upload-files.response",
-        include_str!("../schemas/upload-files.response.json"),
+        include_str!("../../schemas/upload-files.response.json"),
     ),
     (
         "view-classification.request",
-        include_str!("../schemas/view-classification.request.json"),
+        include_str!("../../schemas/view-classification.request.json"),
     ),
     (
         "view-classification.response",
-        include_str!("../schemas/view-classification.response.json"),
+        include_str!("../../schemas/view-classification.response.json"),
     ),
 ];
 

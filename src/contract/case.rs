@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::schema::SchemaSet;
+use super::endpoint::{Endpoint, STATUS_SCHEMA};
+use super::schema::SchemaSet;
 
 /// A contract case: one request and what must come back.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +73,7 @@ pub enum BodySpec {
 #[non_exhaustive]
 pub struct RequestSpec {
     /// HTTP method.
-    pub method: String,
+    pub method: http::Method,
     /// Path below the base URL.
     pub path: String,
     /// Credentials.
@@ -83,6 +84,13 @@ pub struct RequestSpec {
     pub body: BodySpec,
     /// How many times it is sent.
     pub repeat: u32,
+}
+
+impl RequestSpec {
+    /// The catalogue's endpoint at this path, when the method is the endpoint's own.
+    pub fn endpoint(&self) -> Option<Endpoint> {
+        Endpoint::from_path(&self.path).filter(|e| e.method() == self.method)
+    }
 }
 
 /// One acceptable status: exact, or a class such as `4xx`.
@@ -100,6 +108,16 @@ impl StatusPattern {
         match self {
             StatusPattern::Exact(code) => code == status,
             StatusPattern::Class(class) => status / 100 == class,
+        }
+    }
+}
+
+impl serde::Serialize for StatusPattern {
+    /// As a case file writes it: `200` or `"4xx"`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            StatusPattern::Exact(code) => serializer.serialize_u16(*code),
+            StatusPattern::Class(_) => serializer.collect_str(self),
         }
     }
 }
@@ -222,7 +240,7 @@ fn json_media_type() -> String {
     "application/json".to_owned()
 }
 fn status_schema() -> String {
-    "status.response".to_owned()
+    STATUS_SCHEMA.to_owned()
 }
 fn one() -> u32 {
     1
@@ -280,7 +298,9 @@ impl Case {
             description: raw.description,
             fixture: raw.fixture,
             request: RequestSpec {
-                method: raw.request.method,
+                // The case schema admits only the methods of its enum.
+                method: http::Method::from_bytes(raw.request.method.as_bytes())
+                    .map_err(|e| invalid(vec![format!("/request/method: {e}")]))?,
                 path: raw.request.path,
                 auth: raw.request.auth,
                 content_type: raw.request.content_type,

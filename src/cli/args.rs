@@ -3,9 +3,27 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use extracta_contract::{FailOn, RunOptions};
 
-use crate::runner::{FailOn, RunOptions};
+/// Which drift fails the run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Only breaking changes; additive ones (a new field) are reported but pass.
+    Breaking,
+    /// Every change.
+    #[default]
+    Any,
+}
+
+impl From<FailOnArg> for FailOn {
+    fn from(arg: FailOnArg) -> Self {
+        match arg {
+            FailOnArg::Breaking => FailOn::Breaking,
+            FailOnArg::Any => FailOn::Any,
+        }
+    }
+}
 
 /// Contract suite for the Extracta.ai Document Classification API (deleteFiles and the
 /// endpoints it needs), with a stateful mock of the vendor.
@@ -97,8 +115,8 @@ pub struct RunArgs {
     pub update_snapshots: bool,
     /// Which drift fails the run: any change, or only breaking ones (additive changes such
     /// as a new field are then reported but pass).
-    #[arg(long, value_enum, default_value_t = FailOn::Any)]
-    pub fail_on: FailOn,
+    #[arg(long, value_enum, default_value_t = FailOnArg::Any)]
+    pub fail_on: FailOnArg,
     /// Also write a JUnit XML report to this file.
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
@@ -216,7 +234,7 @@ impl RunArgs {
         if let Some(dir) = &self.snapshots {
             options = options.snapshots(dir, self.update_snapshots);
         }
-        options.fail_on = self.fail_on;
+        options.fail_on = self.fail_on.into();
         options.pace.clone_from(&self.pace);
         options.max_deletes = self.max_deletes;
         options.classification_id = self.classification_id.clone().filter(|c| !c.is_empty());
@@ -253,6 +271,7 @@ mod tests {
         let options = args.to_options();
         assert_eq!(options.base_url.as_deref(), Some("https://x/api/v1"));
         assert_eq!(options.concurrency, Some(3));
+        assert_eq!(options.fail_on, FailOn::Any);
     }
 
     #[test]

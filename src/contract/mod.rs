@@ -1,0 +1,9 @@
+//! The contract: the catalogue of endpoints, the JSON Schemas, the rule no schema can hold,
+//! the case files, and what is generated or checked from them (OpenAPI, the docs' examples).
+
+pub mod case;
+pub mod docs_check;
+pub mod endpoint;
+pub mod openapi;
+pub mod schema;
+pub mod status;

@@ -1,0 +1,205 @@
+//! What the run created, and the rail that keeps it from deleting anything else.
+//!
+//! Every id the vendor hands the run is written here; a destructive request that names an id
+//! the ledger does not hold is refused before it leaves the process, and the cap on deletes
+//! (`--max-deletes`) is counted here.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use serde_json::Value;
+
+use super::transport::request::{Body, Request};
+
+/// An id that exists nowhere; cases use it as `{{unknownId}}`.
+pub const UNKNOWN_ID: &str = "extracta-contract-unknown-id";
+
+/// Why the ledger refused to let a request go.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LedgerError {
+    /// A destructive request named an id this run did not create.
+    #[error("refused to send a destructive request for {id}: this run did not create it")]
+    NotOwned {
+        /// The id.
+        id: String,
+    },
+    /// The cap on destructive requests was reached.
+    #[error("refused to send a destructive request: the cap of {max} (--max-deletes) is reached")]
+    DeleteCap {
+        /// The cap.
+        max: u64,
+    },
+}
+
+/// Everything this run created, and the cap on the deletes its cases may send.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    owned: Mutex<Owned>,
+    max_deletes: Option<u64>,
+    deletes: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Owned {
+    /// Classifications the run created, to delete at the end.
+    classifications: Vec<String>,
+    /// Batches the run uploaded, as `(classificationId, batchId)`.
+    batches: Vec<(String, String)>,
+    /// Every id the run may name in a destructive request.
+    ids: HashSet<String>,
+}
+
+impl Ledger {
+    /// An empty ledger; `max_deletes` caps the destructive requests of cases.
+    pub fn new(max_deletes: Option<u64>) -> Self {
+        Ledger {
+            max_deletes,
+            ..Ledger::default()
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Owned> {
+        self.owned.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records a classification the run created.
+    pub fn record_classification(&self, id: &str) {
+        let mut owned = self.lock();
+        owned.classifications.push(id.to_owned());
+        owned.ids.insert(id.to_owned());
+    }
+
+    /// Marks a classification the run may name but must never delete (`--classification-id`).
+    pub fn borrow_classification(&self, id: &str) {
+        self.lock().ids.insert(id.to_owned());
+    }
+
+    /// Records a batch the run uploaded.
+    pub fn record_batch(&self, classification_id: &str, batch_id: &str) {
+        let mut owned = self.lock();
+        owned
+            .batches
+            .push((classification_id.to_owned(), batch_id.to_owned()));
+        owned.ids.insert(batch_id.to_owned());
+    }
+
+    /// Records a file the run uploaded.
+    pub fn record_file(&self, id: &str) {
+        self.lock().ids.insert(id.to_owned());
+    }
+
+    /// The classifications to delete at the end.
+    pub fn classifications(&self) -> Vec<String> {
+        self.lock().classifications.clone()
+    }
+
+    /// The batches this run created, as `(classificationId, batchId)`.
+    pub fn batches(&self) -> Vec<(String, String)> {
+        self.lock().batches.clone()
+    }
+
+    /// Whether this run created `id` (or it is the id that exists nowhere).
+    pub fn owns(&self, id: &str) -> bool {
+        id == UNKNOWN_ID || self.lock().ids.contains(id)
+    }
+
+    /// Refuses a destructive request whose body names an id that this run did not create.
+    ///
+    /// # Errors
+    /// [`LedgerError::NotOwned`] with the first such id.
+    pub fn authorise(&self, request: &Request) -> Result<(), LedgerError> {
+        if !request.is_destructive() {
+            return Ok(());
+        }
+        let Body::Bytes(bytes) = &request.body else {
+            return Ok(());
+        };
+        // A body that is not JSON names no id a server could act on.
+        let Ok(document) = serde_json::from_slice::<Value>(bytes) else {
+            return Ok(());
+        };
+        let mut named: Vec<&str> = ["classificationId", "batchId", "fileId"]
+            .iter()
+            .filter_map(|field| document.get(field).and_then(Value::as_str))
+            .collect();
+        if let Some(Value::Array(ids)) = document.get("fileIds") {
+            named.extend(ids.iter().filter_map(Value::as_str));
+        }
+        match named.into_iter().find(|id| !self.owns(id)) {
+            Some(id) => Err(LedgerError::NotOwned { id: id.to_owned() }),
+            None => Ok(()),
+        }
+    }
+
+    /// Counts one destructive request of a case against the cap.
+    ///
+    /// # Errors
+    /// [`LedgerError::DeleteCap`] once the cap is reached.
+    pub fn take_delete(&self) -> Result<(), LedgerError> {
+        let sent = self.deletes.fetch_add(1, Ordering::SeqCst);
+        match self.max_deletes {
+            Some(max) if sent >= max => Err(LedgerError::DeleteCap { max }),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::endpoint::Endpoint;
+    use serde_json::json;
+
+    fn delete(body: Value) -> Request {
+        Request::json(Endpoint::DeleteFiles, &body)
+    }
+
+    #[test]
+    fn a_delete_naming_a_foreign_file_is_refused() {
+        let ledger = Ledger::default();
+        ledger.record_classification("c1");
+        ledger.record_batch("c1", "b1");
+        ledger.record_file("f1");
+        let ours = delete(
+            json!({"classificationId": "c1", "batchId": "b1", "fileIds": ["f1", UNKNOWN_ID]}),
+        );
+        assert!(ledger.authorise(&ours).is_ok());
+        let foreign =
+            delete(json!({"classificationId": "c1", "batchId": "b1", "fileIds": ["f1", "f9"]}));
+        assert_eq!(
+            ledger.authorise(&foreign),
+            Err(LedgerError::NotOwned { id: "f9".into() })
+        );
+    }
+
+    #[test]
+    fn a_delete_of_a_foreign_classification_is_refused() {
+        let ledger = Ledger::default();
+        let request = delete(json!({"classificationId": "theirs"}));
+        assert!(ledger.authorise(&request).is_err());
+    }
+
+    #[test]
+    fn reads_are_never_refused() {
+        let request = Request::json(Endpoint::GetResults, &json!({"classificationId": "x"}));
+        assert!(Ledger::default().authorise(&request).is_ok());
+    }
+
+    #[test]
+    fn a_borrowed_classification_may_be_named_but_is_never_deleted_at_the_end() {
+        let ledger = Ledger::default();
+        ledger.borrow_classification("theirs");
+        assert!(ledger.owns("theirs"));
+        assert!(ledger.classifications().is_empty());
+    }
+
+    #[test]
+    fn the_cap_lets_exactly_max_deletes_through() {
+        let ledger = Ledger::new(Some(2));
+        assert_eq!(ledger.take_delete(), Ok(()));
+        assert_eq!(ledger.take_delete(), Ok(()));
+        assert_eq!(ledger.take_delete(), Err(LedgerError::DeleteCap { max: 2 }));
+    }
+}

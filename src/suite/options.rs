@@ -1,0 +1,188 @@
+//! What to run, and where: [`RunOptions`], built with setters or read from the environment.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::result::ChangeClass;
+
+/// The profile name of the built-in mock.
+pub const MOCK_PROFILE: &str = "mock";
+
+/// Cases at once against the built-in mock: it answers at once, so there is no latency to
+/// overlap, and each further connection costs more than it saves.
+pub const MOCK_CONCURRENCY: usize = 2;
+/// Cases at once against a target over the network, whose latency they overlap.
+pub const REMOTE_CONCURRENCY: usize = 8;
+
+/// Which drift fails a case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FailOn {
+    /// Only breaking changes; additive ones (a new field) are reported but pass.
+    Breaking,
+    /// Every change.
+    #[default]
+    Any,
+}
+
+impl FailOn {
+    /// Whether a change of `class` fails the case.
+    pub fn fails(self, class: ChangeClass) -> bool {
+        self == FailOn::Any || class == ChangeClass::Breaking
+    }
+}
+
+/// What to run, and where. `Default` runs `cases/` against a target still to be named (the
+/// built-in mock, when started through [`with_built_in_mock`](crate::with_built_in_mock)).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RunOptions {
+    /// The target's base URL.
+    pub base_url: Option<String>,
+    /// The API key.
+    pub api_key: Option<String>,
+    /// Whether the target is the built-in mock (for the default profile and concurrency).
+    pub built_in_mock: bool,
+    /// Where the case files are.
+    pub cases_dir: PathBuf,
+    /// How many cases run at once; `None` picks [`MOCK_CONCURRENCY`] against the built-in
+    /// mock and [`REMOTE_CONCURRENCY`] against anything else.
+    pub concurrency: Option<usize>,
+    /// The per-request timeout.
+    pub timeout: Duration,
+    /// The snapshot profile; by default `mock`, or the target's host name.
+    pub profile: Option<String>,
+    /// Baselines to compare each observation with (drift).
+    pub snapshots: Option<PathBuf>,
+    /// Record the observations as the new baselines instead of comparing.
+    pub update_snapshots: bool,
+    /// Which drift fails a case.
+    pub fail_on: FailOn,
+    /// Minimum pause between calls per endpoint name, overriding the defaults.
+    pub pace: Vec<(String, Duration)>,
+    /// Cap on destructive requests sent by cases.
+    pub max_deletes: Option<u64>,
+    /// Reuse this classification instead of creating one (only created batches are deleted).
+    pub classification_id: Option<String>,
+    /// Let the cases that must delete nothing share one fixture, checked after them all.
+    pub share_fixtures: bool,
+    /// Run only the cases with these names (all when empty).
+    pub only: Vec<String>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            base_url: None,
+            api_key: None,
+            built_in_mock: false,
+            cases_dir: PathBuf::from("cases"),
+            concurrency: None,
+            timeout: Duration::from_secs(30),
+            profile: None,
+            snapshots: None,
+            update_snapshots: false,
+            fail_on: FailOn::Any,
+            pace: Vec::new(),
+            max_deletes: None,
+            classification_id: None,
+            share_fixtures: true,
+            only: Vec::new(),
+        }
+    }
+}
+
+impl RunOptions {
+    /// The options the environment gives: `EXTRACTA_BASE_URL`, `EXTRACTA_API_KEY` and
+    /// `EXTRACTA_PROFILE` (an empty variable counts as unset).
+    pub fn from_env() -> Self {
+        let set = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        RunOptions {
+            base_url: set("EXTRACTA_BASE_URL"),
+            api_key: set("EXTRACTA_API_KEY"),
+            profile: set("EXTRACTA_PROFILE"),
+            ..RunOptions::default()
+        }
+    }
+
+    /// Sets the target's base URL.
+    #[must_use]
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sets the API key.
+    #[must_use]
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Sets the folder of case files.
+    #[must_use]
+    pub fn cases_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cases_dir = dir.into();
+        self
+    }
+
+    /// Sets how many cases run at once (at least 1).
+    #[must_use]
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = Some(n.max(1));
+        self
+    }
+
+    /// Sets the per-request timeout.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Compares with (or, with `update`, records) the baselines in `dir`.
+    #[must_use]
+    pub fn snapshots(mut self, dir: impl Into<PathBuf>, update: bool) -> Self {
+        self.snapshots = Some(dir.into());
+        self.update_snapshots = update;
+        self
+    }
+
+    /// Sets which drift fails a case.
+    #[must_use]
+    pub fn fail_on(mut self, fail_on: FailOn) -> Self {
+        self.fail_on = fail_on;
+        self
+    }
+
+    /// Runs only the case named `name`.
+    #[must_use]
+    pub fn only(mut self, name: impl Into<String>) -> Self {
+        self.only.push(name.into());
+        self
+    }
+
+    /// The profile the run's baselines are filed under: as given, `mock` for the built-in
+    /// mock, else the target's host name.
+    pub fn profile_name(&self) -> String {
+        if let Some(profile) = &self.profile {
+            return profile.clone();
+        }
+        if self.built_in_mock {
+            return MOCK_PROFILE.to_owned();
+        }
+        self.base_url
+            .as_deref()
+            .and_then(|url| url::Url::parse(url).ok())
+            .and_then(|url| url.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "target".to_owned())
+    }
+
+    /// How many cases run at once.
+    pub fn effective_concurrency(&self) -> usize {
+        self.concurrency.unwrap_or(if self.built_in_mock {
+            MOCK_CONCURRENCY
+        } else {
+            REMOTE_CONCURRENCY
+        })
+    }
+}

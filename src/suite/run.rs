@@ -1,0 +1,408 @@
+//! The engine: [`RunOptions`] in, [`RunReport`] out. It executes the [`Plan`]: gets the
+//! run's classification, provisions each unit's fixture, sends its cases, reads the batches
+//! back, judges each case, and deletes what it created, also when it is stopped.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use tokio::sync::watch;
+
+use super::fixture::{Fixture, provision};
+use super::ledger::Ledger;
+use super::options::RunOptions;
+use super::plan::{Plan, Setup, Unit, case_request};
+use super::transport::target::{Target, TargetError};
+use super::vendor::{Vendor, VendorError};
+use super::verify::baseline::{Baselines, compare};
+use super::verify::check::check;
+use super::verify::normalise::normalise;
+use crate::contract::case::{Case, CaseError};
+use crate::redact::{ApiKey, Redactor};
+use crate::result::{
+    BatchRead, CaseResult, Failure, Observation, Outcome, Response, RunEvent, RunReport, TargetInfo,
+};
+
+/// Why the suite could not run at all (as opposed to a contract failure, which is a value).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// A case file is unusable.
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    /// The target is misconfigured or unreachable.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// The run's classification could not be created.
+    #[error("set up the run on {url}: {source}")]
+    Setup {
+        /// The target.
+        url: String,
+        /// The cause.
+        source: VendorError,
+    },
+    /// An option is missing or out of range.
+    #[error("{0}")]
+    Options(String),
+}
+
+/// Runs every case of `options.cases_dir` to the end; `on_event` sees each case as it
+/// finishes.
+///
+/// A contract violation or a drift is a failed case in the report, not an error. Everything
+/// the run created is deleted before it returns, also when cases fail.
+///
+/// # Errors
+/// When the suite cannot run at all: unusable case files or options, an unreachable target.
+pub async fn run(
+    options: &RunOptions,
+    on_event: impl FnMut(RunEvent<'_>),
+) -> Result<RunReport, RunError> {
+    run_until(options, on_event, std::future::pending()).await
+}
+
+/// As [`run`], until `stop` completes (Ctrl-C, say): then no new case starts, requests that
+/// create data finish, the rest are abandoned, the cases not run are skipped, and what the
+/// run created is deleted before it returns, with `interrupted` set.
+///
+/// # Errors
+/// As [`run`].
+pub async fn run_until(
+    options: &RunOptions,
+    mut on_event: impl FnMut(RunEvent<'_>),
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> Result<RunReport, RunError> {
+    let started = Instant::now();
+    let (stop_tx, stopped) = watch::channel(false);
+    let watcher = tokio::spawn(async move {
+        stop.await;
+        let _ = stop_tx.send(true);
+    });
+    let outcome = execute(options, &mut on_event, &stopped, started).await;
+    watcher.abort();
+    outcome
+}
+
+/// The run's classification: created, or reused.
+async fn open(vendor: &Vendor, plan: &Plan<'_>) -> Result<String, VendorError> {
+    match &plan.setup {
+        Setup::Create => vendor.create_classification().await,
+        Setup::Reuse(id) => {
+            vendor.ledger().borrow_classification(id);
+            Ok(id.clone())
+        }
+    }
+}
+
+async fn execute(
+    options: &RunOptions,
+    on_event: &mut impl FnMut(RunEvent<'_>),
+    stopped: &watch::Receiver<bool>,
+    started: Instant,
+) -> Result<RunReport, RunError> {
+    let mut cases = crate::contract::case::load_dir(&options.cases_dir)?;
+    if !options.only.is_empty() {
+        cases.retain(|case| options.only.contains(&case.name));
+    }
+    let base_url = options.base_url.clone().ok_or_else(|| {
+        RunError::Options("name a target: --base-url or EXTRACTA_BASE_URL".to_owned())
+    })?;
+    let key = options.api_key.clone().ok_or_else(|| {
+        RunError::Options(format!(
+            "run against {base_url}: an API key is needed (--api-key or EXTRACTA_API_KEY)"
+        ))
+    })?;
+    let key = ApiKey::new(key);
+    let redactor = Redactor::new([key.clone()]);
+    let target = Target::new(&base_url, key, options.timeout, &options.pace)?;
+    let info = TargetInfo {
+        base_url: target.base_url().to_owned(),
+        profile: options.profile_name(),
+        baseline: options
+            .snapshots
+            .as_ref()
+            .map(|dir| dir.display().to_string()),
+    };
+    let plan = Plan::new(&cases, options);
+    let vendor = Vendor::new(target, Ledger::new(options.max_deletes));
+    let classification = open(&vendor, &plan).await;
+    let interrupted_in_setup = *stopped.borrow();
+    let classification = match classification {
+        Ok(id) => id,
+        Err(source) => {
+            return Err(RunError::Setup {
+                url: info.base_url,
+                source,
+            });
+        }
+    };
+    let context = Context {
+        vendor: &vendor,
+        classification: &classification,
+        options,
+        baselines: options.snapshots.as_ref().map(Baselines::new),
+        concurrency: options.effective_concurrency(),
+        stopped: stopped.clone(),
+        redactor,
+    };
+    let total = cases.len();
+    let mut results = Vec::with_capacity(total);
+    if !interrupted_in_setup {
+        let mut units = futures::stream::iter(plan.units.iter().map(|unit| context.unit(unit)))
+            .buffer_unordered(context.concurrency);
+        while let Some(finished) = units.next().await {
+            for result in finished {
+                results.push(result);
+                if let Some(result) = results.last() {
+                    on_event(RunEvent::CaseFinished {
+                        result,
+                        done: results.len(),
+                        total,
+                    });
+                }
+            }
+        }
+    }
+    let interrupted = *stopped.borrow();
+    for case in &cases {
+        if !results.iter().any(|r| r.name == case.name) {
+            results.push(CaseResult::skipped(&case.name, &case.description));
+        }
+    }
+    results.sort_by(|a, b| a.name.cmp(&b.name));
+    let cleanup = vendor.clean_up().await;
+    Ok(RunReport {
+        target: info,
+        cases: results,
+        cleanup,
+        interrupted,
+        duration: started.elapsed(),
+        traffic: vendor.target().traffic(),
+    })
+}
+
+/// What executing a case gave: the fixture it saw and the observation, or why it could not.
+type Executed = Result<(Fixture, Observation), Failure>;
+
+/// The statuses of the earlier sends and the last answer, or why there is none.
+type Answer = Result<(Vec<u16>, Response), Failure>;
+
+/// What every unit of a run shares.
+struct Context<'r> {
+    vendor: &'r Vendor,
+    classification: &'r str,
+    options: &'r RunOptions,
+    baselines: Option<Baselines>,
+    concurrency: usize,
+    stopped: watch::Receiver<bool>,
+    redactor: Redactor,
+}
+
+fn setup_failure(error: &VendorError) -> Failure {
+    Failure::Setup {
+        reason: error.to_string(),
+    }
+}
+
+impl Context<'_> {
+    fn is_stopped(&self) -> bool {
+        *self.stopped.borrow()
+    }
+
+    /// Waits until the run is stopped.
+    async fn until_stopped(&self) {
+        let mut stopped = self.stopped.clone();
+        let _ = stopped.wait_for(|s| *s).await;
+    }
+
+    /// Runs one unit of the plan: its cases' results, none for a unit the stop came before.
+    async fn unit<'a>(&self, unit: &'a Unit<'a>) -> Vec<CaseResult> {
+        if self.is_stopped() {
+            return Vec::new();
+        }
+        let started = Instant::now();
+        let outcomes = if unit.shared {
+            self.shared(unit).await
+        } else {
+            let mut outcomes = Vec::with_capacity(unit.cases.len());
+            for case in &unit.cases {
+                outcomes.push((*case, self.own(case).await));
+            }
+            outcomes
+        };
+        if self.is_stopped() {
+            return Vec::new();
+        }
+        let duration = started.elapsed();
+        outcomes
+            .into_iter()
+            .map(|(case, outcome)| self.judge(case, outcome, duration))
+            .collect()
+    }
+
+    /// A case on a fixture of its own.
+    async fn own(&self, case: &Case) -> Executed {
+        let fixture = provision(self.vendor, self.classification, &case.fixture)
+            .await
+            .map_err(|e| setup_failure(&e))?;
+        let (earlier, response) = self.send(case, &fixture).await?;
+        let batches = self.read_back(&fixture).await;
+        Ok((fixture, Observation::new(earlier, response, batches)))
+    }
+
+    /// The cases that must delete nothing, on one shared fixture read back once after them
+    /// all. When it was damaged, a shared fixture cannot say which case did it: each case runs
+    /// again on a fixture of its own (this costs uploads only on failure).
+    async fn shared<'a>(&self, unit: &Unit<'a>) -> Vec<(&'a Case, Executed)> {
+        let fixture = match provision(self.vendor, self.classification, &unit.spec).await {
+            Ok(fixture) => fixture,
+            Err(error) => {
+                let failure = setup_failure(&error);
+                return unit
+                    .cases
+                    .iter()
+                    .map(|case| (*case, Err(failure.clone())))
+                    .collect();
+            }
+        };
+        let answers: Vec<(&Case, Answer)> = futures::stream::iter(unit.cases.iter().map(|case| {
+            let view = fixture.view(&case.fixture);
+            async move { (*case, self.send(case, &view).await) }
+        }))
+        .buffered(self.concurrency)
+        .collect()
+        .await;
+        let batches = self.read_back(&fixture).await;
+        let intact = fixture.files.iter().all(|(batch, id)| {
+            batches
+                .get(*batch)
+                .and_then(BatchRead::files)
+                .is_some_and(|ids| ids.contains(id))
+        });
+        if !intact {
+            let mut outcomes = Vec::with_capacity(unit.cases.len());
+            for case in &unit.cases {
+                outcomes.push((*case, self.own(case).await));
+            }
+            return outcomes;
+        }
+        answers
+            .into_iter()
+            .map(|(case, answer)| {
+                let view = fixture.view(&case.fixture);
+                let outcome = answer.map(|(earlier, response)| {
+                    let batches = restrict(&batches, &view);
+                    (view, Observation::new(earlier, response, batches))
+                });
+                (case, outcome)
+            })
+            .collect()
+    }
+
+    /// Sends the case's request `repeat` times: the earlier statuses and the last answer.
+    /// Abandoned when the run is stopped: a case's request creates nothing.
+    async fn send(&self, case: &Case, fixture: &Fixture) -> Answer {
+        let request = case_request(case, fixture);
+        let mut earlier = Vec::new();
+        let mut last: Option<Response> = None;
+        for _ in 0..case.request.repeat {
+            if request.is_destructive() {
+                self.vendor
+                    .ledger()
+                    .take_delete()
+                    .map_err(|e| setup_failure(&e.into()))?;
+            }
+            let answer = tokio::select! {
+                answer = self.vendor.send(&request) => answer,
+                () = self.until_stopped() => return Err(Failure::Setup {
+                    reason: "interrupted".to_owned(),
+                }),
+            };
+            let answer = answer.map_err(|e| match e {
+                VendorError::Transport(e) => Failure::Transport {
+                    cause: e.to_string(),
+                },
+                other => setup_failure(&other),
+            })?;
+            if let Some(previous) = last.replace(answer) {
+                earlier.push(previous.status);
+            }
+        }
+        last.map(|response| (earlier, response))
+            .ok_or_else(|| Failure::Setup {
+                reason: "the case sends no request".to_owned(),
+            })
+    }
+
+    /// The files each batch of `fixture` holds now.
+    async fn read_back(&self, fixture: &Fixture) -> Vec<BatchRead> {
+        let mut batches = Vec::with_capacity(fixture.batch_ids.len());
+        for batch_id in &fixture.batch_ids {
+            let read = tokio::select! {
+                read = self.vendor.files_in_batch(&fixture.classification_id, batch_id) => read,
+                () = self.until_stopped() => Err(VendorError::Malformed {
+                    step: "read the batch back",
+                    reason: "interrupted".to_owned(),
+                }),
+            };
+            batches.push(match read {
+                Ok(ids) => BatchRead::Listed(ids),
+                Err(error) => BatchRead::Unreadable(error.to_string()),
+            });
+        }
+        batches
+    }
+
+    /// Checks an outcome, compares it with the baseline, and decides the case's outcome.
+    fn judge(&self, case: &Case, outcome: Executed, duration: Duration) -> CaseResult {
+        let (mut failures, observation) = match outcome {
+            Ok((fixture, observation)) => (
+                check(case, &fixture, &observation),
+                Some(normalise(&observation, &fixture, &self.redactor)),
+            ),
+            Err(failure) => (vec![failure], None),
+        };
+        if let (Some(baselines), Some(observed)) = (&self.baselines, &observation) {
+            failures.extend(compare(
+                baselines,
+                case,
+                observed,
+                self.options.update_snapshots,
+            ));
+        }
+        let failed = failures.iter().any(|f| {
+            f.change_class()
+                .is_none_or(|class| self.options.fail_on.fails(class))
+        });
+        let outcome = if failed {
+            Outcome::Failed
+        } else {
+            Outcome::Passed
+        };
+        CaseResult::new(
+            &case.name,
+            &case.description,
+            outcome,
+            failures,
+            observation,
+            duration,
+        )
+    }
+}
+
+/// The read-back limited to the batches and files of `view`.
+fn restrict(batches: &[BatchRead], view: &Fixture) -> Vec<BatchRead> {
+    batches
+        .iter()
+        .take(view.batch_ids.len())
+        .map(|read| match read {
+            BatchRead::Listed(ids) => BatchRead::Listed(
+                ids.iter()
+                    .filter(|id| view.files.iter().any(|(_, own)| own == *id))
+                    .cloned()
+                    .collect(),
+            ),
+            unreadable @ BatchRead::Unreadable(_) => unreadable.clone(),
+        })
+        .collect()
+}

@@ -1,0 +1,243 @@
+//! The baseline store: a folder of insta `.snap` files, one per case, holding each case's
+//! normalised observation. `cargo test` asserts them with insta; `run --snapshots` reads them
+//! (and `--update-snapshots` writes them) byte for byte as insta does.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::Value;
+
+use super::drift::diff;
+use crate::contract::case::Case;
+use crate::result::{Failure, Snapshot};
+
+/// Why a baseline could not be read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// The file exists but is not a readable snapshot.
+    #[error("read baseline {path}: {reason}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The file could not be written.
+    #[error("write baseline {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// A folder of baselines in insta's `.snap` format: the store that `cargo test` writes and
+/// `run --snapshots` reads (and `run --update-snapshots` writes), one file per case.
+#[derive(Debug, Clone)]
+pub struct Baselines {
+    dir: PathBuf,
+}
+
+impl Baselines {
+    /// The baselines in `dir`, e.g. `snapshots/mock`.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Baselines { dir: dir.into() }
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where the accepted baseline of `case` lives.
+    pub fn path(&self, case: &str) -> PathBuf {
+        self.dir.join(format!("{case}.snap"))
+    }
+
+    /// Where a changed observation waits for `cargo insta review`.
+    pub fn pending_path(&self, case: &str) -> PathBuf {
+        self.dir.join(format!("{case}.snap.new"))
+    }
+
+    /// The recorded observation of `case`, or `None` when none was recorded.
+    ///
+    /// # Errors
+    /// When the file exists but cannot be read as a snapshot of an observation.
+    pub fn read(&self, case: &str) -> Result<Option<Snapshot>, SnapshotError> {
+        let path = self.path(case);
+        if !path.exists() {
+            return Ok(None);
+        }
+        let failed = |reason: String| SnapshotError::Read {
+            path: path.clone(),
+            reason,
+        };
+        let snapshot = insta::Snapshot::from_file(&path).map_err(|e| failed(e.to_string()))?;
+        let text = snapshot
+            .contents()
+            .as_text()
+            .map(ToString::to_string)
+            .ok_or_else(|| failed("it is a binary snapshot".to_owned()))?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| failed(format!("its contents are not an observation: {e}")))
+    }
+
+    /// Records `observation` as the baseline of `case` (`pending`: as `.snap.new` for review).
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn write(
+        &self,
+        case: &Case,
+        observation: &Snapshot,
+        pending: bool,
+    ) -> Result<PathBuf, SnapshotError> {
+        let path = if pending {
+            self.pending_path(&case.name)
+        } else {
+            self.path(&case.name)
+        };
+        let write = |source| SnapshotError::Write {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(&self.dir).map_err(write)?;
+        std::fs::write(&path, render(case, observation)).map_err(write)?;
+        if !pending {
+            // An accepted baseline supersedes whatever waited for review.
+            let _ = std::fs::remove_file(self.pending_path(&case.name));
+        }
+        Ok(path)
+    }
+}
+
+/// What comparing an observation with its baseline found: drift lines, a missing baseline, or
+/// a store that could not be read or written.
+pub fn compare(
+    baselines: &Baselines,
+    case: &Case,
+    observed: &Snapshot,
+    update: bool,
+) -> Vec<Failure> {
+    let unusable = |e: SnapshotError| {
+        vec![Failure::Setup {
+            reason: e.to_string(),
+        }]
+    };
+    let recorded = match baselines.read(&case.name) {
+        Ok(recorded) => recorded,
+        Err(error) => return unusable(error),
+    };
+    if update {
+        return match recorded {
+            Some(recorded) if &recorded == observed => Vec::new(),
+            _ => baselines
+                .write(case, observed, false)
+                .err()
+                .map(unusable)
+                .unwrap_or_default(),
+        };
+    }
+    let Some(recorded) = recorded else {
+        return match baselines.write(case, observed, true) {
+            Ok(pending) => vec![Failure::NoBaseline { pending }],
+            Err(error) => unusable(error),
+        };
+    };
+    let changes = diff(&recorded, observed);
+    if changes.is_empty() {
+        let _ = std::fs::remove_file(baselines.pending_path(&case.name));
+        return Vec::new();
+    }
+    let mut failures: Vec<Failure> = changes.into_iter().map(Failure::Drift).collect();
+    if let Err(error) = baselines.write(case, observed, true) {
+        failures.extend(unusable(error));
+    }
+    failures
+}
+
+/// The `.snap` text insta writes for `cargo test`'s assertion of this case: the store's files
+/// are insta's, asserted in `tests/contract.rs`, so `cargo insta review` can accept them.
+pub fn render(case: &Case, observation: &Snapshot) -> String {
+    let contents = serde_json::to_string_pretty(observation).unwrap_or_default();
+    format!(
+        "---\nsource: tests/contract.rs\ndescription: {}\ninput_file: {}\n---\n{contents}\n",
+        yaml_scalar(&case.description),
+        input_file(&case.path)
+    )
+}
+
+/// The case file's path from its `cases` folder on, with `/` separators.
+fn input_file(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let start = parts
+        .iter()
+        .rposition(|p| p == "cases")
+        .unwrap_or(parts.len().saturating_sub(1));
+    parts[start..].join("/")
+}
+
+/// A YAML scalar quoted exactly where insta's emitter quotes it, so that a baseline written
+/// by `run` is byte for byte the file `cargo test` writes.
+fn yaml_scalar(text: &str) -> String {
+    const RESERVED: &[&str] = &[
+        "yes", "Yes", "YES", "no", "No", "NO", "True", "TRUE", "true", "False", "FALSE", "false",
+        "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
+    ];
+    let quote = text.is_empty()
+        || text.starts_with(' ')
+        || text.ends_with(' ')
+        || text.starts_with(['&', '*', '?', '|', '-', '<', '>', '=', '!', '%', '@', '.'])
+        || text.contains(|c: char| {
+            matches!(
+                c,
+                ':' | '{' | '}' | '[' | ']' | ',' | '#' | '`' | '"' | '\'' | '\\'
+            ) || (c.is_ascii_control() && c != '\x7f')
+        })
+        || RESERVED.contains(&text)
+        || text.starts_with("0x")
+        || text.parse::<i64>().is_ok()
+        || text.parse::<f64>().is_ok();
+    if quote {
+        Value::String(text.to_owned()).to_string()
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_committed_baselines_read_back_as_they_render() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let baselines = Baselines::new(root.join("snapshots/mock"));
+        let cases = crate::contract::case::load_dir(&root.join("cases")).unwrap_or_default();
+        assert!(!cases.is_empty());
+        for case in cases {
+            let recorded = baselines.read(&case.name).ok().flatten();
+            let recorded = recorded.unwrap_or_else(|| panic!("no baseline for {}", case.name));
+            let on_disk = std::fs::read_to_string(baselines.path(&case.name)).unwrap_or_default();
+            assert_eq!(
+                render(&case, &recorded),
+                on_disk,
+                "{} renders differently from insta",
+                case.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_missing_baseline_reads_as_none() {
+        assert!(matches!(Baselines::new("no/such/dir").read("x"), Ok(None)));
+    }
+}

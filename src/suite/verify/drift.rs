@@ -1,0 +1,178 @@
+//! Drift: what changed between a recorded baseline and a new observation, one [`Change`] per
+//! difference.
+
+use serde_json::Value;
+
+use crate::result::{Change, Snapshot};
+
+/// Every change from `baseline` to `observed`.
+pub fn diff(baseline: &Snapshot, observed: &Snapshot) -> Vec<Change> {
+    let mut changes = Vec::new();
+    if baseline.status != observed.status {
+        changes.push(Change::Status {
+            before: baseline.status,
+            after: observed.status,
+        });
+    }
+    if baseline.content_type != observed.content_type {
+        changes.push(Change::ContentType {
+            before: baseline.content_type.clone(),
+            after: observed.content_type.clone(),
+        });
+    }
+    if baseline.earlier_statuses != observed.earlier_statuses {
+        changes.push(Change::EarlierStatuses {
+            before: baseline.earlier_statuses.clone(),
+            after: observed.earlier_statuses.clone(),
+        });
+    }
+    diff_body(&baseline.body, &observed.body, "", &mut changes);
+    let batches = baseline
+        .batches_after
+        .len()
+        .max(observed.batches_after.len());
+    for batch in 0..batches {
+        let (before, after) = (
+            baseline.batches_after.get(batch),
+            observed.batches_after.get(batch),
+        );
+        if before != after {
+            changes.push(Change::FilesLeft {
+                batch,
+                before: before.cloned(),
+                after: after.cloned(),
+            });
+        }
+    }
+    changes
+}
+
+/// The JSON type of a value, as a change names it.
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn diff_body(baseline: &Value, observed: &Value, path: &str, changes: &mut Vec<Change>) {
+    match (baseline, observed) {
+        (Value::Object(old), Value::Object(new)) => {
+            let mut keys: Vec<&String> = old.keys().collect();
+            keys.sort();
+            for key in keys {
+                match new.get(key) {
+                    Some(new_value) => diff_body(&old[key], new_value, &join(path, key), changes),
+                    None => changes.push(Change::FieldRemoved {
+                        path: join(path, key),
+                    }),
+                }
+            }
+            let mut added: Vec<&String> = new.keys().filter(|k| !old.contains_key(*k)).collect();
+            added.sort();
+            for key in added {
+                changes.push(Change::FieldAdded {
+                    path: join(path, key),
+                });
+            }
+        }
+        (Value::Array(old), Value::Array(new)) if old.len() == new.len() => {
+            for (n, (old_item, new_item)) in old.iter().zip(new).enumerate() {
+                diff_body(old_item, new_item, &format!("{path}[{n}]"), changes);
+            }
+        }
+        (old, new) if type_name(old) != type_name(new) => changes.push(Change::TypeChanged {
+            path: path.to_owned(),
+            before: type_name(old),
+            after: type_name(new),
+        }),
+        (old, new) if old != new => changes.push(Change::ValueChanged {
+            path: path.to_owned(),
+            before: old.clone(),
+            after: new.clone(),
+        }),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::result::BatchAfter;
+    use serde_json::json;
+
+    fn observed(status: u16, body: Value) -> Snapshot {
+        Snapshot {
+            batches_after: vec![BatchAfter::Files(vec!["[fileId:1]".to_owned()])],
+            body,
+            content_type: Some("application/json".to_owned()),
+            earlier_statuses: vec![],
+            status,
+        }
+    }
+
+    fn lines(changes: &[Change]) -> Vec<String> {
+        changes
+            .iter()
+            .map(|c| format!("{c} ({})", c.class()))
+            .collect()
+    }
+
+    #[test]
+    fn identical_observations_have_no_drift() {
+        let value = observed(
+            200,
+            json!({"status": "success", "message": "Files deleted"}),
+        );
+        assert_eq!(diff(&value, &value), vec![]);
+    }
+
+    #[test]
+    fn each_kind_of_change_reads_as_one_line() {
+        let old = observed(
+            400,
+            json!({"status": "error", "message": "Files deleted", "code": 1}),
+        );
+        let new = observed(
+            422,
+            json!({"status": true, "message": "Files were deleted", "deleteAll": false}),
+        );
+        assert_eq!(
+            lines(&diff(&old, &new)),
+            [
+                "status 400 -> 422 (breaking)",
+                "field `code` removed (breaking)",
+                "message \"Files deleted\" -> \"Files were deleted\" (breaking)",
+                "type of `status` string -> boolean (breaking)",
+                "field `deleteAll` added (additive)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_content_type_and_an_effect_change_are_named() {
+        let old = observed(200, json!({}));
+        let mut new = observed(200, json!({}));
+        new.content_type = Some("text/plain".to_owned());
+        new.batches_after = vec![BatchAfter::Files(vec![])];
+        assert_eq!(
+            lines(&diff(&old, &new)),
+            [
+                "content type application/json -> text/plain (breaking)",
+                "files left in batch 0 [fileId:1] -> none (breaking)",
+            ]
+        );
+    }
+}
