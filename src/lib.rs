@@ -75,7 +75,7 @@ pub use contract::schema::{SchemaError, SchemaSet, Violation};
 pub use contract::{docs_check, openapi};
 
 #[cfg(all(feature = "mock", feature = "suite"))]
-pub use local::with_built_in_mock;
+pub use local::{DEFAULT_SECOND_API_KEY, with_built_in_mock};
 
 #[cfg(feature = "mock")]
 pub use mock::faults::Behaviour;
@@ -97,9 +97,13 @@ pub use suite::options::{FailOn, MOCK_PROFILE, RunOptions};
 #[cfg(feature = "suite")]
 pub use suite::plan::{Plan, Setup, Step};
 #[cfg(feature = "suite")]
+pub use suite::preflight::check_writable;
+#[cfg(feature = "suite")]
 pub use suite::run::{RunError, run, run_until};
 #[cfg(feature = "suite")]
 pub use suite::verify::baseline::Baselines;
+#[cfg(feature = "suite")]
+pub use suite::verify::volatile::{VOLATILE_FILE, VolatileRules};
 
 /// Hooks for this crate's own tests and fuzz target; not part of the public API.
 #[doc(hidden)]

@@ -1,13 +1,24 @@
 //! The one redactor: secrets never leave the process in clear text.
 //!
-//! Every byte that arrives from a target passes through [`Redactor::redact`] in `target.rs`
-//! before anything else sees it, and every transport error is redacted there too, so reports,
-//! snapshots and logs downstream only ever hold redacted text.
+//! The checks, the ids and the next request use answers as they came; the key is replaced only
+//! where text leaves the process (the terminal, the JSON and JUnit reports, the snapshots).
+//! A server may echo a key in another form than it was sent, so each key is also looked for
+//! JSON-escaped (as serde and PHP's `json_encode` write it, or every character as `\uXXXX`),
+//! URL-encoded and in base64 (standard or URL-safe, at any alignment inside a longer blob);
+//! text that still holds escapes is decoded once and searched again.
 
 use std::fmt;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+
 /// What a secret is replaced with.
 pub const REDACTED: &str = "[REDACTED]";
+
+/// Keys shorter than this are looked for only as they are and escaped: their base64 forms are
+/// short enough to occur in unrelated text.
+const MIN_ENCODED_KEY: usize = 8;
 
 /// An API key. Its `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -37,34 +48,230 @@ impl fmt::Display for ApiKey {
     }
 }
 
-/// Replaces every secret it knows with [`REDACTED`].
-#[derive(Debug, Clone, Default)]
+/// Replaces every secret it knows, in every form it knows, with [`REDACTED`].
+#[derive(Clone, Default)]
 pub struct Redactor {
-    secrets: Vec<ApiKey>,
+    /// One automaton over every form of every secret, the longest match winning; `None`
+    /// without a secret.
+    forms: Option<AhoCorasick>,
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.forms.as_ref().map_or(0, AhoCorasick::patterns_len);
+        write!(f, "Redactor({count} forms)")
+    }
+}
+
+/// The key written inside a JSON string: as serde writes it, with `/` escaped (PHP), and with
+/// every character as `\uXXXX` (lower and upper hex).
+fn json_forms(key: &str) -> Vec<String> {
+    let serde = serde_json::to_string(key).unwrap_or_default();
+    let serde = serde
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(&serde)
+        .to_owned();
+    let php = serde.replace('/', "\\/");
+    let mut lower = String::new();
+    let mut upper = String::new();
+    for unit in key.encode_utf16() {
+        lower.push_str(&format!("\\u{unit:04x}"));
+        upper.push_str(&format!("\\u{unit:04X}"));
+    }
+    vec![serde, php, lower, upper]
+}
+
+/// The key URL-encoded: every byte outside the unreserved set as `%XX` (upper and lower hex),
+/// and the form-encoding variant with `+` for a space.
+fn url_forms(key: &str) -> Vec<String> {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    let upper = utf8_percent_encode(key, UNRESERVED).to_string();
+    let lower = lower_hex_escapes(&upper);
+    let form = upper.replace("%20", "+");
+    vec![upper, lower, form]
+}
+
+/// `%2F` as `%2f`: the hex digits of every escape in lower case.
+fn lower_hex_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut hex_left = 0;
+    for c in text.chars() {
+        if c == '%' {
+            hex_left = 2;
+            out.push(c);
+        } else if hex_left > 0 {
+            hex_left -= 1;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The key in base64 as it appears inside any blob: for each of the three alignments, the
+/// characters that depend on the key's bytes alone, in the four alphabets.
+fn base64_forms(key: &str) -> Vec<String> {
+    let mut forms = Vec::new();
+    for engine in [&STANDARD, &URL_SAFE] {
+        // Alone, with and without padding.
+        let alone = engine.encode(key);
+        forms.push(alone.trim_end_matches('=').to_owned());
+        forms.push(alone);
+    }
+    for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
+        for offset in 0..3_usize {
+            // `offset` bytes before the key shift it to another alignment; the first chars
+            // that depend on those bytes, and the last that depend on what follows, drop out.
+            let mut bytes = vec![0_u8; offset];
+            bytes.extend_from_slice(key.as_bytes());
+            let encoded = engine.encode(&bytes);
+            let skip = (offset * 8).div_ceil(6);
+            let keep = (bytes.len() * 8) / 6;
+            if keep > skip {
+                forms.push(encoded[skip..keep].to_owned());
+            }
+        }
+    }
+    forms
+}
+
+/// Decodes JSON escapes (`\uXXXX`, `\/`, `\"`, `\\`) and URL escapes (`%XX`) once, leaving
+/// anything else as it is.
+fn decode_escapes(text: &str) -> String {
+    let mut units: Vec<u16> = Vec::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let flush = |units: &mut Vec<u16>, out: &mut String| {
+        out.push_str(&String::from_utf16_lossy(units));
+        units.clear();
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &text[i..];
+        if let Some(hex) = rest.strip_prefix("\\u").and_then(|r| r.get(..4)) {
+            if let Ok(unit) = u16::from_str_radix(hex, 16) {
+                units.push(unit);
+                i += 6;
+                continue;
+            }
+        }
+        flush(&mut units, &mut out);
+        if let Some(c) = rest
+            .strip_prefix('\\')
+            .and_then(|r| r.chars().next())
+            .filter(|c| matches!(c, '/' | '"' | '\\'))
+        {
+            out.push(c);
+            i += 2;
+            continue;
+        }
+        if let Some(hex) = rest.strip_prefix('%').and_then(|r| r.get(..2)) {
+            if let Ok(byte) = u8::from_str_radix(hex, 16) {
+                // Collect a run of escapes so multi-byte characters decode whole.
+                let mut run = vec![byte];
+                let mut j = i + 3;
+                while let Some(next) = text
+                    .get(j..)
+                    .and_then(|r| r.strip_prefix('%'))
+                    .and_then(|r| r.get(..2))
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                {
+                    run.push(next);
+                    j += 3;
+                }
+                out.push_str(&String::from_utf8_lossy(&run));
+                i = j;
+                continue;
+            }
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        out.push(c);
+        i += c.len_utf8();
+    }
+    flush(&mut units, &mut out);
+    out
 }
 
 impl Redactor {
-    /// A redactor for these keys.
+    /// A redactor for these keys (empty keys are ignored).
     pub fn new(secrets: impl IntoIterator<Item = ApiKey>) -> Self {
-        Redactor {
-            secrets: secrets
-                .into_iter()
-                .filter(|k| !k.expose().is_empty())
-                .collect(),
+        let mut forms = Vec::new();
+        for key in secrets {
+            let key = key.expose();
+            if key.is_empty() {
+                continue;
+            }
+            forms.push(key.to_owned());
+            forms.extend(json_forms(key));
+            forms.extend(url_forms(key));
+            if key.len() >= MIN_ENCODED_KEY {
+                forms.extend(base64_forms(key));
+            }
         }
+        forms.retain(|form| !form.is_empty());
+        forms.sort();
+        forms.dedup();
+        let forms = (!forms.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&forms)
+                    .ok()
+            })
+            .flatten();
+        Redactor { forms }
     }
 
-    /// `text` with every secret replaced.
+    /// Whether `text` holds a secret in any form this redactor knows.
+    pub fn finds_secret(&self, text: &str) -> bool {
+        self.redact(text) != text
+    }
+
+    fn replace_forms(&self, forms: &AhoCorasick, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        forms.replace_all_with(text, &mut out, |_, _, out| {
+            out.push_str(REDACTED);
+            true
+        });
+        out
+    }
+
+    /// `text` with every secret replaced, in every form.
     pub fn redact(&self, text: &str) -> String {
-        self.secrets.iter().fold(text.to_owned(), |text, key| {
-            text.replace(key.expose(), REDACTED)
-        })
+        let Some(forms) = &self.forms else {
+            return text.to_owned();
+        };
+        let replaced = self.replace_forms(forms, text);
+        if replaced.contains('\\') || replaced.contains('%') {
+            // A key escaped one character at a time: decode once and look again. The decoded
+            // text is shown only when it hid a secret.
+            let decoded = decode_escapes(&replaced);
+            let again = self.replace_forms(forms, &decoded);
+            if again != decoded {
+                return again;
+            }
+        }
+        replaced
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const KEY: &str = "sk-live/Ab+c=d3f9Q";
+
+    fn redactor() -> Redactor {
+        Redactor::new([ApiKey::new(KEY)])
+    }
 
     #[test]
     fn a_key_is_replaced_wherever_it_stands() {
@@ -79,10 +286,52 @@ mod tests {
     fn a_key_never_prints_through_debug_or_display() {
         let key = ApiKey::new("sk-123");
         assert_eq!(format!("{key} {key:?}"), "[REDACTED] [REDACTED]");
+        assert!(!format!("{:?}", Redactor::new([key])).contains("sk-123"));
     }
 
     #[test]
     fn an_empty_key_changes_nothing() {
         assert_eq!(Redactor::new([ApiKey::new("")]).redact("text"), "text");
+    }
+
+    #[test]
+    fn every_encoding_a_server_may_echo_is_redacted() {
+        let redactor = redactor();
+        let echoes = [
+            KEY.to_owned(),
+            KEY.replace('/', "\\/"),
+            KEY.encode_utf16().map(|u| format!("\\u{u:04x}")).collect(),
+            KEY.encode_utf16().map(|u| format!("\\u{u:04X}")).collect(),
+            // Some characters escaped, some not.
+            KEY.replace('s', "\\u0073").replace('/', "\\/"),
+            percent_encoding::utf8_percent_encode(KEY, percent_encoding::NON_ALPHANUMERIC)
+                .to_string(),
+            STANDARD.encode(KEY),
+            URL_SAFE_NO_PAD.encode(KEY),
+            STANDARD.encode(format!("Bearer {KEY}")),
+            STANDARD.encode(format!("x:{KEY}:y")),
+        ];
+        for echo in echoes {
+            let shown = redactor.redact(&format!("{{\"message\": \"you sent {echo} here\"}}"));
+            assert!(shown.contains(REDACTED), "{echo} -> {shown}");
+            assert!(!shown.contains(KEY), "{echo} -> {shown}");
+            assert!(!shown.contains(&echo), "{echo} -> {shown}");
+        }
+    }
+
+    #[test]
+    fn text_without_a_secret_is_left_as_it_is() {
+        let redactor = redactor();
+        let text = r#"{"message": "caf\u00e9 100% ok \/ fine"}"#;
+        assert_eq!(redactor.redact(text), text);
+    }
+
+    #[test]
+    fn a_second_key_is_redacted_like_the_first() {
+        let redactor = Redactor::new([ApiKey::new("first-key-123"), ApiKey::new("second-key-456")]);
+        assert_eq!(
+            redactor.redact("first-key-123 and second-key-456"),
+            "[REDACTED] and [REDACTED]"
+        );
     }
 }

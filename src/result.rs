@@ -49,7 +49,12 @@ impl Response {
 pub enum BatchRead {
     /// The file ids getResults listed.
     Listed(Vec<String>),
-    /// The read failed; the reason.
+    /// getResults refused the batch with this 4xx: the batch is gone.
+    Gone {
+        /// The refusing status.
+        status: u16,
+    },
+    /// The read failed otherwise; the reason.
     Unreadable(String),
 }
 
@@ -58,7 +63,16 @@ impl BatchRead {
     pub fn files(&self) -> Option<&[String]> {
         match self {
             BatchRead::Listed(ids) => Some(ids),
-            BatchRead::Unreadable(_) => None,
+            BatchRead::Gone { .. } | BatchRead::Unreadable(_) => None,
+        }
+    }
+
+    /// Whether the batch is gone: refused, or listed with no file.
+    pub fn is_gone(&self) -> bool {
+        match self {
+            BatchRead::Listed(ids) => ids.is_empty(),
+            BatchRead::Gone { .. } => true,
+            BatchRead::Unreadable(_) => false,
         }
     }
 }
@@ -97,8 +111,8 @@ impl Observation {
 pub enum BatchAfter {
     /// The (normalised) ids listed.
     Files(Vec<String>),
-    /// `"[unreadable]"`: the batch could not be read back.
-    Unreadable(String),
+    /// `"[gone]"` (getResults refused it) or `"[unreadable]"` (the read failed).
+    Note(String),
 }
 
 /// A case's observation normalised so that two healthy runs give the same value: what a
@@ -217,7 +231,7 @@ fn files(batch: Option<&BatchAfter>) -> String {
         None => "none".to_owned(),
         Some(BatchAfter::Files(ids)) if ids.is_empty() => "none".to_owned(),
         Some(BatchAfter::Files(ids)) => ids.join(", "),
-        Some(BatchAfter::Unreadable(text)) => text.clone(),
+        Some(BatchAfter::Note(text)) => text.clone(),
     }
 }
 
@@ -346,6 +360,8 @@ pub enum Failure {
         expected: Vec<StatusPattern>,
         /// What came.
         actual: u16,
+        /// The expected status the vendor's page documents for this, if any.
+        documented: Option<u16>,
     },
     /// An earlier send of a repeated request was not a 2xx.
     EarlierStatus {
@@ -407,6 +423,29 @@ pub enum Failure {
         /// What happened to it.
         problem: EffectProblem,
     },
+    /// A batch holds files the fixture did not have.
+    Added {
+        /// The batch's number.
+        batch: usize,
+        /// How many new files it must hold.
+        expected: usize,
+        /// The new files' ids.
+        ids: Vec<String>,
+    },
+    /// A batch that must remain is gone.
+    BatchGone {
+        /// The batch's number.
+        batch: usize,
+        /// Its id.
+        id: String,
+    },
+    /// A batch that must be gone is still listed with files.
+    BatchRemains {
+        /// The batch's number.
+        batch: usize,
+        /// Its id.
+        id: String,
+    },
     /// No complete answer arrived.
     Transport {
         /// The cause, every layer of it.
@@ -434,7 +473,11 @@ impl Failure {
             Failure::ContentType { .. } => FailureKind::ContentType,
             Failure::NotJson { .. } | Failure::Schema { .. } => FailureKind::Schema,
             Failure::BodyField { .. } | Failure::StatusWord { .. } => FailureKind::Body,
-            Failure::Unreadable { .. } | Failure::Effect { .. } => FailureKind::Effect,
+            Failure::Unreadable { .. }
+            | Failure::Effect { .. }
+            | Failure::Added { .. }
+            | Failure::BatchGone { .. }
+            | Failure::BatchRemains { .. } => FailureKind::Effect,
             Failure::Transport { .. } => FailureKind::Transport,
             Failure::Setup { .. } => FailureKind::Setup,
             Failure::Drift(_) | Failure::NoBaseline { .. } => FailureKind::Drift,
@@ -453,9 +496,17 @@ impl Failure {
     /// What was expected and what came, in a sentence.
     pub fn message(&self) -> String {
         match self {
-            Failure::Status { expected, actual } => {
+            Failure::Status {
+                expected,
+                actual,
+                documented,
+            } => {
                 let listed: Vec<String> = expected.iter().map(ToString::to_string).collect();
-                format!("expected {}, got {actual}", listed.join(" or "))
+                let mut message = format!("expected {}, got {actual}", listed.join(" or "));
+                if let Some(code) = documented {
+                    message.push_str(&format!(" (the vendor's page documents {code} for this)"));
+                }
+                message
             }
             Failure::EarlierStatus {
                 request,
@@ -503,6 +554,21 @@ impl Failure {
                         format!("file {index} (batch {batch}) must be gone, it is still listed")
                     }
                 }
+            }
+            Failure::Added {
+                batch,
+                expected,
+                ids,
+            } => format!(
+                "batch {batch} holds {} new file(s) ({}), expected {expected}",
+                ids.len(),
+                ids.join(", ")
+            ),
+            Failure::BatchGone { batch, id } => {
+                format!("batch {batch} ({id}) is gone, it must remain")
+            }
+            Failure::BatchRemains { batch, id } => {
+                format!("batch {batch} ({id}) must be gone, it is still listed with files")
             }
             Failure::Transport { cause } => cause.clone(),
             Failure::Setup { reason } => reason.clone(),
@@ -576,6 +642,9 @@ pub struct CaseResult {
     /// The normalised observation; `None` when nothing was observed.
     #[serde(skip)]
     pub observation: Option<Snapshot>,
+    /// Why it was skipped, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_reason: Option<String>,
 }
 
 fn millis<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
@@ -599,19 +668,23 @@ impl CaseResult {
             failures,
             observation,
             duration,
+            skip_reason: None,
         }
     }
 
-    /// A case that was not run.
-    pub fn skipped(name: &str, description: &str) -> Self {
-        CaseResult::new(
-            name,
-            description,
-            Outcome::Skipped,
-            Vec::new(),
-            None,
-            Duration::ZERO,
-        )
+    /// A case that was not run, and why.
+    pub fn skipped(name: &str, description: &str, reason: impl Into<String>) -> Self {
+        CaseResult {
+            skip_reason: Some(reason.into()),
+            ..CaseResult::new(
+                name,
+                description,
+                Outcome::Skipped,
+                Vec::new(),
+                None,
+                Duration::ZERO,
+            )
+        }
     }
 
     /// Every drift of this case.
@@ -649,6 +722,8 @@ pub struct TargetInfo {
 pub struct Cleanup {
     /// Ids deleted (classifications, or batches of a reused classification).
     pub deleted: Vec<String>,
+    /// Ids that were already gone when the run came to delete them (a read confirmed it).
+    pub gone: Vec<String>,
     /// Ids that could not be deleted, with why.
     pub failed: Vec<(String, String)>,
 }
@@ -663,10 +738,13 @@ impl Serialize for Cleanup {
         #[derive(Serialize)]
         struct Shown<'a> {
             deleted: &'a [String],
+            #[serde(skip_serializing_if = "<[String]>::is_empty")]
+            gone: &'a [String],
             failed: Vec<Failed<'a>>,
         }
         Shown {
             deleted: &self.deleted,
+            gone: &self.gone,
             failed: self
                 .failed
                 .iter()
@@ -832,6 +910,7 @@ mod tests {
         let status = Failure::Status {
             expected: vec![StatusPattern::Exact(200)],
             actual: 500,
+            documented: None,
         };
         assert_eq!(
             report(vec![case(Outcome::Failed, vec![drift.clone()])]).verdict(),

@@ -6,6 +6,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use extracta_contract::{FailOn, RunOptions};
 
+use super::duration;
+
 /// Which drift fails the run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum FailOnArg {
@@ -48,7 +50,7 @@ pub enum Command {
     ///   EXTRACTA_API_KEY=... extracta-contract run --base-url https://api.extracta.ai/api/v1 \
     ///       --snapshots snapshots/staging --junit junit.xml
     #[command(verbatim_doc_comment)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Serve the stateful mock of the vendor until Ctrl-C or SIGTERM; prints its base URL.
     ///
     /// Examples:
@@ -91,6 +93,20 @@ pub struct RunArgs {
         value_name = "KEY"
     )]
     pub api_key: Option<String>,
+    /// The key of a second account, for the cases that act as another tenant on the first
+    /// one's data (each must be refused and change nothing). Without it they are skipped.
+    /// Never printed.
+    #[arg(
+        long,
+        env = "EXTRACTA_SECOND_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub second_api_key: Option<String>,
+    /// Run against the built-in mock even though --profile names another profile (its
+    /// observations are then compared with, or recorded as, that profile's baselines).
+    #[arg(long, conflicts_with = "base_url")]
+    pub built_in_mock: bool,
     /// Folder of case files (searched recursively for *.json).
     #[arg(long, default_value = "cases", value_name = "DIR")]
     pub cases: PathBuf,
@@ -103,9 +119,18 @@ pub struct RunArgs {
     /// How many cases run at once (default: 2 against the built-in mock, 8 over the network).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: Option<u16>,
-    /// Per-request timeout in seconds.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600), value_name = "SECONDS")]
-    pub timeout: u64,
+    /// Per-request timeout, e.g. 30s or 2m (a bare number is seconds).
+    #[arg(long, default_value = "30s", value_parser = parse_timeout, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// How long a target's reads may lag a request before its effect is judged: the run reads
+    /// the batches again until they show it, up to this long. Default: 10s, none against the
+    /// built-in mock.
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub settle: Option<Duration>,
+    /// The largest answer the run reads, in bytes (e.g. 4194304, 512KiB, 4MiB); a longer one
+    /// fails its case and the run goes on.
+    #[arg(long, default_value = "4MiB", value_parser = parse_size, value_name = "SIZE")]
+    pub max_response_size: usize,
     /// Compare each case's normalised observation with the baseline in DIR (insta .snap files,
     /// the same ones `cargo test` writes); a difference fails as drift and waits as .snap.new.
     #[arg(long, value_name = "DIR")]
@@ -137,31 +162,53 @@ pub struct RunArgs {
     pub classification_id: Option<String>,
 }
 
-/// Reads `ENDPOINT=DURATION`, the duration as `2s`, `500ms` or `0`.
+/// Reads `ENDPOINT=DURATION`, e.g. `getResults=2s`, `deleteFiles=500ms` or `getResults=0`.
 fn parse_pace(text: &str) -> Result<(String, Duration), String> {
     let (endpoint, duration) = text
         .split_once('=')
         .ok_or_else(|| format!("expected ENDPOINT=DURATION (e.g. getResults=2s), got `{text}`"))?;
-    let duration = duration.trim();
-    let (number, unit) = duration
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .map_or((duration, "s"), |at| duration.split_at(at));
-    let value: f64 = number
+    Ok((endpoint.trim().to_owned(), duration::parse(duration, None)?))
+}
+
+/// A duration with its unit.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    duration::parse(text, None)
+}
+
+/// A timeout: a duration, or (as before) a bare number of seconds; at least 1 ms.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let timeout = duration::parse(text, Some("s"))?;
+    if timeout.is_zero() {
+        return Err("a timeout of 0 would fail every request; give at least 1ms".to_owned());
+    }
+    Ok(timeout)
+}
+
+/// A size in bytes: a number, or one with KiB, MiB or GiB.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let at = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(at);
+    let value: usize = number
         .parse()
-        .map_err(|_| format!("`{duration}` is not a duration such as 2s or 500ms"))?;
-    let seconds = match unit {
-        "s" => value,
-        "ms" => value / 1000.0,
+        .map_err(|_| format!("`{text}` is not a size such as 4194304, 512KiB or 4MiB"))?;
+    let factor = match unit.trim() {
+        "" | "B" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
         other => {
             return Err(format!(
-                "unknown unit `{other}` in `{duration}`: use s or ms"
+                "unknown unit `{other}` in `{text}`: use KiB, MiB or GiB"
             ));
         }
     };
-    if !(0.0..=3600.0).contains(&seconds) {
-        return Err(format!("`{duration}` is out of range (0 to 3600 s)"));
-    }
-    Ok((endpoint.trim().to_owned(), Duration::from_secs_f64(seconds)))
+    value
+        .checked_mul(factor)
+        .filter(|size| *size > 0)
+        .ok_or_else(|| format!("`{text}` is out of range"))
 }
 
 /// Arguments of `mock`.
@@ -221,23 +268,32 @@ pub struct ValidateArgs {
 
 impl RunArgs {
     /// The library's options for these arguments.
+    ///
+    /// Values are passed as given, empty ones included: the run refuses a URL or key that is
+    /// set but empty before it sends anything.
     pub fn to_options(&self) -> RunOptions {
         let mut options = RunOptions::default()
             .cases_dir(&self.cases)
-            .timeout(Duration::from_secs(self.timeout));
+            .timeout(self.timeout);
         if let Some(n) = self.concurrency {
             options = options.concurrency(usize::from(n));
         }
-        options.base_url = self.base_url.clone().filter(|u| !u.trim().is_empty());
-        options.api_key = self.api_key.clone().filter(|k| !k.is_empty());
-        options.profile = self.profile.clone().filter(|p| !p.is_empty());
+        options.base_url.clone_from(&self.base_url);
+        options.api_key.clone_from(&self.api_key);
+        options.second_api_key.clone_from(&self.second_api_key);
+        options.profile.clone_from(&self.profile);
+        options.profile_on_mock = self.built_in_mock;
+        options.settle = self.settle;
+        options.max_response_size = self.max_response_size;
         if let Some(dir) = &self.snapshots {
             options = options.snapshots(dir, self.update_snapshots);
         }
         options.fail_on = self.fail_on.into();
         options.pace.clone_from(&self.pace);
         options.max_deletes = self.max_deletes;
-        options.classification_id = self.classification_id.clone().filter(|c| !c.is_empty());
+        options
+            .classification_id
+            .clone_from(&self.classification_id);
         options
     }
 }
@@ -272,6 +328,22 @@ mod tests {
         assert_eq!(options.base_url.as_deref(), Some("https://x/api/v1"));
         assert_eq!(options.concurrency, Some(3));
         assert_eq!(options.fail_on, FailOn::Any);
+    }
+
+    #[test]
+    fn sizes_read_with_binary_units() {
+        assert_eq!(parse_size("4MiB"), Ok(4 * 1024 * 1024));
+        assert_eq!(parse_size("512KiB"), Ok(512 * 1024));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("4MB").is_err());
+        assert!(parse_size("0").is_err());
+    }
+
+    #[test]
+    fn a_timeout_takes_a_unit_or_bare_seconds() {
+        assert_eq!(parse_timeout("5"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_timeout("500ms"), Ok(Duration::from_millis(500)));
+        assert!(parse_timeout("0").is_err());
     }
 
     #[test]

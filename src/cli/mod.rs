@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod docs;
+pub mod duration;
 pub mod exit;
 pub mod logging;
 pub mod mock;

@@ -4,7 +4,8 @@ use std::io::{IsTerminal, Write};
 
 use extracta_contract::report::{json, junit, text};
 use extracta_contract::{
-    ApiKey, Plan, Redactor, RunEvent, RunOptions, load_dir, run_until, with_built_in_mock,
+    ApiKey, CaseError, Plan, Redactor, RunError, RunEvent, RunOptions, check_writable, load_dir,
+    run_until, with_built_in_mock,
 };
 
 use super::args::RunArgs;
@@ -21,6 +22,23 @@ impl Output {
         let _ = writeln!(std::io::stdout(), "{}", self.redactor.redact(text));
     }
 
+    /// Why the run could not run, redacted, and escaped where it holds the target's text:
+    /// every broken case file on a line of its own.
+    fn error(&self, error: &RunError) -> String {
+        let shown = |text: &str| text::escaped(&self.redactor.redact(text)).into_owned();
+        match error {
+            RunError::Case(CaseError::Many(errors)) => {
+                let lines: Vec<String> = errors.iter().map(|e| shown(&e.to_string())).collect();
+                format!(
+                    "load cases: {} case file(s) are unusable:\n  {}",
+                    errors.len(),
+                    lines.join("\n  ")
+                )
+            }
+            other => shown(&other.to_string()),
+        }
+    }
+
     fn file(&self, path: &std::path::Path, what: &str, contents: &str) -> anyhow::Result<()> {
         std::fs::write(path, self.redactor.redact(contents))
             .map_err(|e| anyhow::anyhow!("write the {what} to {}: {e}", path.display()))
@@ -32,10 +50,20 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
     let stop = signal::shutdown();
     let options = args.to_options();
     let output = Output {
-        redactor: Redactor::new(options.api_key.iter().map(ApiKey::new)),
+        redactor: Redactor::new(
+            [&options.api_key, &options.second_api_key]
+                .into_iter()
+                .flatten()
+                .map(ApiKey::new),
+        ),
     };
     if args.dry_run {
         return dry_run(&options, &output);
+    }
+    for (path, what) in [(&args.json, "JSON report"), (&args.junit, "JUnit report")] {
+        if let Some(path) = path {
+            check_writable(path, what)?;
+        }
     }
     let (options, _mock) = with_built_in_mock(options).await?;
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -54,7 +82,7 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
         stop,
     )
     .await
-    .map_err(|e| anyhow::anyhow!("{}", output.redactor.redact(&e.to_string())))?;
+    .map_err(|e| anyhow::anyhow!("{}", output.error(&e)))?;
     output.line(&text::summary(&report, colour));
     if let Some(path) = &args.json {
         output.file(path, "JSON report", &json::to_json(&report)?)?;
@@ -67,7 +95,8 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
 
 /// Prints every request the run would send, in order, and sends nothing.
 fn dry_run(options: &RunOptions, output: &Output) -> anyhow::Result<u8> {
-    let cases = load_dir(&options.cases_dir)?;
+    let cases = load_dir(&options.cases_dir)
+        .map_err(|e| anyhow::anyhow!("{}", output.error(&RunError::Case(e))))?;
     let plan = Plan::new(&cases, options);
     let base_url = options
         .base_url

@@ -1,20 +1,21 @@
 //! The case model: one JSON file in `cases/<endpoint>/` per case, checked against
-//! `schemas/case.json` before it is used.
+//! `schemas/case.json` and against its own fixture before it is used.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::endpoint::{Endpoint, STATUS_SCHEMA};
+use super::endpoint::Endpoint;
 use super::schema::SchemaSet;
 
 /// A contract case: one request and what must come back.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Case {
-    /// The case's name: its file name without `.json`.
+    /// The case's name: its path below the cases folder, without `.json`, `/`-separated
+    /// (`delete-files/valid-one-file`).
     pub name: String,
     /// Where it was read from.
     pub path: PathBuf,
@@ -28,19 +29,49 @@ pub struct Case {
     pub expect: Expectation,
 }
 
+/// One batch of a fixture: how many files, in which of the fixture's classifications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchSpec {
+    /// Files in the batch.
+    pub files: usize,
+    /// The classification it is uploaded into: 0 is the run's own, 1 and up are created for
+    /// the case.
+    pub classification: usize,
+}
+
 /// The data a case needs, provisioned through the public API.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FixtureSpec {
-    /// Files per batch, in order.
-    #[serde(default)]
-    pub batches: Vec<usize>,
+    /// The batches, in order.
+    pub batches: Vec<BatchSpec>,
 }
 
 impl FixtureSpec {
+    /// A fixture of batches in the run's classification, with these file counts.
+    pub fn of(files: &[usize]) -> Self {
+        FixtureSpec {
+            batches: files
+                .iter()
+                .map(|&files| BatchSpec {
+                    files,
+                    classification: 0,
+                })
+                .collect(),
+        }
+    }
+
     /// How many files the fixture holds across all batches.
     pub fn file_count(&self) -> usize {
-        self.batches.iter().sum()
+        self.batches.iter().map(|b| b.files).sum()
+    }
+
+    /// How many classifications it spans: the run's own and those created for the case.
+    pub fn classification_count(&self) -> usize {
+        self.batches
+            .iter()
+            .map(|b| b.classification + 1)
+            .max()
+            .unwrap_or(1)
     }
 }
 
@@ -55,6 +86,8 @@ pub enum Auth {
     Missing,
     /// A key that belongs to no account.
     Invalid,
+    /// The key of a second account, acting on the first one's data.
+    Other,
 }
 
 /// The body of a request as the case writes it.
@@ -66,6 +99,14 @@ pub enum BodySpec {
     Json(Value),
     /// Exact characters, placeholders in them.
     Raw(String),
+    /// A multipart form: text fields (placeholders in their values), then `files` sample
+    /// documents under `files`.
+    Form {
+        /// `(name, value)` text fields, in order.
+        fields: Vec<(String, String)>,
+        /// How many files.
+        files: usize,
+    },
 }
 
 /// What a case sends.
@@ -78,7 +119,7 @@ pub struct RequestSpec {
     pub path: String,
     /// Credentials.
     pub auth: Auth,
-    /// The `Content-Type` header, if any.
+    /// The `Content-Type` header, if any (a form sets its own).
     pub content_type: Option<String>,
     /// The body.
     pub body: BodySpec,
@@ -92,7 +133,6 @@ impl RequestSpec {
         Endpoint::from_path(&self.path).filter(|e| e.method() == self.method)
     }
 }
-
 /// One acceptable status: exact, or a class such as `4xx`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusPattern {
@@ -139,17 +179,22 @@ pub struct Expectation {
     pub status: Vec<StatusPattern>,
     /// The media type of the answer.
     pub content_type: String,
-    /// The schema the answer's body must satisfy.
-    pub schema: String,
-    /// Top-level fields whose values must match exactly.
+    /// The schema the answer's body must satisfy; by default the endpoint's reply schema for a
+    /// 2xx and `status.response` (the error shape) for anything else.
+    pub schema: Option<String>,
+    /// Top-level fields whose values must match exactly (placeholders filled).
     pub body: serde_json::Map<String, Value>,
     /// Fixture files that must be gone.
     pub deleted: Vec<usize>,
     /// Fixture files that may be gone or remain.
     pub may_delete: Vec<usize>,
+    /// Fixture batches that must be gone (getResults refuses them or lists nothing).
+    pub deleted_batches: Vec<usize>,
+    /// How many new files each fixture batch must hold afterwards (missing entries: none).
+    pub added: Vec<usize>,
 }
 
-/// Why a case file could not be used. Every variant names the file.
+/// Why case files could not be used. Every variant names the file.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CaseError {
@@ -183,6 +228,9 @@ pub enum CaseError {
         /// The folder searched.
         path: PathBuf,
     },
+    /// Several case files are unusable: every one of them.
+    #[error("load cases: {} case file(s) are unusable:\n  {}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
+    Many(Vec<CaseError>),
 }
 
 #[derive(Deserialize)]
@@ -190,9 +238,26 @@ pub enum CaseError {
 struct RawCase {
     description: String,
     #[serde(default)]
-    fixture: FixtureSpec,
+    fixture: RawFixture,
     request: RawRequest,
     expect: RawExpect,
+}
+
+#[derive(Default, Deserialize)]
+struct RawFixture {
+    #[serde(default)]
+    batches: Vec<RawBatch>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawBatch {
+    Files(usize),
+    Placed {
+        files: usize,
+        #[serde(default)]
+        classification: usize,
+    },
 }
 
 #[derive(Deserialize)]
@@ -206,8 +271,17 @@ struct RawRequest {
     content_type: Option<String>,
     json: Option<Value>,
     raw: Option<String>,
+    form: Option<RawForm>,
     #[serde(default = "one")]
     repeat: u32,
+}
+
+#[derive(Deserialize)]
+struct RawForm {
+    #[serde(default)]
+    fields: serde_json::Map<String, Value>,
+    #[serde(default)]
+    files: usize,
 }
 
 #[derive(Deserialize)]
@@ -216,14 +290,17 @@ struct RawExpect {
     status: RawStatus,
     #[serde(default = "json_media_type")]
     content_type: String,
-    #[serde(default = "status_schema")]
-    schema: String,
+    schema: Option<String>,
     #[serde(default)]
     body: serde_json::Map<String, Value>,
     #[serde(default)]
     deleted: Vec<usize>,
     #[serde(default)]
     may_delete: Vec<usize>,
+    #[serde(default)]
+    deleted_batches: Vec<usize>,
+    #[serde(default)]
+    added: Vec<usize>,
 }
 
 #[derive(Deserialize)]
@@ -239,9 +316,6 @@ fn default_content_type() -> Option<String> {
 fn json_media_type() -> String {
     "application/json".to_owned()
 }
-fn status_schema() -> String {
-    STATUS_SCHEMA.to_owned()
-}
 fn one() -> u32 {
     1
 }
@@ -249,25 +323,43 @@ fn one() -> u32 {
 /// The placeholders a request may use, besides indexed ones.
 const PLAIN_PLACEHOLDERS: &[&str] = &["classificationId", "batchId", "unknownId"];
 
+/// A case's name from its path below `root`: `delete-files/valid-one-file`.
+fn name_of(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    let mut parts: Vec<String> = relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    if let Some(last) = parts.last_mut() {
+        if let Some(stem) = last.strip_suffix(".json") {
+            *last = stem.to_owned();
+        }
+    }
+    parts.join("/")
+}
+
 impl Case {
-    /// Reads and checks one case file.
+    /// Reads and checks one case file of the folder `root`, which gives the case its name.
     ///
     /// # Errors
     /// When the file cannot be read, is not JSON, or is not a valid case; the error names the
     /// file and every offending field.
-    pub fn load(path: &Path) -> Result<Case, CaseError> {
+    pub fn load(root: &Path, path: &Path) -> Result<Case, CaseError> {
         let text = std::fs::read_to_string(path).map_err(|source| CaseError::Read {
             path: path.to_owned(),
             source,
         })?;
-        Case::parse(path, &text)
+        Case::parse(path, &name_of(root, path), &text)
     }
 
-    /// Checks the text of a case file; `path` names it in errors and gives the case its name.
+    /// Checks the text of a case file; `path` names it in errors, `name` is the case's name.
     ///
     /// # Errors
     /// As [`Case::load`].
-    pub fn parse(path: &Path, text: &str) -> Result<Case, CaseError> {
+    pub fn parse(path: &Path, name: &str, text: &str) -> Result<Case, CaseError> {
         let invalid = |problems: Vec<String>| CaseError::Invalid {
             path: path.to_owned(),
             problems: problems.join("; "),
@@ -287,16 +379,49 @@ impl Case {
         }
         let raw: RawCase =
             serde_json::from_value(document).map_err(|e| invalid(vec![e.to_string()]))?;
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_owned();
+        let body = match (raw.request.json, raw.request.raw, raw.request.form) {
+            (Some(json), _, _) => BodySpec::Json(json),
+            (None, Some(raw), _) => BodySpec::Raw(raw),
+            (None, None, Some(form)) => BodySpec::Form {
+                fields: form
+                    .fields
+                    .into_iter()
+                    .map(|(name, value)| {
+                        let value = match value {
+                            Value::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        (name, value)
+                    })
+                    .collect(),
+                files: form.files,
+            },
+            (None, None, None) => BodySpec::None,
+        };
         let case = Case {
-            name,
+            name: name.to_owned(),
             path: path.to_owned(),
             description: raw.description,
-            fixture: raw.fixture,
+            fixture: FixtureSpec {
+                batches: raw
+                    .fixture
+                    .batches
+                    .into_iter()
+                    .map(|batch| match batch {
+                        RawBatch::Files(files) => BatchSpec {
+                            files,
+                            classification: 0,
+                        },
+                        RawBatch::Placed {
+                            files,
+                            classification,
+                        } => BatchSpec {
+                            files,
+                            classification,
+                        },
+                    })
+                    .collect(),
+            },
             request: RequestSpec {
                 // The case schema admits only the methods of its enum.
                 method: http::Method::from_bytes(raw.request.method.as_bytes())
@@ -304,11 +429,7 @@ impl Case {
                 path: raw.request.path,
                 auth: raw.request.auth,
                 content_type: raw.request.content_type,
-                body: match (raw.request.json, raw.request.raw) {
-                    (Some(json), _) => BodySpec::Json(json),
-                    (None, Some(raw)) => BodySpec::Raw(raw),
-                    (None, None) => BodySpec::None,
-                },
+                body,
                 repeat: raw.request.repeat,
             },
             expect: Expectation {
@@ -321,6 +442,8 @@ impl Case {
                 body: raw.expect.body,
                 deleted: raw.expect.deleted,
                 may_delete: raw.expect.may_delete,
+                deleted_batches: raw.expect.deleted_batches,
+                added: raw.expect.added,
             },
         };
         let problems = case.problems(schemas);
@@ -331,11 +454,20 @@ impl Case {
         }
     }
 
+    /// Whether every acceptable answer is a refusal.
+    pub fn expects_refusal(&self) -> bool {
+        self.expect.status.iter().all(|pattern| match pattern {
+            StatusPattern::Exact(code) => *code >= 400,
+            StatusPattern::Class(class) => *class >= 4,
+        })
+    }
+
     /// What the schema cannot see: references to fixture items that do not exist.
     fn problems(&self, schemas: &SchemaSet) -> Vec<String> {
         let mut problems = Vec::new();
         let files = self.fixture.file_count();
         let batches = self.fixture.batches.len();
+        let classifications = self.fixture.classification_count();
         for (field, list) in [
             ("/expect/deleted", &self.expect.deleted),
             ("/expect/mayDelete", &self.expect.may_delete),
@@ -346,32 +478,62 @@ impl Case {
                 ));
             }
         }
-        if schemas.names().all(|name| name != self.expect.schema) {
+        for index in self
+            .expect
+            .deleted_batches
+            .iter()
+            .filter(|&&i| i >= batches)
+        {
             problems.push(format!(
-                "/expect/schema: no schema named `{}`",
-                self.expect.schema
+                "/expect/deletedBatches: batch {index} does not exist, the fixture has {batches}"
             ));
+        }
+        if self.expect.added.len() > batches {
+            problems.push(format!(
+                "/expect/added: {} entries, the fixture has {batches} batch(es)",
+                self.expect.added.len()
+            ));
+        }
+        if let Some(schema) = &self.expect.schema {
+            if schemas.names().all(|name| name != schema) {
+                problems.push(format!("/expect/schema: no schema named `{schema}`"));
+            }
         }
         let mut texts = Vec::new();
         match &self.request.body {
             BodySpec::Json(json) => collect_strings(json, &mut texts),
             BodySpec::Raw(raw) => texts.push(raw.as_str()),
+            BodySpec::Form { fields, .. } => {
+                texts.extend(fields.iter().map(|(_, value)| value.as_str()));
+            }
             BodySpec::None => {}
         }
-        for text in texts {
-            for placeholder in placeholders(text) {
-                match Placeholder::parse(placeholder) {
-                    Some(Placeholder::Batch(n)) if n >= batches.max(1) => problems.push(format!(
-                        "/request: {{{{{placeholder}}}}} names batch {n}, the fixture has {batches}"
-                    )),
-                    Some(Placeholder::File(n)) if n >= files => problems.push(format!(
-                        "/request: {{{{{placeholder}}}}} names file {n}, the fixture has {files}"
-                    )),
-                    Some(_) => {}
-                    None => problems.push(format!(
-                        "/request: unknown placeholder {{{{{placeholder}}}}}; known: {}, batchId:N, fileId:N",
-                        PLAIN_PLACEHOLDERS.join(", ")
-                    )),
+        let mut expected = Vec::new();
+        for value in self.expect.body.values() {
+            collect_strings(value, &mut expected);
+        }
+        for (field, texts) in [("/request", texts), ("/expect/body", expected)] {
+            for text in texts {
+                for placeholder in placeholders(text) {
+                    let problem = match Placeholder::parse(placeholder) {
+                        Some(Placeholder::Batch(n)) if n >= batches.max(1) => {
+                            format!("names batch {n}, the fixture has {batches}")
+                        }
+                        Some(Placeholder::File(n)) if n >= files => {
+                            format!("names file {n}, the fixture has {files}")
+                        }
+                        Some(Placeholder::Classification(n)) if n >= classifications => {
+                            format!("names classification {n}, the fixture has {classifications}")
+                        }
+                        Some(_) => continue,
+                        None => format!(
+                            "is unknown; known: {}, classificationId:N, batchId:N, fileId:N",
+                            PLAIN_PLACEHOLDERS.join(", ")
+                        ),
+                    };
+                    problems.push(format!(
+                        "{field}: placeholder {{{{{placeholder}}}}} {problem}"
+                    ));
                 }
             }
         }
@@ -382,8 +544,8 @@ impl Case {
 /// A placeholder in a case's request, filled from its fixture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placeholder {
-    /// The run's classification.
-    Classification,
+    /// The fixture's classification N (0: the run's own).
+    Classification(usize),
     /// The fixture's batch N.
     Batch(usize),
     /// The fixture's file N, counted across batches.
@@ -398,11 +560,12 @@ impl Placeholder {
         let index = |s: &str| s.parse::<usize>().ok();
         match inner.split_once(':') {
             None => match inner {
-                "classificationId" => Some(Placeholder::Classification),
+                "classificationId" => Some(Placeholder::Classification(0)),
                 "batchId" => Some(Placeholder::Batch(0)),
                 "unknownId" => Some(Placeholder::Unknown),
                 _ => None,
             },
+            Some(("classificationId", n)) => index(n).map(Placeholder::Classification),
             Some(("batchId", n)) => index(n).map(Placeholder::Batch),
             Some(("fileId", n)) => index(n).map(Placeholder::File),
             Some(_) => None,
@@ -443,10 +606,11 @@ fn status_pattern(value: &Value) -> StatusPattern {
     }
 }
 
-/// Loads every `*.json` case below `dir` (recursively), sorted by path.
+/// Loads every `*.json` case below `dir` (recursively), sorted by name.
 ///
 /// # Errors
-/// The first file that cannot be used, or [`CaseError::Empty`] when there is none.
+/// [`CaseError::Many`] with every file that cannot be used (or the one, alone), or
+/// [`CaseError::Empty`] when there is none.
 pub fn load_dir(dir: &Path) -> Result<Vec<Case>, CaseError> {
     let mut paths = Vec::new();
     collect_case_paths(dir, &mut paths)?;
@@ -456,7 +620,22 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Case>, CaseError> {
         });
     }
     paths.sort();
-    paths.iter().map(|p| Case::load(p)).collect()
+    let (cases, mut errors): (Vec<_>, Vec<_>) = paths
+        .iter()
+        .map(|p| Case::load(dir, p))
+        .partition(Result::is_ok);
+    match errors.len() {
+        0 => Ok(cases.into_iter().filter_map(Result::ok).collect()),
+        1 => Err(errors
+            .pop()
+            .and_then(Result::err)
+            .unwrap_or(CaseError::Empty {
+                path: dir.to_owned(),
+            })),
+        _ => Err(CaseError::Many(
+            errors.into_iter().filter_map(Result::err).collect(),
+        )),
+    }
 }
 
 fn collect_case_paths(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CaseError> {
@@ -480,7 +659,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Case, CaseError> {
-        Case::parse(Path::new("cases/delete-files/example.json"), text)
+        Case::parse(
+            Path::new("cases/delete-files/example.json"),
+            "delete-files/example",
+            text,
+        )
     }
 
     const MINIMAL: &str = r#"{"description": "d",
@@ -492,14 +675,15 @@ mod tests {
     #[test]
     fn a_minimal_case_gets_the_documented_defaults() {
         let case = parse(MINIMAL).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(case.name, "example");
+        assert_eq!(case.name, "delete-files/example");
         assert_eq!(case.request.auth, Auth::Valid);
         assert_eq!(
             case.request.content_type.as_deref(),
             Some("application/json")
         );
         assert_eq!(case.expect.status, vec![StatusPattern::Exact(200)]);
-        assert_eq!(case.expect.schema, "status.response");
+        assert_eq!(case.expect.schema, None);
+        assert_eq!(case.fixture, FixtureSpec::of(&[2]));
         assert_eq!(case.expect.content_type, "application/json");
     }
 
@@ -555,7 +739,10 @@ mod tests {
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(error.contains("unknown placeholder {{batch}}"), "{error}");
+        assert!(
+            error.contains("placeholder {{batch}} is unknown"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -578,9 +765,65 @@ mod tests {
     }
 
     #[test]
-    fn the_shipped_cases_all_load() {
+    fn the_shipped_cases_all_load_named_by_their_path() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
         let cases = load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
         assert!(cases.len() >= 20, "only {} cases", cases.len());
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.name == "delete-files/valid-one-file"),
+            "{:?}",
+            cases.iter().map(|c| &c.name).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn two_cases_of_one_name_in_two_folders_keep_apart() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for folder in ["a", "b"] {
+            let _ = std::fs::create_dir_all(dir.path().join(folder));
+            let _ = std::fs::write(dir.path().join(folder).join("same.json"), MINIMAL);
+        }
+        let cases = load_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["a/same", "b/same"]);
+    }
+
+    #[test]
+    fn every_broken_case_file_is_reported_in_one_pass() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let _ = std::fs::write(dir.path().join("good.json"), MINIMAL);
+        let _ = std::fs::write(dir.path().join("bad-one.json"), "{");
+        let _ = std::fs::write(
+            dir.path().join("bad-two.json"),
+            MINIMAL.replace("{{batchId}}", "{{batch}}"),
+        );
+        let error = load_dir(dir.path())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("2 case file(s) are unusable"), "{error}");
+        assert!(
+            error.contains("bad-one.json") && error.contains("bad-two.json"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn batches_may_name_a_classification_of_their_own() {
+        let text = MINIMAL.replace(
+            r#""batches": [2]"#,
+            r#""batches": [2, {"files": 1, "classification": 1}]"#,
+        );
+        let case = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(case.fixture.classification_count(), 2);
+        assert_eq!(case.fixture.batches[1].classification, 1);
+        let beyond = MINIMAL.replace("{{classificationId}}", "{{classificationId:1}}");
+        let error = parse(&beyond)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("names classification 1"), "{error}");
     }
 }

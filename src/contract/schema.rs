@@ -54,6 +54,7 @@ const SOURCES: &[(&str, &str)] = &[
         "upload-files.response",
         include_str!("../../schemas/upload-files.response.json"),
     ),
+    ("volatile", include_str!("../../schemas/volatile.json")),
     (
         "view-classification.request",
         include_str!("../../schemas/view-classification.request.json"),

@@ -8,6 +8,7 @@ pub mod fixture;
 pub mod ledger;
 pub mod options;
 pub mod plan;
+pub mod preflight;
 pub mod run;
 pub mod transport;
 pub mod vendor;

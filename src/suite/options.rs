@@ -13,6 +13,10 @@ pub const MOCK_PROFILE: &str = "mock";
 pub const MOCK_CONCURRENCY: usize = 2;
 /// Cases at once against a target over the network, whose latency they overlap.
 pub const REMOTE_CONCURRENCY: usize = 8;
+/// How long a remote target may take before its reads show what a request did.
+pub const REMOTE_SETTLE: Duration = Duration::from_secs(10);
+/// The largest answer read, by default; a longer one fails its case.
+pub const MAX_RESPONSE_SIZE: usize = 4 * 1024 * 1024;
 
 /// Which drift fails a case.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,8 +44,12 @@ pub struct RunOptions {
     pub base_url: Option<String>,
     /// The API key.
     pub api_key: Option<String>,
+    /// The key of a second account, for the cases that act as another tenant.
+    pub second_api_key: Option<String>,
     /// Whether the target is the built-in mock (for the default profile and concurrency).
     pub built_in_mock: bool,
+    /// Run the built-in mock under a profile other than `mock`: it was asked for.
+    pub profile_on_mock: bool,
     /// Where the case files are.
     pub cases_dir: PathBuf,
     /// How many cases run at once; `None` picks [`MOCK_CONCURRENCY`] against the built-in
@@ -49,6 +57,11 @@ pub struct RunOptions {
     pub concurrency: Option<usize>,
     /// The per-request timeout.
     pub timeout: Duration,
+    /// How long reads may lag a request before its effect is judged; `None` picks none
+    /// against the built-in mock and [`REMOTE_SETTLE`] against anything else.
+    pub settle: Option<Duration>,
+    /// The largest answer read; past it the case fails and the run goes on.
+    pub max_response_size: usize,
     /// The snapshot profile; by default `mock`, or the target's host name.
     pub profile: Option<String>,
     /// Baselines to compare each observation with (drift).
@@ -74,10 +87,14 @@ impl Default for RunOptions {
         RunOptions {
             base_url: None,
             api_key: None,
+            second_api_key: None,
             built_in_mock: false,
+            profile_on_mock: false,
             cases_dir: PathBuf::from("cases"),
             concurrency: None,
             timeout: Duration::from_secs(30),
+            settle: None,
+            max_response_size: MAX_RESPONSE_SIZE,
             profile: None,
             snapshots: None,
             update_snapshots: false,
@@ -92,14 +109,17 @@ impl Default for RunOptions {
 }
 
 impl RunOptions {
-    /// The options the environment gives: `EXTRACTA_BASE_URL`, `EXTRACTA_API_KEY` and
-    /// `EXTRACTA_PROFILE` (an empty variable counts as unset).
+    /// The options the environment gives: `EXTRACTA_BASE_URL`, `EXTRACTA_API_KEY`,
+    /// `EXTRACTA_SECOND_API_KEY` and `EXTRACTA_PROFILE`. A variable that is set but empty is
+    /// kept as an empty value, which [`check`](RunOptions::check) refuses: a CI recipe whose
+    /// secret is missing must not quietly run against something else.
     pub fn from_env() -> Self {
-        let set = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let get = |name: &str| std::env::var(name).ok();
         RunOptions {
-            base_url: set("EXTRACTA_BASE_URL"),
-            api_key: set("EXTRACTA_API_KEY"),
-            profile: set("EXTRACTA_PROFILE"),
+            base_url: get("EXTRACTA_BASE_URL"),
+            api_key: get("EXTRACTA_API_KEY"),
+            second_api_key: get("EXTRACTA_SECOND_API_KEY"),
+            profile: get("EXTRACTA_PROFILE"),
             ..RunOptions::default()
         }
     }
@@ -115,6 +135,20 @@ impl RunOptions {
     #[must_use]
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
+        self
+    }
+
+    /// Sets the key of the second account.
+    #[must_use]
+    pub fn second_api_key(mut self, key: impl Into<String>) -> Self {
+        self.second_api_key = Some(key.into());
+        self
+    }
+
+    /// Sets how long reads may lag a request.
+    #[must_use]
+    pub fn settle(mut self, settle: Duration) -> Self {
+        self.settle = Some(settle);
         self
     }
 
@@ -175,6 +209,15 @@ impl RunOptions {
             .and_then(|url| url::Url::parse(url).ok())
             .and_then(|url| url.host_str().map(str::to_owned))
             .unwrap_or_else(|| "target".to_owned())
+    }
+
+    /// How long reads may lag a request.
+    pub fn effective_settle(&self) -> Duration {
+        self.settle.unwrap_or(if self.built_in_mock {
+            Duration::ZERO
+        } else {
+            REMOTE_SETTLE
+        })
     }
 
     /// How many cases run at once.

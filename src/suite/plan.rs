@@ -1,13 +1,12 @@
-//! The schedule of a run: which fixture each case gets, and every request that follows from
-//! it, in order. The run executes it; `--dry-run` prints it.
-
-use serde_json::Value;
+//! The schedule of a run: which cases run and which are skipped (and why), which fixture each
+//! case gets, and every request that follows from it, in order. The run executes it;
+//! `--dry-run` prints it.
 
 use super::fixture::{Fixture, batch_files};
 use super::options::RunOptions;
 use super::transport::request::{Body, Request, Retry};
 use super::vendor::Vendor;
-use crate::contract::case::{BodySpec, Case, FixtureSpec, StatusPattern};
+use crate::contract::case::{Auth, BodySpec, Case, FixtureSpec};
 use crate::contract::endpoint::Endpoint;
 
 /// How the run gets its classification.
@@ -26,7 +25,7 @@ pub struct Unit<'a> {
     pub cases: Vec<&'a Case>,
     /// The fixture: for a shared unit, as many batches and files as its largest case needs.
     pub spec: FixtureSpec,
-    /// Whether the cases share the fixture (each must delete nothing).
+    /// Whether the cases share the fixture (each must change nothing).
     pub shared: bool,
 }
 
@@ -40,19 +39,51 @@ impl Unit<'_> {
     }
 }
 
+/// What the end of a run deletes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Removal<'a> {
+    /// A batch a unit uploaded into the reused classification.
+    Batch {
+        /// The unit.
+        unit: usize,
+        /// The batch's number in its fixture.
+        batch: usize,
+    },
+    /// A batch a case's upload created in the reused classification.
+    CreatedBatch {
+        /// The case.
+        case: &'a Case,
+    },
+    /// The run's classification, with everything in it.
+    RunClassification,
+    /// A classification a unit's fixture created.
+    Classification {
+        /// The unit.
+        unit: usize,
+        /// Its number in the fixture (1 and up).
+        index: usize,
+    },
+    /// A classification a case's request created.
+    CreatedClassification {
+        /// The case.
+        case: &'a Case,
+    },
+}
+
 /// One request of the schedule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub enum Step<'a> {
-    /// createClassification for the run.
-    CreateClassification,
+    /// createClassification: the run's own (`unit` is `None`), or one more of a unit's fixture.
+    CreateClassification {
+        /// The unit whose fixture needs it.
+        unit: Option<usize>,
+    },
     /// uploadFiles of one batch of a unit's fixture.
     Upload {
         /// The unit's number.
         unit: usize,
         /// The batch's number in the fixture.
         batch: usize,
-        /// How many files.
-        files: usize,
     },
     /// A case's request (once per `repeat`).
     Send {
@@ -68,12 +99,8 @@ pub enum Step<'a> {
         /// The batch's number.
         batch: usize,
     },
-    /// The end: deleteClassification, or deleteBatch of each batch uploaded.
-    Cleanup {
-        /// For a reused classification, the unit and batch deleted; `None` deletes the run's
-        /// classification.
-        batch: Option<(usize, usize)>,
-    },
+    /// A delete at the end.
+    Cleanup(Removal<'a>),
 }
 
 /// The schedule of a run.
@@ -83,39 +110,76 @@ pub struct Plan<'a> {
     pub setup: Setup,
     /// The units, shared first, then one per remaining case in name order.
     pub units: Vec<Unit<'a>>,
+    /// The cases that do not run, each with the reason.
+    pub skipped: Vec<(&'a Case, String)>,
 }
 
-/// A case whose every acceptable answer is a refusal: it must delete nothing, so it can share
-/// a fixture with the others like it.
-fn must_delete_nothing(case: &Case) -> bool {
+/// Whether a case can share a fixture with others: it must change nothing, in the run's own
+/// classification.
+fn shareable(case: &Case) -> bool {
     case.request.repeat == 1
+        && case.expects_refusal()
         && case.expect.deleted.is_empty()
         && case.expect.may_delete.is_empty()
-        && case.expect.status.iter().all(|pattern| match pattern {
-            StatusPattern::Exact(code) => *code >= 400,
-            StatusPattern::Class(class) => *class >= 4,
-        })
+        && case.expect.deleted_batches.is_empty()
+        && case.expect.added.iter().all(|n| *n == 0)
+        && case.fixture.batches.iter().all(|b| b.classification == 0)
 }
 
-/// The smallest fixture every case of `cases` fits in.
+/// How many destructive requests a case sends.
+fn deletes_of(case: &Case) -> u64 {
+    let destructive = match case.request.endpoint() {
+        Some(endpoint) => endpoint.is_destructive(),
+        None => case.request.method == http::Method::DELETE,
+    };
+    if destructive {
+        u64::from(case.request.repeat)
+    } else {
+        0
+    }
+}
+
+/// Whether the case's request accepts a 2xx answer, and so may create what its endpoint
+/// creates.
+fn may_succeed(case: &Case) -> bool {
+    case.expect
+        .status
+        .iter()
+        .any(|pattern| (200..300).any(|status| pattern.matches(status)))
+}
+
+/// Whether the case's request creates a classification when it succeeds.
+fn creates_classification(case: &Case) -> bool {
+    case.request.endpoint() == Some(Endpoint::CreateClassification) && may_succeed(case)
+}
+
+/// Whether the case's request creates a batch when it succeeds (an upload naming no batch).
+fn creates_batch(case: &Case) -> bool {
+    let names_batch = match &case.request.body {
+        BodySpec::Form { fields, .. } => fields.iter().any(|(name, _)| name == "batchId"),
+        _ => true,
+    };
+    case.request.endpoint() == Some(Endpoint::UploadFiles) && may_succeed(case) && !names_batch
+}
+
+/// The smallest fixture every case of `cases` fits in (all in the run's classification).
 fn union(cases: &[&Case]) -> FixtureSpec {
     let batches = cases
         .iter()
         .map(|c| c.fixture.batches.len())
         .max()
         .unwrap_or(0);
-    FixtureSpec {
-        batches: (0..batches)
-            .map(|b| {
-                cases
-                    .iter()
-                    .filter_map(|c| c.fixture.batches.get(b))
-                    .copied()
-                    .max()
-                    .unwrap_or(1)
-            })
-            .collect(),
-    }
+    let files: Vec<usize> = (0..batches)
+        .map(|b| {
+            cases
+                .iter()
+                .filter_map(|c| c.fixture.batches.get(b))
+                .map(|batch| batch.files)
+                .max()
+                .unwrap_or(1)
+        })
+        .collect();
+    FixtureSpec::of(&files)
 }
 
 impl<'a> Plan<'a> {
@@ -125,9 +189,54 @@ impl<'a> Plan<'a> {
             Some(id) => Setup::Reuse(id.clone()),
             None => Setup::Create,
         };
-        let (shared, own): (Vec<&Case>, Vec<&Case>) = cases
-            .iter()
-            .partition(|case| options.share_fixtures && must_delete_nothing(case));
+        let second_account = options
+            .second_api_key
+            .as_deref()
+            .is_some_and(|k| !k.trim().is_empty());
+        let mut skipped = Vec::new();
+        let mut runnable = Vec::new();
+        for case in cases {
+            if case.request.auth == Auth::Other && !second_account {
+                skipped.push((
+                    case,
+                    "it acts as a second account: give one with --second-api-key or EXTRACTA_SECOND_API_KEY"
+                        .to_owned(),
+                ));
+            } else if matches!(setup, Setup::Reuse(_))
+                && (case.fixture.classification_count() > 1 || creates_classification(case))
+            {
+                skipped.push((
+                    case,
+                    "it needs a classification of its own, and --classification-id keeps the run to the one it names"
+                        .to_owned(),
+                ));
+            } else {
+                runnable.push(case);
+            }
+        }
+        let (mut shared, own): (Vec<&Case>, Vec<&Case>) = runnable
+            .into_iter()
+            .partition(|case| options.share_fixtures && shareable(case));
+        let mut own = own;
+        if let Some(max) = options.max_deletes {
+            // In schedule order, the cases whose deletes still fit under the cap run.
+            let mut left = max;
+            let mut fits = |case: &&'a Case, skipped: &mut Vec<(&'a Case, String)>| {
+                let needs = deletes_of(case);
+                if needs <= left {
+                    left -= needs;
+                    true
+                } else {
+                    skipped.push((
+                        *case,
+                        format!("held back by --max-deletes {max}: it sends {needs} delete(s) and the cap is spent"),
+                    ));
+                    false
+                }
+            };
+            shared.retain(|case| fits(case, &mut skipped));
+            own.retain(|case| fits(case, &mut skipped));
+        }
         let mut units = Vec::with_capacity(own.len() + 1);
         if !shared.is_empty() {
             units.push(Unit {
@@ -141,19 +250,27 @@ impl<'a> Plan<'a> {
             cases: vec![case],
             shared: false,
         }));
-        Plan { setup, units }
+        skipped.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        Plan {
+            setup,
+            units,
+            skipped,
+        }
     }
 
     /// Every request of the run in order (as a run at concurrency 1 sends them), when every
-    /// fixture is intact.
+    /// fixture is intact and every read settles at once.
     pub fn steps(&self) -> Vec<Step<'a>> {
         let mut steps = Vec::new();
         if self.setup == Setup::Create {
-            steps.push(Step::CreateClassification);
+            steps.push(Step::CreateClassification { unit: None });
         }
         for (unit, u) in self.units.iter().enumerate() {
-            for (batch, &files) in u.spec.batches.iter().enumerate() {
-                steps.push(Step::Upload { unit, batch, files });
+            for _ in 1..u.spec.classification_count() {
+                steps.push(Step::CreateClassification { unit: Some(unit) });
+            }
+            for batch in 0..u.spec.batches.len() {
+                steps.push(Step::Upload { unit, batch });
             }
             for case in &u.cases {
                 for _ in 0..case.request.repeat {
@@ -164,23 +281,46 @@ impl<'a> Plan<'a> {
                 steps.push(Step::ReadBack { unit, batch });
             }
         }
-        match self.setup {
-            Setup::Create => steps.push(Step::Cleanup { batch: None }),
-            Setup::Reuse(_) => {
-                for (unit, u) in self.units.iter().enumerate() {
-                    for batch in 0..u.spec.batches.len() {
-                        steps.push(Step::Cleanup {
-                            batch: Some((unit, batch)),
-                        });
-                    }
-                }
-            }
-        }
+        steps.extend(self.removals().into_iter().map(Step::Cleanup));
         steps
     }
 
+    /// What the end of the run deletes, in the order it deletes it: batches in a reused
+    /// classification, then every classification the run created, in the order it created
+    /// them.
+    fn removals(&self) -> Vec<Removal<'a>> {
+        let mut batches = Vec::new();
+        let mut classifications = Vec::new();
+        if self.setup == Setup::Create {
+            classifications.push(Removal::RunClassification);
+        }
+        for (unit, u) in self.units.iter().enumerate() {
+            for index in 1..u.spec.classification_count() {
+                classifications.push(Removal::Classification { unit, index });
+            }
+            if matches!(self.setup, Setup::Reuse(_)) {
+                for (batch, placed) in u.spec.batches.iter().enumerate() {
+                    if placed.classification == 0 {
+                        batches.push(Removal::Batch { unit, batch });
+                    }
+                }
+            }
+            for case in &u.cases {
+                if creates_classification(case) {
+                    classifications.push(Removal::CreatedClassification { case });
+                }
+                if creates_batch(case) && matches!(self.setup, Setup::Reuse(_)) {
+                    batches.push(Removal::CreatedBatch { case });
+                }
+            }
+        }
+        batches.extend(classifications);
+        batches
+    }
+
     /// The request of a step, its ids as placeholders (`{{classificationId}}`,
-    /// `{{batchId:N}}`, `{{fileId:N}}`), with the label of what it belongs to.
+    /// `{{batchId:N}}`, `{{fileId:N}}`, `{{created}}` for an id the vendor hands out), with
+    /// the label of what it belongs to.
     pub fn request(&self, step: &Step<'_>) -> (Option<String>, Request) {
         let classification = match &self.setup {
             Setup::Create => "{{classificationId}}".to_owned(),
@@ -195,50 +335,80 @@ impl<'a> Plan<'a> {
             Fixture::placeholders(&classification, &spec)
         };
         let label = |unit: usize| self.units.get(unit).map(Unit::label);
-        match step {
-            Step::CreateClassification => (None, Vendor::create_classification_request()),
-            Step::Upload { unit, batch, files } => {
-                let before = self
-                    .units
-                    .get(*unit)
-                    .map_or(0, |u| u.spec.batches.iter().take(*batch).sum::<usize>());
-                let request =
-                    Vendor::upload_request(&classification, batch_files(*batch, before, *files));
-                (label(*unit), request)
+        let delete_classification = |id: &str| {
+            Request::json(
+                Endpoint::DeleteClassification,
+                &serde_json::json!({ "classificationId": id }),
+            )
+        };
+        let delete_batch = |classification: &str, batch: &str| {
+            let body = serde_json::json!({"classificationId": classification, "batchId": batch});
+            Request::json(Endpoint::DeleteBatch, &body)
+        };
+        match *step {
+            Step::CreateClassification { unit } => (
+                unit.and_then(label),
+                Vendor::create_classification_request(),
+            ),
+            Step::Upload { unit, batch } => {
+                let spec = self.units.get(unit).map(|u| &u.spec);
+                let before =
+                    spec.map_or(0, |s| s.batches.iter().take(batch).map(|b| b.files).sum());
+                let files = spec
+                    .and_then(|s| s.batches.get(batch))
+                    .map_or(0, |b| b.files);
+                let fixture = placeholders(unit);
+                let owner = fixture
+                    .batches
+                    .get(batch)
+                    .and_then(|b| fixture.classification_ids.get(b.classification))
+                    .cloned()
+                    .unwrap_or_default();
+                let request = Vendor::upload_request(&owner, batch_files(batch, before, files));
+                (label(unit), request)
             }
             Step::Send { unit, case } => {
-                let view = placeholders(*unit).view(&case.fixture);
+                let view = placeholders(unit).view(&case.fixture);
                 (Some(case.name.clone()), case_request(case, &view))
             }
             Step::ReadBack { unit, batch } => {
-                let fixture = placeholders(*unit);
-                let batch_id = fixture.batch_ids.get(*batch).cloned().unwrap_or_default();
-                let request = Vendor::results_request(&classification, &batch_id);
-                (label(*unit), request)
+                let fixture = placeholders(unit);
+                let (owner, batch_id) = fixture.batch(batch).unwrap_or_default();
+                (label(unit), Vendor::results_request(owner, batch_id))
             }
-            Step::Cleanup { batch: None } => (
-                None,
-                Request::json(
-                    Endpoint::DeleteClassification,
-                    &serde_json::json!({"classificationId": classification}),
-                ),
+            Step::Cleanup(Removal::RunClassification) => {
+                (None, delete_classification(&classification))
+            }
+            Step::Cleanup(Removal::Classification { unit, index }) => {
+                let fixture = placeholders(unit);
+                let id = fixture
+                    .classification_ids
+                    .get(index)
+                    .cloned()
+                    .unwrap_or_default();
+                (label(unit), delete_classification(&id))
+            }
+            Step::Cleanup(Removal::CreatedClassification { case }) => (
+                Some(case.name.clone()),
+                delete_classification("{{created}}"),
             ),
-            Step::Cleanup {
-                batch: Some((unit, batch)),
-            } => {
-                let fixture = placeholders(*unit);
-                let batch_id = fixture.batch_ids.get(*batch).cloned().unwrap_or_default();
-                let body =
-                    serde_json::json!({"classificationId": classification, "batchId": batch_id});
-                (label(*unit), Request::json(Endpoint::DeleteBatch, &body))
+            Step::Cleanup(Removal::Batch { unit, batch }) => {
+                let fixture = placeholders(unit);
+                let (owner, batch_id) = fixture.batch(batch).unwrap_or_default();
+                (label(unit), delete_batch(owner, batch_id))
             }
+            Step::Cleanup(Removal::CreatedBatch { case }) => (
+                Some(case.name.clone()),
+                delete_batch(&classification, "{{created}}"),
+            ),
         }
     }
 
     /// Every request of the run, described for a person (key redacted), as `--dry-run`
-    /// prints them.
+    /// prints them, then one line per skipped case.
     pub fn describe(&self, base_url: &str) -> Vec<String> {
-        self.steps()
+        let mut lines: Vec<String> = self
+            .steps()
             .iter()
             .map(|step| {
                 let (label, request) = self.request(step);
@@ -248,7 +418,13 @@ impl<'a> Plan<'a> {
                     None => line,
                 }
             })
-            .collect()
+            .collect();
+        lines.extend(
+            self.skipped
+                .iter()
+                .map(|(case, reason)| format!("[{}] skipped: {reason}", case.name)),
+        );
+        lines
     }
 }
 
@@ -256,8 +432,15 @@ impl<'a> Plan<'a> {
 pub fn case_request(case: &Case, fixture: &Fixture) -> Request {
     let body = match &case.request.body {
         BodySpec::None => Body::Empty,
-        BodySpec::Json(json) => Body::Bytes(fill_json(json, fixture).to_string().into_bytes()),
+        BodySpec::Json(json) => Body::Bytes(fixture.fill_json(json).to_string().into_bytes()),
         BodySpec::Raw(raw) => Body::Bytes(fixture.fill(raw).into_bytes()),
+        BodySpec::Form { fields, files } => Body::Form {
+            fields: fields
+                .iter()
+                .map(|(name, value)| (name.clone(), fixture.fill(value)))
+                .collect(),
+            files: batch_files(0, 0, *files),
+        },
     };
     Request {
         method: case.request.method.clone(),
@@ -267,19 +450,6 @@ pub fn case_request(case: &Case, fixture: &Fixture) -> Request {
         body,
         // The request under test is observed as sent: a 5xx is the answer, never retried.
         retry: Retry::RateLimitOnly,
-    }
-}
-
-fn fill_json(value: &Value, fixture: &Fixture) -> Value {
-    match value {
-        Value::String(s) => Value::String(fixture.fill(s)),
-        Value::Array(items) => Value::Array(items.iter().map(|v| fill_json(v, fixture)).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (fixture.fill(k), fill_json(v, fixture)))
-                .collect(),
-        ),
-        other => other.clone(),
     }
 }
 
@@ -293,10 +463,17 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    fn with_second_account() -> RunOptions {
+        RunOptions {
+            second_api_key: Some("second".to_owned()),
+            ..RunOptions::default()
+        }
+    }
+
     #[test]
     fn refusals_share_one_fixture_and_the_rest_get_their_own() {
         let cases = cases();
-        let plan = Plan::new(&cases, &RunOptions::default());
+        let plan = Plan::new(&cases, &with_second_account());
         assert!(plan.units[0].shared);
         assert!(
             plan.units[1..]
@@ -308,21 +485,28 @@ mod tests {
             .iter()
             .map(|c| c.name.as_str())
             .collect();
-        assert!(shared.contains(&"auth-missing"), "{shared:?}");
-        assert!(!shared.contains(&"valid-one-file"), "{shared:?}");
+        assert!(shared.contains(&"delete-files/auth-missing"), "{shared:?}");
+        assert!(
+            !shared.contains(&"delete-files/valid-one-file"),
+            "{shared:?}"
+        );
         assert_eq!(
             plan.units.iter().map(|u| u.cases.len()).sum::<usize>(),
             cases.len()
         );
+        assert!(plan.skipped.is_empty());
     }
 
     #[test]
     fn the_steps_create_provision_send_read_back_and_clean_up() {
         let cases = cases();
-        let plan = Plan::new(&cases, &RunOptions::default());
+        let plan = Plan::new(&cases, &with_second_account());
         let steps = plan.steps();
-        assert!(matches!(steps.first(), Some(Step::CreateClassification)));
-        assert!(matches!(steps.last(), Some(Step::Cleanup { batch: None })));
+        assert!(matches!(
+            steps.first(),
+            Some(Step::CreateClassification { unit: None })
+        ));
+        assert!(matches!(steps.last(), Some(Step::Cleanup(_))));
         let sends = steps
             .iter()
             .filter(|s| matches!(s, Step::Send { .. }))
@@ -336,14 +520,76 @@ mod tests {
         let cases = cases();
         let options = RunOptions {
             classification_id: Some("theirs".to_owned()),
-            ..RunOptions::default()
+            ..with_second_account()
         };
         let plan = Plan::new(&cases, &options);
+        let steps = plan.steps();
+        let count = |matches: fn(&Step<'_>) -> bool| steps.iter().filter(|s| matches(s)).count();
+        assert_eq!(
+            count(|s| matches!(s, Step::Cleanup(Removal::RunClassification))),
+            0
+        );
+        assert_eq!(count(|s| matches!(s, Step::CreateClassification { .. })), 0);
+        let uploads = count(|s| matches!(s, Step::Upload { .. }));
+        assert!(uploads > 0);
+        assert_eq!(
+            uploads,
+            count(|s| matches!(s, Step::Cleanup(Removal::Batch { .. })))
+        );
         let lines = plan.describe("https://x/api/v1");
-        assert!(lines.iter().all(|l| !l.contains("createClassification")));
-        assert!(lines.iter().all(|l| !l.contains("deleteClassification")));
-        let uploads = lines.iter().filter(|l| l.contains("/uploadFiles")).count();
-        let batch_deletes = lines.iter().filter(|l| l.contains("/deleteBatch")).count();
-        assert_eq!(uploads, batch_deletes);
+        assert!(
+            lines.iter().all(|l| !l.contains("deleteClassification")),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn without_a_second_account_its_cases_are_skipped_with_the_reason() {
+        let cases = cases();
+        let plan = Plan::new(&cases, &RunOptions::default());
+        let other: Vec<&str> = cases
+            .iter()
+            .filter(|c| c.request.auth == Auth::Other)
+            .map(|c| c.name.as_str())
+            .collect();
+        assert!(!other.is_empty());
+        let skipped: Vec<&str> = plan.skipped.iter().map(|(c, _)| c.name.as_str()).collect();
+        assert_eq!(skipped, other);
+        assert!(plan.skipped[0].1.contains("--second-api-key"));
+    }
+
+    #[test]
+    fn the_cap_on_deletes_holds_back_whole_cases_and_their_uploads() {
+        let cases = cases();
+        let options = RunOptions {
+            max_deletes: Some(2),
+            ..with_second_account()
+        };
+        let plan = Plan::new(&cases, &options);
+        let sent: u64 = plan
+            .units
+            .iter()
+            .flat_map(|u| &u.cases)
+            .map(|c| deletes_of(c))
+            .sum();
+        assert!(sent <= 2, "{sent}");
+        assert!(
+            plan.skipped
+                .iter()
+                .all(|(_, why)| why.contains("--max-deletes 2"))
+        );
+        assert!(!plan.skipped.is_empty());
+        let uploads = plan
+            .steps()
+            .iter()
+            .filter(|s| matches!(s, Step::Upload { .. }))
+            .count();
+        assert_eq!(
+            uploads,
+            plan.units
+                .iter()
+                .map(|u| u.spec.batches.len())
+                .sum::<usize>()
+        );
     }
 }

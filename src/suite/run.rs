@@ -1,6 +1,7 @@
-//! The engine: [`RunOptions`] in, [`RunReport`] out. It executes the [`Plan`]: gets the
-//! run's classification, provisions each unit's fixture, sends its cases, reads the batches
-//! back, judges each case, and deletes what it created, also when it is stopped.
+//! The engine: [`RunOptions`] in, [`RunReport`] out. It checks everything it can before the
+//! first request, then executes the [`Plan`]: gets the run's classification, provisions each
+//! unit's fixture, sends its cases, reads the batches back until they settle, judges each
+//! case, and deletes what it created, also when it is stopped.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -12,16 +13,23 @@ use super::fixture::{Fixture, provision};
 use super::ledger::Ledger;
 use super::options::RunOptions;
 use super::plan::{Plan, Setup, Unit, case_request};
+use super::preflight;
 use super::transport::target::{Target, TargetError};
 use super::vendor::{Vendor, VendorError};
 use super::verify::baseline::{Baselines, compare};
-use super::verify::check::check;
+use super::verify::check::{check, check_effect, intact};
 use super::verify::normalise::normalise;
+use super::verify::volatile::VolatileRules;
 use crate::contract::case::{Case, CaseError};
 use crate::redact::{ApiKey, Redactor};
 use crate::result::{
     BatchRead, CaseResult, Failure, Observation, Outcome, Response, RunEvent, RunReport, TargetInfo,
 };
+
+/// The first pause between two reads of a fixture that has not settled; it doubles.
+const SETTLE_FIRST_PAUSE: Duration = Duration::from_millis(250);
+/// The longest pause between two reads of a fixture that has not settled.
+const SETTLE_MAX_PAUSE: Duration = Duration::from_secs(2);
 
 /// Why the suite could not run at all (as opposed to a contract failure, which is a value).
 #[derive(Debug, thiserror::Error)]
@@ -41,7 +49,7 @@ pub enum RunError {
         /// The cause.
         source: VendorError,
     },
-    /// An option is missing or out of range.
+    /// An option is missing, empty or unusable.
     #[error("{0}")]
     Options(String),
 }
@@ -100,21 +108,13 @@ async fn execute(
     stopped: &watch::Receiver<bool>,
     started: Instant,
 ) -> Result<RunReport, RunError> {
-    let mut cases = crate::contract::case::load_dir(&options.cases_dir)?;
-    if !options.only.is_empty() {
-        cases.retain(|case| options.only.contains(&case.name));
-    }
-    let base_url = options.base_url.clone().ok_or_else(|| {
-        RunError::Options("name a target: --base-url or EXTRACTA_BASE_URL".to_owned())
-    })?;
-    let key = options.api_key.clone().ok_or_else(|| {
-        RunError::Options(format!(
-            "run against {base_url}: an API key is needed (--api-key or EXTRACTA_API_KEY)"
-        ))
-    })?;
-    let key = ApiKey::new(key);
-    let redactor = Redactor::new([key.clone()]);
-    let target = Target::new(&base_url, key, options.timeout, &options.pace)?;
+    let checked = preflight::check(options)?;
+    let first = ApiKey::new(checked.api_key.clone());
+    let second = checked.second_api_key.clone().map(ApiKey::new);
+    let redactor = Redactor::new([Some(first.clone()), second.clone()].into_iter().flatten());
+    let target = Target::new(&checked.base_url, first, options.timeout, &options.pace)?
+        .with_second_key(second)
+        .max_response_size(options.max_response_size);
     let info = TargetInfo {
         base_url: target.base_url().to_owned(),
         profile: options.profile_name(),
@@ -123,13 +123,18 @@ async fn execute(
             .as_ref()
             .map(|dir| dir.display().to_string()),
     };
-    let plan = Plan::new(&cases, options);
+    let cases = &checked.cases;
+    let plan = Plan::new(cases, options);
     let vendor = Vendor::new(target, Ledger::new(options.max_deletes));
+    // Not raced with the stop: a classification created while nobody listens would be left
+    // behind. The request ends within its timeout; the stop is honoured right after.
     let classification = open(&vendor, &plan).await;
     let interrupted_in_setup = *stopped.borrow();
     let classification = match classification {
         Ok(id) => id,
         Err(source) => {
+            // Whatever the failed setup created is still deleted.
+            let _ = vendor.clean_up().await;
             return Err(RunError::Setup {
                 url: info.base_url,
                 source,
@@ -142,11 +147,23 @@ async fn execute(
         options,
         baselines: options.snapshots.as_ref().map(Baselines::new),
         concurrency: options.effective_concurrency(),
+        settle: options.effective_settle(),
         stopped: stopped.clone(),
+        rules: checked.volatile,
         redactor,
     };
     let total = cases.len();
     let mut results = Vec::with_capacity(total);
+    for (case, reason) in &plan.skipped {
+        results.push(CaseResult::skipped(&case.name, &case.description, reason));
+        if let Some(result) = results.last() {
+            on_event(RunEvent::CaseFinished {
+                result,
+                done: results.len(),
+                total,
+            });
+        }
+    }
     if !interrupted_in_setup {
         let mut units = futures::stream::iter(plan.units.iter().map(|unit| context.unit(unit)))
             .buffer_unordered(context.concurrency);
@@ -164,9 +181,13 @@ async fn execute(
         }
     }
     let interrupted = *stopped.borrow();
-    for case in &cases {
+    for case in cases {
         if !results.iter().any(|r| r.name == case.name) {
-            results.push(CaseResult::skipped(&case.name, &case.description));
+            results.push(CaseResult::skipped(
+                &case.name,
+                &case.description,
+                "the run was interrupted before it",
+            ));
         }
     }
     results.sort_by(|a, b| a.name.cmp(&b.name));
@@ -194,7 +215,9 @@ struct Context<'r> {
     options: &'r RunOptions,
     baselines: Option<Baselines>,
     concurrency: usize,
+    settle: Duration,
     stopped: watch::Receiver<bool>,
+    rules: VolatileRules,
     redactor: Redactor,
 }
 
@@ -246,11 +269,18 @@ impl Context<'_> {
             .await
             .map_err(|e| setup_failure(&e))?;
         let (earlier, response) = self.send(case, &fixture).await?;
-        let batches = self.read_back(&fixture).await;
-        Ok((fixture, Observation::new(earlier, response, batches)))
+        let mut observation = Observation::new(earlier, response, Vec::new());
+        observation.batches = self
+            .settle(&fixture, |batches| {
+                let mut settled = observation.clone();
+                settled.batches = batches.to_vec();
+                check_effect(case, &fixture, &settled).is_empty()
+            })
+            .await;
+        Ok((fixture, observation))
     }
 
-    /// The cases that must delete nothing, on one shared fixture read back once after them
+    /// The cases that must change nothing, on one shared fixture read back once after them
     /// all. When it was damaged, a shared fixture cannot say which case did it: each case runs
     /// again on a fixture of its own (this costs uploads only on failure).
     async fn shared<'a>(&self, unit: &Unit<'a>) -> Vec<(&'a Case, Executed)> {
@@ -272,14 +302,10 @@ impl Context<'_> {
         .buffered(self.concurrency)
         .collect()
         .await;
-        let batches = self.read_back(&fixture).await;
-        let intact = fixture.files.iter().all(|(batch, id)| {
-            batches
-                .get(*batch)
-                .and_then(BatchRead::files)
-                .is_some_and(|ids| ids.contains(id))
-        });
-        if !intact {
+        let batches = self
+            .settle(&fixture, |batches| intact(&fixture, batches))
+            .await;
+        if !intact(&fixture, &batches) {
             let mut outcomes = Vec::with_capacity(unit.cases.len());
             for case in &unit.cases {
                 outcomes.push((*case, self.own(case).await));
@@ -300,7 +326,8 @@ impl Context<'_> {
     }
 
     /// Sends the case's request `repeat` times: the earlier statuses and the last answer.
-    /// Abandoned when the run is stopped: a case's request creates nothing.
+    /// Abandoned when the run is stopped: a case's request is never retried, and whatever it
+    /// may create lands in what the run deletes.
     async fn send(&self, case: &Case, fixture: &Fixture) -> Answer {
         let request = case_request(case, fixture);
         let mut earlier = Vec::new();
@@ -324,6 +351,7 @@ impl Context<'_> {
                 },
                 other => setup_failure(&other),
             })?;
+            self.vendor.record_created(&request, &answer);
             if let Some(previous) = last.replace(answer) {
                 earlier.push(previous.status);
             }
@@ -334,21 +362,38 @@ impl Context<'_> {
             })
     }
 
-    /// The files each batch of `fixture` holds now.
+    /// The batches of `fixture` read back until `settled` holds of them or the settle time
+    /// is up (a vendor's reads may lag its writes); the last read.
+    async fn settle(
+        &self,
+        fixture: &Fixture,
+        settled: impl Fn(&[BatchRead]) -> bool,
+    ) -> Vec<BatchRead> {
+        let deadline = Instant::now() + self.settle;
+        let mut pause = SETTLE_FIRST_PAUSE;
+        loop {
+            let batches = self.read_back(fixture).await;
+            let now = Instant::now();
+            if settled(&batches) || now >= deadline || self.is_stopped() {
+                return batches;
+            }
+            tokio::time::sleep(pause.min(deadline - now)).await;
+            pause = (pause * 2).min(SETTLE_MAX_PAUSE);
+        }
+    }
+
+    /// What each batch of `fixture` holds now.
     async fn read_back(&self, fixture: &Fixture) -> Vec<BatchRead> {
-        let mut batches = Vec::with_capacity(fixture.batch_ids.len());
-        for batch_id in &fixture.batch_ids {
-            let read = tokio::select! {
-                read = self.vendor.files_in_batch(&fixture.classification_id, batch_id) => read,
-                () = self.until_stopped() => Err(VendorError::Malformed {
-                    step: "read the batch back",
-                    reason: "interrupted".to_owned(),
-                }),
+        let mut batches = Vec::with_capacity(fixture.batches.len());
+        for batch in 0..fixture.batches.len() {
+            let Some((classification, batch_id)) = fixture.batch(batch) else {
+                continue;
             };
-            batches.push(match read {
-                Ok(ids) => BatchRead::Listed(ids),
-                Err(error) => BatchRead::Unreadable(error.to_string()),
-            });
+            let read = tokio::select! {
+                read = self.vendor.read_batch(classification, batch_id) => read,
+                () = self.until_stopped() => BatchRead::Unreadable("interrupted".to_owned()),
+            };
+            batches.push(read);
         }
         batches
     }
@@ -358,7 +403,12 @@ impl Context<'_> {
         let (mut failures, observation) = match outcome {
             Ok((fixture, observation)) => (
                 check(case, &fixture, &observation),
-                Some(normalise(&observation, &fixture, &self.redactor)),
+                Some(normalise(
+                    &observation,
+                    &fixture,
+                    &self.rules,
+                    &self.redactor,
+                )),
             ),
             Err(failure) => (vec![failure], None),
         };
@@ -367,6 +417,7 @@ impl Context<'_> {
                 baselines,
                 case,
                 observed,
+                &self.rules,
                 self.options.update_snapshots,
             ));
         }
@@ -394,7 +445,7 @@ impl Context<'_> {
 fn restrict(batches: &[BatchRead], view: &Fixture) -> Vec<BatchRead> {
     batches
         .iter()
-        .take(view.batch_ids.len())
+        .take(view.batches.len())
         .map(|read| match read {
             BatchRead::Listed(ids) => BatchRead::Listed(
                 ids.iter()
@@ -402,7 +453,7 @@ fn restrict(batches: &[BatchRead], view: &Fixture) -> Vec<BatchRead> {
                     .cloned()
                     .collect(),
             ),
-            unreadable @ BatchRead::Unreadable(_) => unreadable.clone(),
+            other => other.clone(),
         })
         .collect()
 }

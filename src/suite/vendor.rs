@@ -11,7 +11,7 @@ use super::transport::request::{Body, Request, Retry};
 use super::transport::target::{Target, TargetError};
 use crate::contract::case::Auth;
 use crate::contract::endpoint::Endpoint;
-use crate::result::{Cleanup, Response};
+use crate::result::{BatchRead, Cleanup, Response};
 
 /// How often getResults is asked again while a batch is still `waiting`.
 const RESULT_POLLS: u32 = 30;
@@ -223,72 +223,120 @@ impl Vendor {
         )
     }
 
-    /// The ids of the files a batch holds now, read through getResults, asked again while
-    /// the vendor says the batch is `waiting`.
-    ///
-    /// # Errors
-    /// When getResults fails, or is still `waiting` after every poll.
-    pub async fn files_in_batch(
-        &self,
-        classification_id: &str,
-        batch_id: &str,
-    ) -> Result<Vec<String>, VendorError> {
+    /// What a batch holds now, read through getResults, asked again while the vendor says
+    /// the batch is `waiting`: its files' ids, gone (a 4xx), or why it could not be read.
+    pub async fn read_batch(&self, classification_id: &str, batch_id: &str) -> BatchRead {
         const STEP: &str = "read the batch back through getResults";
         let request = Vendor::results_request(classification_id, batch_id);
+        let unreadable = |error: VendorError| BatchRead::Unreadable(error.to_string());
         for poll in 0..RESULT_POLLS {
             if poll > 0 {
                 tokio::time::sleep(RESULT_POLL_INTERVAL * poll.min(8)).await;
             }
-            let reply = success_json(STEP, self.send(&request).await?)?;
+            let response = match self.send(&request).await {
+                Ok(response) => response,
+                Err(error) => return unreadable(error),
+            };
+            if (400..500).contains(&response.status) && response.status != 429 {
+                return BatchRead::Gone {
+                    status: response.status,
+                };
+            }
+            let reply = match success_json(STEP, response) {
+                Ok(reply) => reply,
+                Err(error) => return unreadable(error),
+            };
             if let Some(files) = reply.get("files").and_then(Value::as_array) {
-                return files
+                let ids: Result<Vec<String>, VendorError> = files
                     .iter()
                     .map(|file| string_field(STEP, file, "fileId").map(str::to_owned))
                     .collect();
+                return ids.map_or_else(unreadable, BatchRead::Listed);
             }
             if reply.get("status").and_then(Value::as_str) != Some("waiting") {
-                return Err(VendorError::Malformed {
+                return unreadable(VendorError::Malformed {
                     step: STEP,
                     reason: "the answer has neither `files` nor status \"waiting\"".to_owned(),
                 });
             }
         }
-        Err(VendorError::Malformed {
+        unreadable(VendorError::Malformed {
             step: STEP,
             reason: format!("the batch was still waiting after {RESULT_POLLS} polls"),
         })
     }
 
-    /// The requests that delete what the run created: its classifications, or, when it
-    /// created none (it reused one), the batches it uploaded. Each with the id it removes.
-    pub fn cleanup_requests(&self) -> Vec<(String, Request)> {
-        let classifications = self.ledger.classifications();
-        if classifications.is_empty() {
-            self.ledger
-                .batches()
-                .into_iter()
-                .map(|(cls, batch)| {
-                    let body = json!({"classificationId": cls, "batchId": batch});
-                    (batch, Request::json(Endpoint::DeleteBatch, &body))
-                })
-                .collect()
-        } else {
-            classifications
-                .into_iter()
-                .map(|id| {
-                    let body = json!({"classificationId": id});
-                    (id, Request::json(Endpoint::DeleteClassification, &body))
-                })
-                .collect()
+    /// Writes down what a case's answer handed out: the classification a createClassification
+    /// created, the batch and files an upload stored, so that the run deletes them at the end.
+    pub fn record_created(&self, request: &Request, response: &Response) {
+        let Some(reply) = response.json.as_ref().filter(|_| response.is_success()) else {
+            return;
+        };
+        let text = |field: &str| reply.get(field).and_then(Value::as_str);
+        match request.endpoint() {
+            Some(Endpoint::CreateClassification) => {
+                if let Some(id) = text("classificationId") {
+                    self.ledger.record_classification(id);
+                }
+            }
+            Some(Endpoint::UploadFiles) => {
+                let classification = request
+                    .form_field("classificationId")
+                    .or(text("classificationId"));
+                if let (Some(classification), Some(batch)) = (classification, text("batchId")) {
+                    self.ledger.record_batch(classification, batch);
+                }
+                for file in reply
+                    .get("files")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(id) = file.get("fileId").and_then(Value::as_str) {
+                        self.ledger.record_file(id);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
-    /// Deletes what the run created. Failures are reported, never fatal.
+    /// The requests that delete what the run created, each with the id it removes: the
+    /// batches it uploaded into a classification it did not create (a reused one), then every
+    /// classification it created, with everything in them.
+    pub fn cleanup_requests(&self) -> Vec<(String, Request)> {
+        let classifications = self.ledger.classifications();
+        let batches = self
+            .ledger
+            .batches()
+            .into_iter()
+            .filter(|(cls, _)| !classifications.contains(cls))
+            .map(|(cls, batch)| {
+                let body = json!({"classificationId": cls, "batchId": batch});
+                (batch, Request::json(Endpoint::DeleteBatch, &body))
+            });
+        let whole = classifications.iter().map(|id| {
+            let body = json!({"classificationId": id});
+            (
+                id.clone(),
+                Request::json(Endpoint::DeleteClassification, &body),
+            )
+        });
+        batches.chain(whole).collect()
+    }
+
+    /// Deletes what the run created. Failures are reported, never fatal; a delete that is
+    /// refused because the thing is already gone (a case's request took it, as a broken vendor
+    /// may) counts as gone once a read confirms it.
     pub async fn clean_up(&self) -> Cleanup {
         let mut cleanup = Cleanup::default();
         for (id, request) in self.cleanup_requests() {
             match self.send(&request).await {
                 Ok(response) if response.is_success() => cleanup.deleted.push(id),
+                Ok(response) if self.confirmed_gone(&request).await => {
+                    let _ = response;
+                    cleanup.gone.push(id);
+                }
                 Ok(response) => cleanup
                     .failed
                     .push((id, refused("clean up", &response).to_string())),
@@ -296,5 +344,31 @@ impl Vendor {
             }
         }
         cleanup
+    }
+
+    /// Whether what a refused cleanup request names is gone: viewClassification (for a
+    /// classification) or getResults (for a batch) refuses it with a 4xx.
+    async fn confirmed_gone(&self, delete: &Request) -> bool {
+        let Body::Bytes(bytes) = &delete.body else {
+            return false;
+        };
+        let Ok(body) = serde_json::from_slice::<Value>(bytes) else {
+            return false;
+        };
+        let text = |field: &str| body.get(field).and_then(Value::as_str);
+        let probe = match (delete.endpoint(), text("classificationId"), text("batchId")) {
+            (Some(Endpoint::DeleteClassification), Some(cls), _) => Request::json(
+                Endpoint::ViewClassification,
+                &json!({"classificationId": cls}),
+            ),
+            (Some(Endpoint::DeleteBatch), Some(cls), Some(batch)) => {
+                Vendor::results_request(cls, batch)
+            }
+            _ => return false,
+        };
+        matches!(
+            self.send(&probe).await,
+            Ok(answer) if (400..500).contains(&answer.status) && answer.status != 429
+        )
     }
 }

@@ -134,31 +134,65 @@ async fn a_reused_classification_and_its_other_files_survive_the_run() {
 }
 
 #[tokio::test]
-async fn the_cap_on_deletes_stops_destructive_requests() {
-    let mock = mock().await;
+async fn the_cap_on_deletes_holds_back_whole_cases_and_uploads_nothing_for_them() {
+    let mock = MockServer::builder()
+        .api_key(KEY)
+        .api_key("safety-second-key")
+        .record_requests(true)
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut options = RunOptions::default()
         .base_url(mock.base_url())
         .api_key(KEY)
+        .second_api_key("safety-second-key")
         .cases_dir(cases_dir())
         .concurrency(1);
     options.max_deletes = Some(2);
+    let cases = load_dir(&cases_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let plan = Plan::new(&cases, &options);
     let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let capped = report
+    let held: Vec<&extracta_contract::CaseResult> = report
         .cases
         .iter()
-        .flat_map(|c| &c.failures)
-        .filter(|f| f.message().contains("--max-deletes"))
-        .count();
-    let cases = report.cases.len();
-    assert_eq!(
-        capped,
-        cases - 2,
-        "every case after the first two must be refused"
+        .filter(|c| c.outcome == extracta_contract::Outcome::Skipped)
+        .collect();
+    assert!(held.len() > cases.len() / 2, "{} held back", held.len());
+    for case in &held {
+        let reason = case.skip_reason.as_deref().unwrap_or_default();
+        assert!(
+            reason.contains("--max-deletes 2"),
+            "{}: {reason}",
+            case.name
+        );
+        assert!(case.failures.is_empty() && case.observation.is_none());
+    }
+    assert!(
+        report.conforms(),
+        "a held-back case is not a contract failure"
     );
-    // Cases sent 2 deletes; cleanup sent 1 more.
-    assert_eq!(report.traffic.deletes, 3);
+    // The cases sent 2 deletes; the rest were cleanup.
+    assert_eq!(
+        report.traffic.deletes - report.cleanup.deleted.len() as u64,
+        2
+    );
+    // Uploads only for the fixtures of the cases that ran.
+    let uploads = mock
+        .received_requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/uploadFiles"))
+        .count();
+    let planned = plan
+        .steps()
+        .iter()
+        .filter(|step| {
+            matches!(step, extracta_contract::Step::Upload { .. })
+                || matches!(step, extracta_contract::Step::Send { case, .. } if case.request.path.ends_with("/uploadFiles"))
+        })
+        .count();
+    assert_eq!(uploads, planned);
     assert_eq!(mock.file_count(KEY), 0);
 }
 
@@ -180,7 +214,11 @@ fn a_dry_run_prints_every_request_without_the_key_and_sends_nothing() {
         .unwrap_or_else(|e| panic!("{e}"));
     let printed = String::from_utf8_lossy(&output.stdout).into_owned();
     assert_eq!(output.status.code(), Some(0), "{printed}");
-    assert!(printed.contains("[valid-one-file] DELETE https://api.example.invalid/api/v1/documentClassification/deleteFiles (Authorization: Bearer [REDACTED])"), "{printed}");
+    assert!(printed.contains("[delete-files/valid-one-file] DELETE https://api.example.invalid/api/v1/documentClassification/deleteFiles (Authorization: Bearer [REDACTED])"), "{printed}");
+    assert!(
+        printed.contains("[delete-files/second-account] skipped: it acts as a second account"),
+        "{printed}"
+    );
     assert!(printed.contains("{{fileId:1}}"), "{printed}");
     assert!(printed.ends_with("nothing was sent\n"), "{printed}");
     assert!(!printed.contains(key));

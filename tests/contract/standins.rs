@@ -1,12 +1,17 @@
 //! The suite against independently written stand-ins for the vendor (tests/standins/vendor.py):
-//! one that follows the docs but chooses differently where they are silent must pass; each one
-//! that breaks a documented rule must fail, naming the case and the check.
+//! one that follows the docs but chooses differently where they are silent must pass, and so
+//! must one that is noisy (per-request ids, reads that lag deletes); each one that breaks a
+//! documented rule must fail, naming the case and the check.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use extracta_contract::{FailOn, Failure, FailureKind, Outcome, RunOptions, RunReport, run};
+
+/// The stand-in's second account.
+pub const SECOND_KEY: &str = "standin-second-key";
 
 /// A stand-in process, killed when dropped.
 pub struct StandIn {
@@ -25,7 +30,14 @@ impl StandIn {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/standins/vendor.py");
         let mut child = Command::new("python3")
             .arg(script)
-            .args(["--variant", variant, "--key", key])
+            .args([
+                "--variant",
+                variant,
+                "--key",
+                key,
+                "--second-key",
+                SECOND_KEY,
+            ])
             .stdout(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("failed to start python3 for the stand-in: {e}"));
@@ -48,15 +60,28 @@ impl Drop for StandIn {
     }
 }
 
-async fn run_against(variant: &str) -> RunReport {
-    let stand_in = StandIn::start(variant);
-    let options = RunOptions::default()
-        .base_url(format!("http://127.0.0.1:{}/api/v1", stand_in.port))
-        .api_key("standin-key")
-        .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"));
-    run(&options, |_| {})
+impl StandIn {
+    /// Options for a run against this stand-in with both of its accounts. A short settle: a
+    /// stand-in that breaks the contract is judged after a second, not ten.
+    pub fn options(&self) -> RunOptions {
+        RunOptions::default()
+            .base_url(format!("http://127.0.0.1:{}/api/v1", self.port))
+            .api_key("standin-key")
+            .second_api_key(SECOND_KEY)
+            .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
+            .settle(Duration::from_secs(1))
+    }
+}
+
+async fn run_with(options: &RunOptions) -> RunReport {
+    run(options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"))
+}
+
+async fn run_against(variant: &str) -> RunReport {
+    let stand_in = StandIn::start(variant);
+    run_with(&stand_in.options()).await
 }
 
 fn failure_kinds(report: &RunReport, case: &str) -> Vec<FailureKind> {
@@ -88,20 +113,28 @@ async fn a_vendor_that_chooses_differently_where_the_docs_are_silent_passes() {
 #[rstest::rstest]
 #[case::accepts_a_body_without_batch_id(
     "accept-missing-batch-id",
-    "missing-batch-id",
+    "delete-files/missing-batch-id",
     FailureKind::Status
 )]
-#[case::answers_400_with_success("success-400", "missing-batch-id", FailureKind::Body)]
-#[case::renames_message("renamed-message", "valid-one-file", FailureKind::Schema)]
-#[case::answers_text_plain("text-plain", "valid-one-file", FailureKind::ContentType)]
-#[case::deletes_nothing_but_says_success("deletes-nothing", "valid-one-file", FailureKind::Effect)]
-#[case::deletes_the_whole_batch("deletes-whole-batch", "valid-one-file", FailureKind::Effect)]
-#[case::deletes_a_file_of_another_batch(
-    "ignores-batch",
-    "file-of-another-batch",
+#[case::answers_400_with_success("success-400", "delete-files/missing-batch-id", FailureKind::Body)]
+#[case::renames_message("renamed-message", "delete-files/valid-one-file", FailureKind::Schema)]
+#[case::answers_text_plain("text-plain", "delete-files/valid-one-file", FailureKind::ContentType)]
+#[case::deletes_nothing_but_says_success(
+    "deletes-nothing",
+    "delete-files/valid-one-file",
     FailureKind::Effect
 )]
-#[case::accepts_no_authorization("no-auth", "auth-missing", FailureKind::Status)]
+#[case::deletes_the_whole_batch(
+    "deletes-whole-batch",
+    "delete-files/valid-one-file",
+    FailureKind::Effect
+)]
+#[case::deletes_a_file_of_another_batch(
+    "ignores-batch",
+    "delete-files/file-of-another-batch",
+    FailureKind::Effect
+)]
+#[case::accepts_no_authorization("no-auth", "delete-files/auth-missing", FailureKind::Status)]
 #[tokio::test]
 async fn a_vendor_that_breaks_the_contract_fails_the_run(
     #[case] variant: &str,
@@ -160,10 +193,7 @@ fn the_key_never_appears_in_output_reports_or_failures_even_when_the_vendor_echo
 async fn snapshots_of_a_vendor_that_echoes_the_key_hold_it_redacted() {
     let key = "sk-unique-5a0c7e1f93b2";
     let stand_in = StandIn::start_with_key("echo-key", key);
-    let options = RunOptions::default()
-        .base_url(format!("http://127.0.0.1:{}/api/v1", stand_in.port))
-        .api_key(key)
-        .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"));
+    let options = stand_in.options().api_key(key);
     let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -185,10 +215,8 @@ async fn run_with_baseline(
     fail_on: FailOn,
 ) -> RunReport {
     let stand_in = StandIn::start(variant);
-    let options = RunOptions::default()
-        .base_url(format!("http://127.0.0.1:{}/api/v1", stand_in.port))
-        .api_key("standin-key")
-        .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
+    let options = stand_in
+        .options()
         .snapshots(baseline, update)
         .fail_on(fail_on);
     run(&options, |_| {})
@@ -231,16 +259,24 @@ async fn a_baseline_recorded_against_a_healthy_vendor_passes_against_a_fresh_ins
 }
 
 #[rstest::rstest]
-#[case::a_status_for_an_undocumented_case("drift-status", "unknown-batch", "status 400 -> 404")]
-#[case::an_added_field("drift-added-field", "valid-one-file", "field `deleteAll` added")]
+#[case::a_status_for_an_undocumented_case(
+    "drift-status",
+    "delete-files/unknown-batch",
+    "status 400 -> 404"
+)]
+#[case::an_added_field(
+    "drift-added-field",
+    "delete-files/valid-one-file",
+    "field `deleteAll` added"
+)]
 #[case::a_reworded_message(
     "drift-message",
-    "unknown-batch",
+    "delete-files/unknown-batch",
     "message \"Invalid batchId\" -> \"Unknown batch\""
 )]
 #[case::another_behaviour_for_a_partly_unknown_list(
     "drift-atomic",
-    "partly-unknown-file-ids",
+    "delete-files/partly-unknown-file-ids",
     "status 200 -> 400"
 )]
 #[tokio::test]
@@ -319,7 +355,7 @@ fn the_junit_report_parses_and_names_the_target_and_the_baseline() {
     };
     assert_eq!(base(&["--update-snapshots"]).status.code(), Some(0));
     // The same stand-in, its baseline edited by hand so that one case has drifted.
-    let edited = snapshots.join("valid-one-file.snap");
+    let edited = snapshots.join("delete-files/valid-one-file.snap");
     let text = std::fs::read_to_string(&edited)
         .unwrap_or_default()
         .replace("\"deleteAll\": false,\n", "");
@@ -327,15 +363,15 @@ fn the_junit_report_parses_and_names_the_target_and_the_baseline() {
     let output = base(&["--junit", junit.to_str().unwrap_or_default()]);
     let printed = String::from_utf8_lossy(&output.stdout).into_owned();
     assert_eq!(output.status.code(), Some(1), "{printed}");
-    assert!(printed.contains("drift from the baseline (1 change(s)):\n  valid-one-file: field `deleteAll` added (additive)"), "{printed}");
+    assert!(printed.contains("drift from the baseline (1 change(s)):\n  delete-files/valid-one-file: field `deleteAll` added (additive)"), "{printed}");
     let xml = std::fs::read_to_string(&junit).unwrap_or_default();
     let report = quick_junit::Report::deserialize_from_str(&xml)
         .unwrap_or_else(|e| panic!("the JUnit file does not parse: {e}"));
     let suite = &report.test_suites[0];
     assert_eq!(
         suite.test_cases.len(),
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/delete-files"))
-            .map(Iterator::count)
+        extracta_contract::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
+            .map(|cases| cases.len())
             .unwrap_or(0)
     );
     let property = |name: &str| {
@@ -363,16 +399,12 @@ async fn a_misbehaving_target_fails_with_the_right_kind_and_is_still_cleaned_up(
     #[case] kinds: &[FailureKind],
 ) {
     let stand_in = StandIn::start(variant);
-    let options = RunOptions::default()
-        .base_url(format!("http://127.0.0.1:{}/api/v1", stand_in.port))
-        .api_key("standin-key")
-        .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
-        .timeout(std::time::Duration::from_secs(2));
+    let options = stand_in.options().timeout(Duration::from_secs(2));
     let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"));
     assert!(!report.conforms(), "the {variant} stand-in passed");
-    let found = failure_kinds(&report, "valid-one-file");
+    let found = failure_kinds(&report, "delete-files/valid-one-file");
     for kind in kinds {
         assert!(
             found.contains(kind),
@@ -399,4 +431,256 @@ async fn a_misbehaving_target_fails_with_the_right_kind_and_is_still_cleaned_up(
             .await
             .unwrap_or_default();
     assert_eq!(left["classifications"], 0);
+}
+
+#[tokio::test]
+async fn a_vendor_whose_reads_lag_its_deletes_passes_within_the_settle_time() {
+    let stand_in = StandIn::start("lag");
+    // Without a settle time, the lag fails every successful delete...
+    let hasty = run_with(&stand_in.options().settle(Duration::ZERO)).await;
+    let kinds = failure_kinds(&hasty, "delete-files/valid-one-file");
+    assert!(kinds.contains(&FailureKind::Effect), "{}", describe(&hasty));
+    // ...with the default for a remote target, it passes.
+    let mut patient = stand_in.options();
+    patient.settle = None;
+    let report = run_with(&patient).await;
+    assert!(report.conforms(), "{}", describe(&report));
+}
+
+#[tokio::test]
+async fn a_vendor_that_adds_per_request_ids_and_timestamps_does_not_drift() {
+    let baseline = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let recorded = run_with_baseline("request-id", baseline.path(), true, FailOn::Any).await;
+    assert!(recorded.conforms(), "{}", describe(&recorded));
+    let report = run_with_baseline("request-id", baseline.path(), false, FailOn::Any).await;
+    assert!(report.conforms(), "{}", describe(&report));
+    assert_eq!(report.drifts().count(), 0);
+    // The fields are still there: only their values are ignored.
+    let text = std::fs::read_to_string(baseline.path().join("delete-files/valid-one-file.snap"))
+        .unwrap_or_default();
+    assert!(text.contains("\"requestId\": \"[uuid]\""), "{text}");
+}
+
+#[tokio::test]
+async fn a_volatile_field_named_beside_the_baseline_is_not_drift() {
+    let baseline = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    run_with_baseline("drift-message", baseline.path(), true, FailOn::Any).await;
+    // The message of unknown-batch differs from "independent": named volatile, it passes.
+    let _ = std::fs::write(
+        baseline.path().join(extracta_contract::VOLATILE_FILE),
+        r#"{"pointers": ["/body/message"]}"#,
+    );
+    let report = run_with_baseline("independent", baseline.path(), false, FailOn::Any).await;
+    assert!(
+        drift_lines(&report, "delete-files/unknown-batch").is_empty(),
+        "{}",
+        describe(&report)
+    );
+}
+
+#[rstest::rstest]
+#[case::lets_a_second_account_delete(
+    "cross-tenant",
+    "delete-files/second-account",
+    FailureKind::Effect
+)]
+#[case::lets_a_second_account_delete_a_batch(
+    "cross-tenant",
+    "delete-batch/second-account",
+    FailureKind::Status
+)]
+#[case::lets_a_second_account_read(
+    "cross-tenant",
+    "get-results/second-account",
+    FailureKind::Status
+)]
+#[case::lets_a_second_account_upload(
+    "cross-tenant",
+    "upload-files/second-account",
+    FailureKind::Effect
+)]
+#[case::finds_a_batch_across_classifications(
+    "cross-classification",
+    "delete-files/batch-of-another-classification",
+    FailureKind::Effect
+)]
+#[tokio::test]
+async fn a_vendor_that_breaks_isolation_fails_the_run(
+    #[case] variant: &str,
+    #[case] case: &str,
+    #[case] kind: FailureKind,
+) {
+    let report = run_against(variant).await;
+    let kinds = failure_kinds(&report, case);
+    assert!(
+        kinds.contains(&kind),
+        "case {case} against {variant}: expected a {kind} failure, got {kinds:?}\n{}",
+        describe(&report)
+    );
+    assert!(
+        report.cleanup.failed.is_empty(),
+        "{:?}",
+        report.cleanup.failed
+    );
+}
+
+#[tokio::test]
+async fn a_vendor_that_answers_422_for_a_bad_body_fails_where_the_docs_say_400() {
+    let report = run_against("answers-422").await;
+    let failures: Vec<String> = report
+        .cases
+        .iter()
+        .filter(|c| c.name == "delete-files/missing-batch-id")
+        .flat_map(|c| c.failures.iter().map(Failure::message))
+        .collect();
+    assert_eq!(
+        failures,
+        ["expected 400, got 422 (the vendor's page documents 400 for this)"]
+    );
+}
+
+#[tokio::test]
+async fn without_a_second_account_its_cases_are_skipped_not_passed() {
+    let stand_in = StandIn::start("cross-tenant");
+    let mut options = stand_in.options();
+    options.second_api_key = None;
+    let report = run_with(&options).await;
+    let case = report
+        .cases
+        .iter()
+        .find(|c| c.name == "delete-files/second-account");
+    assert_eq!(case.map(|c| c.outcome), Some(Outcome::Skipped));
+    assert!(
+        case.and_then(|c| c.skip_reason.as_deref())
+            .is_some_and(|r| r.contains("--second-api-key")),
+        "{case:?}"
+    );
+    assert!(report.summary().skipped >= 5);
+}
+
+#[tokio::test]
+async fn an_answer_that_never_ends_fails_its_case_and_the_run_goes_on() {
+    for variant in ["endless", "huge"] {
+        let stand_in = StandIn::start(variant);
+        let report = run_with(&stand_in.options().timeout(Duration::from_secs(20))).await;
+        let messages: Vec<String> = report
+            .cases
+            .iter()
+            .filter(|c| c.name == "delete-files/valid-one-file")
+            .flat_map(|c| c.failures.iter().map(Failure::message))
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("longer than the limit of 4194304 bytes")),
+            "{variant}: {messages:?}"
+        );
+        assert!(report.cleanup.failed.is_empty(), "{variant}");
+        assert!(
+            report.cases.iter().all(|c| c.outcome != Outcome::Skipped),
+            "{variant}"
+        );
+    }
+}
+
+/// What the binary printed and wrote for a run against `stand_in` with `key`.
+fn binary_run(stand_in: &StandIn, key: &str, dir: &Path) -> (Option<i32>, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+        .args(["run", "--settle", "1s"])
+        .arg("--json")
+        .arg(dir.join("report.json"))
+        .arg("--junit")
+        .arg(dir.join("junit.xml"))
+        .arg("--snapshots")
+        .arg(dir.join("snapshots"))
+        .arg("--update-snapshots")
+        .env(
+            "EXTRACTA_BASE_URL",
+            format!("http://127.0.0.1:{}/api/v1", stand_in.port),
+        )
+        .env("EXTRACTA_API_KEY", key)
+        .env("EXTRACTA_SECOND_API_KEY", SECOND_KEY)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("failed to run the binary: {e}"));
+    let mut written = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut files = vec![dir.join("report.json"), dir.join("junit.xml")];
+    let mut folders = vec![dir.join("snapshots")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            if entry.path().is_dir() {
+                folders.push(entry.path());
+            } else {
+                files.push(entry.path());
+            }
+        }
+    }
+    for file in files {
+        written.push_str(&std::fs::read_to_string(file).unwrap_or_default());
+    }
+    (output.status.code(), written)
+}
+
+#[test]
+fn a_key_echoed_in_any_encoding_never_leaves_the_process() {
+    use base64::Engine as _;
+    let key = "sk-live/Ab+c=d3f9Q7";
+    let stand_in = StandIn::start_with_key("echo-key-encoded", key);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (code, written) = binary_run(&stand_in, key, dir.path());
+    assert!(code.is_some(), "{written}");
+    assert!(
+        written.contains("[REDACTED]"),
+        "the echo did not arrive:\n{written}"
+    );
+    let escaped: String = key.encode_utf16().map(|u| format!("\\u{u:04x}")).collect();
+    let forms = [
+        key.to_owned(),
+        key.replace('/', "\\/"),
+        escaped,
+        percent_encoding::utf8_percent_encode(key, percent_encoding::NON_ALPHANUMERIC).to_string(),
+        base64::engine::general_purpose::STANDARD.encode(key),
+        base64::engine::general_purpose::STANDARD.encode(format!("user:{key}")),
+    ];
+    for form in forms {
+        assert!(!written.contains(&form), "{form} leaked:\n{written}");
+    }
+}
+
+#[test]
+fn server_text_cannot_pose_as_our_lines_or_a_ci_command() {
+    let stand_in = StandIn::start("control-ids");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let output = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+        .args(["run", "--settle", "1s"])
+        .env(
+            "EXTRACTA_BASE_URL",
+            format!("http://127.0.0.1:{}/api/v1", stand_in.port),
+        )
+        .env("EXTRACTA_API_KEY", "standin-key")
+        .env("EXTRACTA_SECOND_API_KEY", SECOND_KEY)
+        .current_dir(dir.path())
+        .arg("--cases")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        printed.contains("::error::pwned"),
+        "the stand-in's text did not arrive:\n{printed}"
+    );
+    assert!(
+        !printed.contains('\u{1b}'),
+        "an escape sequence reached the terminal"
+    );
+    for line in printed.lines() {
+        assert!(
+            !line.starts_with("::") && !line.starts_with("[99/99]"),
+            "a line poses as ours: {line:?}"
+        );
+    }
 }

@@ -2,14 +2,16 @@
 """An independently written stand-in for the vendor's Document Classification API.
 
 It follows the vendor docs, but chooses differently from the built-in mock wherever the docs
-are silent: 403 for missing or unknown keys, 422 for malformed bodies, 400 for unknown ids,
-415 for a non-JSON content type, UUID ids, its own messages, 200 for an empty fileIds list,
-and partial deletion when some ids are unknown.
+are silent: 403 for missing or unknown keys, 422 for malformed bodies (except on deleteFiles,
+whose page documents 400), 400 for unknown ids, 415 for a non-JSON content type, UUID ids, its
+own messages, 200 for an empty fileIds list, and partial deletion when some ids are unknown.
+It holds two accounts (--key and --second-key); each sees only its own data.
 
 --variant NAME makes it break one documented rule, so that the suite can prove it notices.
 It prints its port on the first line of standard output, then serves until killed.
 """
 import argparse
+import base64
 import email.parser
 import email.policy
 import json
@@ -17,6 +19,7 @@ import socket
 import struct
 import threading
 import time
+import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -31,15 +34,26 @@ VARIANTS = [
     "ignores-batch",  # finds the files anywhere in the classification
     "no-auth",  # accepts requests without a key
     "echo-key",  # deleteFiles messages repeat the Authorization header
+    "answers-422",  # deleteFiles answers 422 (not the documented 400) for a malformed body
+    "cross-tenant",  # any account's key acts on any account's data
+    "cross-classification",  # deleteFiles finds a batch in any classification of the account
     # Healthy, but different from "independent" where the docs are silent (drift):
     "drift-status",  # an unknown batch is a 404 instead of a 400
     "drift-added-field",  # deleteFiles success replies gain "deleteAll": false
     "drift-message",  # the unknown-batch message is reworded
     "drift-atomic",  # a partly unknown id list deletes nothing and answers 400
+    # Healthy, but noisy:
+    "request-id",  # every answer carries a random requestId, traceId and timestamps
+    "lag",  # getResults lists a deleted file for 1.5 s after its delete
     # Healthy, but hard to talk to:
     "rate-limit",  # the first deleteFiles is answered 429 with Retry-After: 1
     "waiting",  # the first getResults of each batch answers {"status": "waiting"}
     "slow",  # deleteFiles takes 3 s to answer
+    # Hostile on deleteFiles (the rest of the API works, so the run can clean up):
+    "endless",  # the answer streams forever, without a Content-Length
+    "huge",  # the answer announces 200 MB
+    "echo-key-encoded",  # messages echo the key JSON-escaped, \u-escaped, URL-encoded and in base64
+    "control-ids",  # file ids and messages hold newlines, ANSI escapes and CI workflow commands
     # Broken transports on deleteFiles (the rest of the API works, so the run can clean up):
     "reset",  # the connection is reset in the middle of the answer
     "not-json",  # 200 with application/json, but the body is not JSON
@@ -50,8 +64,10 @@ VARIANTS = [
 ]
 
 PREFIX = "/api/v1/documentClassification/"
-LOCK = threading.Lock()
-DATA = {}  # classificationId -> {batchId -> [file dict]}
+LOCK = threading.RLock()
+DATA = {}  # classificationId -> {"owner": key, "batches": {batchId -> [file dict]}}
+DELETED = {}  # fileId -> (batchId, file dict, deleted at), for "lag"
+LAG = 1.5
 SEEN = set()  # first calls already answered, for "rate-limit" and "waiting"
 
 
@@ -77,6 +93,10 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def send(self, code, body, content_type="application/json", headers=()):
+        if self.server.variant == "request-id" and isinstance(body, dict):
+            body = dict(body, requestId=str(uuid.uuid4()), traceId=uuid.uuid4().hex + uuid.uuid4().hex[:8],
+                        timestamp=time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".%03dZ" % (time.time() % 1 * 1000),
+                        servedAt=int(time.time() * 1000))
         data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         self.send_response(code)
         for name, value in headers:
@@ -90,6 +110,12 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
+    def invalid(self):
+        """The status of a malformed body: the documented 400 on deleteFiles, 422 elsewhere."""
+        if self.path.endswith("/deleteFiles") and self.server.variant != "answers-422":
+            return 400
+        return 422
+
     def json_body(self):
         raw = self.body()
         if not (self.headers.get("Content-Type") or "").startswith("application/json"):
@@ -97,16 +123,24 @@ class Handler(BaseHTTPRequestHandler):
         try:
             value = json.loads(raw)
         except ValueError:
-            raise Refused(422, "Body must be JSON")
+            raise Refused(self.invalid(), "Body must be JSON")
         if not isinstance(value, dict):
-            raise Refused(422, "Body must be an object")
+            raise Refused(self.invalid(), "Body must be an object")
         return value
+
+    def classification(self, cid):
+        """The batches of classification `cid`, if the caller's account may act on it."""
+        found = DATA.get(cid) if isinstance(cid, str) else None
+        if found is None or (found["owner"] != self.account and self.server.variant != "cross-tenant"):
+            return None
+        return found["batches"]
 
     def handle_any(self):
         variant = self.server.variant
-        if self.path == "/__data":  # for tests: how many classifications are stored
+        if self.path == "/__data":  # for tests: what is stored
             with LOCK:
-                return self.send(200, {"classifications": len(DATA)})
+                files = sum(len(b) for c in DATA.values() for b in c["batches"].values())
+                return self.send(200, {"classifications": len(DATA), "files": files})
         if variant == "slow" and self.path.endswith("/deleteFiles"):
             time.sleep(3)
         if self.path.endswith("/deleteFiles") and self.misbehave(variant):
@@ -114,9 +148,14 @@ class Handler(BaseHTTPRequestHandler):
         if not self.path.startswith(PREFIX):
             return self.send(404, {"status": "error", "message": "Not found"})
         endpoint = self.path[len(PREFIX):]
-        if variant != "no-auth" and self.headers.get("Authorization") != "Bearer " + self.server.key:
-            self.body()
-            return self.send(403, {"status": "error", "message": "Forbidden"})
+        accounts = [self.server.key, self.server.second_key]
+        auth = self.headers.get("Authorization") or ""
+        self.account = auth[len("Bearer "):] if auth.startswith("Bearer ") else None
+        if self.account not in accounts:
+            if variant != "no-auth":
+                self.body()
+                return self.send(403, {"status": "error", "message": "Forbidden"})
+            self.account = self.server.key
         if variant == "rate-limit" and endpoint == "deleteFiles" and first_time("429"):
             self.body()
             return self.send(429, {"status": "error", "message": "Too many requests"}, headers=[("Retry-After", "1")])
@@ -133,9 +172,33 @@ class Handler(BaseHTTPRequestHandler):
 
     def misbehave(self, variant):
         """Answers deleteFiles the broken way `variant` names; False when it does not apply."""
-        if variant not in ("reset", "not-json", "cut-short", "stall", "html-500", "redirect"):
+        if variant not in ("reset", "not-json", "cut-short", "stall", "html-500", "redirect", "endless", "huge"):
             return False
         self.body()
+        if variant == "endless":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            chunk = b" " * 65536
+            try:
+                while True:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            except OSError:
+                pass
+            self.close_connection = True
+            return True
+        if variant == "huge":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(200 * 1024 * 1024))
+            self.end_headers()
+            try:
+                self.wfile.write(b"[" + b" " * 65536)
+            except OSError:
+                pass
+            self.close_connection = True
+            return True
         if variant == "reset":
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"sta")
             self.wfile.flush()
@@ -166,6 +229,18 @@ class Handler(BaseHTTPRequestHandler):
             body = dict(body, deleteAll=False)
         if variant == "echo-key":
             body = dict(body, message="%s (you sent %s)" % (body["message"], self.headers.get("Authorization")))
+        if variant == "echo-key-encoded":
+            key = (self.headers.get("Authorization") or "")[len("Bearer "):]
+            escaped = "".join("\\u%04x" % ord(c) for c in key)
+            text = json.dumps({"status": body["status"], "message": body["message"],
+                               "slashes": key.replace("/", "\\/"), "escaped": "@@ESCAPED@@",
+                               "url": urllib.parse.quote(key, safe=""),
+                               "base64": base64.b64encode(key.encode()).decode(),
+                               "basic": base64.b64encode(("user:" + key).encode()).decode()})
+            # json.dumps would escape the backslashes of the \u escapes: put them in raw.
+            return self.send(code, text.replace('"@@ESCAPED@@"', '"' + escaped + '"').replace("\\\\/", "\\/"))
+        if variant == "control-ids":
+            body = dict(body, message=body["message"] + "\n[99/99] PASS fake-case\n::error::pwned\x1b[2J\x1b[31m")
         if variant == "success-400" and code >= 400:
             code, body = 400, {"status": "success", "message": "Files deleted"}
         if variant == "renamed-message":
@@ -182,7 +257,7 @@ class Handler(BaseHTTPRequestHandler):
             raise Refused(422, "classificationDetails.name is required")
         cid = str(uuid.uuid4())
         with LOCK:
-            DATA[cid] = {}
+            DATA[cid] = {"owner": self.account, "batches": {}}
         return 200, {"status": "created", "createdAt": int(time.time() * 1000), "classificationId": cid}
 
     def ep_uploadFiles(self):
@@ -200,7 +275,7 @@ class Handler(BaseHTTPRequestHandler):
             elif name:
                 fields[name] = part.get_content().strip() if part.get_content_maintype() == "text" else ""
         with LOCK:
-            batches = DATA.get(fields.get("classificationId"))
+            batches = self.classification(fields.get("classificationId"))
             if batches is None:
                 raise Refused(400, "Invalid classificationId")
             bid = fields.get("batchId") or str(uuid.uuid4())
@@ -208,45 +283,71 @@ class Handler(BaseHTTPRequestHandler):
                 raise Refused(400, "Invalid batchId")
             if not files:
                 raise Refused(422, "No files")
-            stored = [{"fileId": str(uuid.uuid4()), "fileName": name} for name in files]
+            if self.server.variant == "control-ids":
+                stored = [{"fileId": "f\n::error::pwned\x1b[2J" + str(uuid.uuid4()), "fileName": name} for name in files]
+            else:
+                stored = [{"fileId": str(uuid.uuid4()), "fileName": name} for name in files]
             batches.setdefault(bid, []).extend(stored)
         return 200, {"status": "uploaded", "classificationId": fields["classificationId"], "batchId": bid,
                      "files": [dict(f, url="https://files.example/" + f["fileId"]) for f in stored]}
 
     def ep_getResults(self):
         body = self.json_body()
-        if self.server.variant == "waiting" and first_time(("waiting", body.get("batchId"))):
-            return 200, {"status": "waiting", "classificationId": body.get("classificationId"), "batchId": body.get("batchId")}
         with LOCK:
-            batch = DATA.get(body.get("classificationId"), {}).get(body.get("batchId"))
+            batch = (self.classification(body.get("classificationId")) or {}).get(body.get("batchId"))
             if batch is None:
                 raise Refused(400, "Invalid batch")
-            files = [dict(f, status="processed", result={"documentType": "Invoice", "confidence": 0.9}) for f in batch]
+            if self.server.variant == "waiting" and first_time(("waiting", body.get("batchId"))):
+                return 200, {"status": "waiting", "classificationId": body.get("classificationId"), "batchId": body.get("batchId")}
+            listed = list(batch)
+            if self.server.variant == "lag":
+                # A read replica that has not seen the latest deletes yet.
+                now = time.time()
+                listed += [f for (bid, f, at) in DELETED.values() if bid == body.get("batchId") and now - at < LAG]
+            files = [dict(f, status="processed", result={"documentType": "Invoice", "confidence": 0.9}) for f in listed]
         return 200, {"status": "success", "classificationId": body["classificationId"], "batchId": body["batchId"], "files": files}
 
     def ep_deleteClassification(self):
         body = self.json_body()
         with LOCK:
-            if DATA.pop(body.get("classificationId"), None) is None:
+            if self.classification(body.get("classificationId")) is None:
                 raise Refused(400, "Invalid classificationId")
+            DATA.pop(body.get("classificationId"))
         return 200, {"status": "success", "message": "Classification deleted"}
+
+    def ep_deleteBatch(self):
+        body = self.json_body()
+        with LOCK:
+            batches = self.classification(body.get("classificationId"))
+            if batches is None or batches.pop(body.get("batchId"), None) is None:
+                raise Refused(400, "Invalid batch")
+        return 200, {"status": "success", "message": "Batch deleted"}
+
+    def ep_viewClassification(self):
+        body = self.json_body()
+        with LOCK:
+            if self.classification(body.get("classificationId")) is None:
+                raise Refused(400, "Invalid classificationId")
+        return 200, {"status": "success", "classificationId": body["classificationId"], "classificationDetails": {}}
 
     def ep_deleteFiles(self):
         variant = self.server.variant
         body = self.json_body()
         cid, bid, ids = body.get("classificationId"), body.get("batchId"), body.get("fileIds")
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise Refused(422, "fileIds must be a list of strings")
+            raise Refused(self.invalid(), "fileIds must be a list of strings")
         if not isinstance(cid, str) or not (isinstance(bid, str) or (bid is None and variant == "accept-missing-batch-id")):
-            raise Refused(422, "classificationId and batchId must be strings")
+            raise Refused(self.invalid(), "classificationId and batchId must be strings")
         with LOCK:
-            batches = DATA.get(cid)
+            batches = self.classification(cid)
             if batches is None:
                 raise Refused(400, "Invalid classificationId")
             if bid is None or variant == "ignores-batch":
                 pool = [f for files in batches.values() for f in files]
             elif bid in batches:
                 pool = batches[bid]
+            elif variant == "cross-classification" and any(bid in c["batches"] for c in DATA.values() if c["owner"] == self.account):
+                pool = next(c["batches"][bid] for c in DATA.values() if c["owner"] == self.account and bid in c["batches"])
             elif variant == "drift-status":
                 raise Refused(404, "Invalid batchId")
             elif variant == "drift-message":
@@ -262,8 +363,13 @@ class Handler(BaseHTTPRequestHandler):
                 matched = []
             if variant == "deletes-whole-batch" and bid in batches:
                 matched = list(batches[bid])
-            for files in batches.values():
-                files[:] = [f for f in files if f not in matched]
+            now = time.time()
+            for owner in DATA.values():
+                for batch_id, files in owner["batches"].items():
+                    for f in files:
+                        if f in matched:
+                            DELETED[f["fileId"]] = (batch_id, f, now)
+                    files[:] = [f for f in files if f not in matched]
         return 200, {"status": "success", "message": "Files deleted"}
 
 
@@ -271,9 +377,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variant", choices=VARIANTS, default="independent")
     parser.add_argument("--key", default="standin-key")
+    parser.add_argument("--second-key", default="standin-second-key")
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.variant, server.key = args.variant, args.key
+    server.variant, server.key, server.second_key = args.variant, args.key, args.second_key
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

@@ -76,6 +76,17 @@ impl Request {
         }
     }
 
+    /// The value of a multipart text field, for a form body.
+    pub fn form_field(&self, name: &str) -> Option<&str> {
+        match &self.body {
+            Body::Form { fields, .. } => fields
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, value)| value.as_str()),
+            Body::Empty | Body::Bytes(_) => None,
+        }
+    }
+
     /// The endpoint's name for pacing and counting: the last segment of the path.
     pub fn endpoint_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or_default()
@@ -85,6 +96,7 @@ impl Request {
     pub fn describe(&self, base_url: &str) -> String {
         let auth = match self.auth {
             Auth::Valid => "Authorization: Bearer [REDACTED]",
+            Auth::Other => "Authorization: Bearer <second account's key>",
             Auth::Invalid => "Authorization: Bearer <invalid key>",
             Auth::Missing => "no Authorization",
         };

@@ -32,6 +32,16 @@ pub enum TargetError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The answer was longer than the run reads.
+    #[error(
+        "read the answer of {url}: it is longer than the limit of {limit} bytes (--max-response-size)"
+    )]
+    TooLarge {
+        /// The URL of the request.
+        url: String,
+        /// The limit.
+        limit: usize,
+    },
     /// No answer: connection, DNS, TLS or timeout.
     #[error("reach {url}: {cause}")]
     Transport {
@@ -57,6 +67,8 @@ struct Counters {
 pub struct Target {
     base_url: String,
     key: ApiKey,
+    second_key: Option<ApiKey>,
+    max_response_size: usize,
     client: reqwest::Client,
     counters: Arc<Counters>,
     pacer: Arc<Pacer>,
@@ -122,10 +134,26 @@ impl Target {
         Ok(Target {
             base_url: base_url.trim_end_matches('/').to_owned(),
             key,
+            second_key: None,
+            max_response_size: crate::suite::options::MAX_RESPONSE_SIZE,
             client,
             counters: Arc::default(),
             pacer: Arc::new(Pacer::new(intervals)),
         })
+    }
+
+    /// Sends `key` for the requests that act as a second account.
+    #[must_use]
+    pub fn with_second_key(mut self, key: Option<ApiKey>) -> Self {
+        self.second_key = key;
+        self
+    }
+
+    /// Reads at most `limit` bytes of an answer; a longer answer is a [`TargetError::TooLarge`].
+    #[must_use]
+    pub fn max_response_size(mut self, limit: usize) -> Self {
+        self.max_response_size = limit;
+        self
     }
 
     /// The base URL, without a trailing slash.
@@ -181,10 +209,12 @@ impl Target {
             transient: !error.is_connect() && !error.is_timeout(),
         };
         let mut builder = self.client.request(request.method.clone(), &url);
-        builder = match request.auth {
-            Auth::Valid => builder.bearer_auth(self.key.expose()),
-            Auth::Invalid => builder.bearer_auth(INVALID_API_KEY),
-            Auth::Missing => builder,
+        builder = match (request.auth, &self.second_key) {
+            (Auth::Valid, _) => builder.bearer_auth(self.key.expose()),
+            (Auth::Other, Some(second)) => builder.bearer_auth(second.expose()),
+            // A plan never sends a second account's request without its key.
+            (Auth::Other, None) | (Auth::Invalid, _) => builder.bearer_auth(INVALID_API_KEY),
+            (Auth::Missing, _) => builder,
         };
         builder = match &request.body {
             Body::Empty => builder,
@@ -222,8 +252,30 @@ impl Target {
         let retry_after = header(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let bytes = answer.bytes().await.map_err(|e| transport(&e))?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let too_large = || TargetError::TooLarge {
+            url: url.clone(),
+            limit: self.max_response_size,
+        };
+        let announced = answer
+            .content_length()
+            .and_then(|n| usize::try_from(n).ok());
+        if announced.is_some_and(|n| n > self.max_response_size) {
+            return Err(too_large());
+        }
+        // Read as it streams, never past the limit: a hostile or broken server cannot make the
+        // run hold more than the limit for this answer, however long it sends.
+        let mut answer = answer;
+        let mut bytes = Vec::with_capacity(announced.unwrap_or(0));
+        while let Some(chunk) = answer.chunk().await.map_err(|e| transport(&e))? {
+            if bytes.len() + chunk.len() > self.max_response_size {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
         Ok((Response::new(status, content_type, text), retry_after))
     }
 

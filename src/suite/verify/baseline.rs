@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use serde_json::Value;
 
 use super::drift::diff;
+use super::volatile::VolatileRules;
 use crate::contract::case::Case;
 use crate::result::{Failure, Snapshot};
 
@@ -103,7 +104,7 @@ impl Baselines {
             path: path.clone(),
             source,
         };
-        std::fs::create_dir_all(&self.dir).map_err(write)?;
+        std::fs::create_dir_all(path.parent().unwrap_or(&self.dir)).map_err(write)?;
         std::fs::write(&path, render(case, observation)).map_err(write)?;
         if !pending {
             // An accepted baseline supersedes whatever waited for review.
@@ -119,6 +120,7 @@ pub fn compare(
     baselines: &Baselines,
     case: &Case,
     observed: &Snapshot,
+    rules: &VolatileRules,
     update: bool,
 ) -> Vec<Failure> {
     let unusable = |e: SnapshotError| {
@@ -126,27 +128,31 @@ pub fn compare(
             reason: e.to_string(),
         }]
     };
+    if update {
+        // Rewritten when the observation or the case's description changed; left alone (its
+        // timestamp too) when the file would read the same.
+        let on_disk = std::fs::read_to_string(baselines.path(&case.name)).ok();
+        return if on_disk.as_deref() == Some(render(case, observed).as_str()) {
+            Vec::new()
+        } else {
+            baselines
+                .write(case, observed, false)
+                .err()
+                .map(unusable)
+                .unwrap_or_default()
+        };
+    }
     let recorded = match baselines.read(&case.name) {
         Ok(recorded) => recorded,
         Err(error) => return unusable(error),
     };
-    if update {
-        return match recorded {
-            Some(recorded) if &recorded == observed => Vec::new(),
-            _ => baselines
-                .write(case, observed, false)
-                .err()
-                .map(unusable)
-                .unwrap_or_default(),
-        };
-    }
     let Some(recorded) = recorded else {
         return match baselines.write(case, observed, true) {
             Ok(pending) => vec![Failure::NoBaseline { pending }],
             Err(error) => unusable(error),
         };
     };
-    let changes = diff(&recorded, observed);
+    let changes = diff(&rules.mask(&recorded), observed);
     if changes.is_empty() {
         let _ = std::fs::remove_file(baselines.pending_path(&case.name));
         return Vec::new();

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::contract::case::Case;
+use crate::contract::case::{Case, StatusPattern};
 use crate::contract::endpoint::STATUS_SCHEMA;
 use crate::contract::schema::SchemaSet;
 use crate::contract::status::expected_word;
@@ -19,10 +19,25 @@ pub fn check(case: &Case, fixture: &Fixture, observation: &Observation) -> Vec<F
     failures.extend(check_earlier(observation));
     failures.extend(check_status(case, observation));
     failures.extend(check_content_type(case, observation));
-    failures.extend(check_schema(case, observation));
-    failures.extend(check_body(case, observation));
+    let schema = response_schema(case, observation);
+    failures.extend(check_schema(&schema, observation));
+    failures.extend(check_body(case, fixture, &schema, observation));
     failures.extend(check_effect(case, fixture, observation));
     failures
+}
+
+/// The schema the answer must satisfy: the case's, or the endpoint's reply schema for a 2xx
+/// and the error shape for anything else.
+fn response_schema(case: &Case, observation: &Observation) -> String {
+    if let Some(schema) = &case.expect.schema {
+        return schema.clone();
+    }
+    match case.request.endpoint() {
+        Some(endpoint) if observation.response.is_success() => {
+            endpoint.response_schema().to_owned()
+        }
+        _ => STATUS_SCHEMA.to_owned(),
+    }
 }
 
 fn check_earlier(observation: &Observation) -> Vec<Failure> {
@@ -46,9 +61,20 @@ fn check_status(case: &Case, observation: &Observation) -> Option<Failure> {
     if expected.iter().any(|pattern| pattern.matches(actual)) {
         return None;
     }
+    // A single exact status that the vendor's page shows for this endpoint is the documented
+    // one, and the failure says so.
+    let documented = match (case.request.endpoint(), expected.as_slice()) {
+        (Some(endpoint), [StatusPattern::Exact(code)])
+            if endpoint.documented_statuses().contains(code) =>
+        {
+            Some(*code)
+        }
+        _ => None,
+    };
     Some(Failure::Status {
         expected: expected.clone(),
         actual,
+        documented,
     })
 }
 
@@ -81,7 +107,7 @@ fn excerpt(text: &str) -> String {
     excerpt
 }
 
-fn check_schema(case: &Case, observation: &Observation) -> Vec<Failure> {
+fn check_schema(schema: &str, observation: &Observation) -> Vec<Failure> {
     let Some(body) = &observation.response.json else {
         return vec![Failure::NotJson {
             excerpt: excerpt(&observation.response.text),
@@ -89,15 +115,12 @@ fn check_schema(case: &Case, observation: &Observation) -> Vec<Failure> {
     };
     let violations = SchemaSet::global()
         .map_err(ToString::to_string)
-        .and_then(|set| {
-            set.check(&case.expect.schema, body)
-                .map_err(|e| e.to_string())
-        });
+        .and_then(|set| set.check(schema, body).map_err(|e| e.to_string()));
     match violations {
         Ok(violations) => violations
             .into_iter()
             .map(|violation| Failure::Schema {
-                schema: case.expect.schema.clone(),
+                schema: schema.to_owned(),
                 violation,
             })
             .collect(),
@@ -105,7 +128,12 @@ fn check_schema(case: &Case, observation: &Observation) -> Vec<Failure> {
     }
 }
 
-fn check_body(case: &Case, observation: &Observation) -> Vec<Failure> {
+fn check_body(
+    case: &Case,
+    fixture: &Fixture,
+    schema: &str,
+    observation: &Observation,
+) -> Vec<Failure> {
     let Some(body) = observation.response.json.as_ref() else {
         return Vec::new();
     };
@@ -113,15 +141,16 @@ fn check_body(case: &Case, observation: &Observation) -> Vec<Failure> {
         .expect
         .body
         .iter()
-        .filter(|(field, expected)| body.get(field.as_str()) != Some(*expected))
+        .map(|(field, expected)| (field, fixture.fill_json(expected)))
+        .filter(|(field, expected)| body.get(field.as_str()) != Some(expected))
         .map(|(field, expected)| Failure::BodyField {
             field: field.clone(),
-            expected: expected.clone(),
+            expected,
             actual: body.get(field.as_str()).cloned(),
         })
         .collect();
     // The {status, message} replies say in the body what the HTTP status says.
-    if case.expect.schema == STATUS_SCHEMA {
+    if schema == STATUS_SCHEMA {
         let status = observation.response.status;
         let must_say = expected_word(status);
         if let Some(says) = body.get("status").and_then(Value::as_str) {
@@ -137,24 +166,95 @@ fn check_body(case: &Case, observation: &Observation) -> Vec<Failure> {
     failures
 }
 
-fn check_effect(case: &Case, fixture: &Fixture, observation: &Observation) -> Vec<Failure> {
+/// Whether a shared fixture is as it was provisioned: every batch there, every file in it,
+/// no file added.
+pub fn intact(fixture: &Fixture, batches: &[BatchRead]) -> bool {
+    batches.len() == fixture.batches.len()
+        && batches.iter().enumerate().all(|(batch, read)| {
+            let expected: Vec<&String> = fixture
+                .files
+                .iter()
+                .filter(|(b, _)| *b == batch)
+                .map(|(_, id)| id)
+                .collect();
+            read.files().is_some_and(|ids| {
+                ids.len() == expected.len() && expected.iter().all(|id| ids.contains(id))
+            })
+        })
+}
+
+/// What the request did to the data, against what the case allows: the named files gone
+/// (after a success), every other file and batch still there, no file added that the case
+/// does not expect, and after a refusal, nothing changed at all.
+pub fn check_effect(case: &Case, fixture: &Fixture, observation: &Observation) -> Vec<Failure> {
     let mut failures = Vec::new();
-    for (batch, read) in observation.batches.iter().enumerate() {
-        if let BatchRead::Unreadable(reason) = read {
-            failures.push(Failure::Unreadable {
-                batch,
-                reason: reason.clone(),
-            });
-        }
-    }
     let status = observation.response.status;
     // A repeated request may have deleted on an earlier success even if the last one refused.
     let any_success = observation.any_success();
+    for (batch, read) in observation.batches.iter().enumerate() {
+        let id = fixture
+            .batches
+            .get(batch)
+            .map(|b| b.id.clone())
+            .unwrap_or_default();
+        let must_go = any_success && case.expect.deleted_batches.contains(&batch);
+        // A batch whose every file the request deleted may go with its last file.
+        let emptied = any_success
+            && fixture
+                .files
+                .iter()
+                .enumerate()
+                .filter(|(_, (b, _))| *b == batch)
+                .all(|(n, _)| {
+                    case.expect.deleted.contains(&n) || case.expect.may_delete.contains(&n)
+                });
+        match read {
+            BatchRead::Unreadable(reason) => failures.push(Failure::Unreadable {
+                batch,
+                reason: reason.clone(),
+            }),
+            BatchRead::Gone { .. } if !must_go && !emptied => {
+                failures.push(Failure::BatchGone { batch, id });
+            }
+            read if must_go && !read.is_gone() => {
+                failures.push(Failure::BatchRemains { batch, id });
+            }
+            _ => {}
+        }
+        if let Some(ids) = read.files() {
+            let new: Vec<String> = ids
+                .iter()
+                .filter(|id| !fixture.files.iter().any(|(_, own)| own == *id))
+                .cloned()
+                .collect();
+            let expected = if any_success {
+                case.expect.added.get(batch).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            if new.len() != expected {
+                failures.push(Failure::Added {
+                    batch,
+                    expected,
+                    ids: new,
+                });
+            }
+        }
+    }
     for (index, (batch, id)) in fixture.files.iter().enumerate() {
-        let Some(remaining) = observation.batches.get(*batch).and_then(BatchRead::files) else {
+        let Some(read) = observation.batches.get(*batch) else {
             continue;
         };
-        let gone = !remaining.contains(id);
+        let batch_deleted = any_success && case.expect.deleted_batches.contains(batch);
+        let gone = match read {
+            BatchRead::Unreadable(_) => continue,
+            // A batch that is gone is reported once, not file by file.
+            BatchRead::Gone { .. } => continue,
+            BatchRead::Listed(ids) => !ids.contains(id),
+        };
+        if batch_deleted {
+            continue;
+        }
         let named = case.expect.deleted.contains(&index);
         let open = case.expect.may_delete.contains(&index);
         let problem = if gone && !any_success {
@@ -182,6 +282,7 @@ fn check_effect(case: &Case, fixture: &Fixture, observation: &Observation) -> Ve
 mod tests {
     use super::*;
     use crate::result::{FailureKind, Response};
+    use crate::suite::fixture::FixtureBatch;
     use serde_json::json;
     use std::path::Path;
 
@@ -191,13 +292,19 @@ mod tests {
                "request": {{"method": "DELETE", "path": "/documentClassification/deleteFiles"}},
                "expect": {expect}}}"#
         );
-        Case::parse(Path::new("t.json"), &text).unwrap_or_else(|e| panic!("{e}"))
+        Case::parse(Path::new("t.json"), "t", &text).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn fixture() -> Fixture {
         Fixture {
-            classification_id: "c".into(),
-            batch_ids: vec!["b0".into(), "b1".into()],
+            classification_ids: vec!["c".into()],
+            batches: ["b0", "b1"]
+                .iter()
+                .map(|id| FixtureBatch {
+                    classification: 0,
+                    id: (*id).to_owned(),
+                })
+                .collect(),
             files: vec![(0, "f0".into()), (0, "f1".into()), (1, "f2".into())],
         }
     }
@@ -330,5 +437,90 @@ mod tests {
             failures[0].message(),
             "request 1 of 2 answered 404, expected a 2xx"
         );
+    }
+
+    #[test]
+    fn a_documented_status_says_so_when_another_came() {
+        let observation = observe(
+            422,
+            json!({"status": "error", "message": "x"}),
+            [&["f0", "f1"], &["f2"]],
+        );
+        let failures = check(&case(r#"{"status": 400}"#), &fixture(), &observation);
+        assert_eq!(
+            failures[0].message(),
+            "expected 400, got 422 (the vendor's page documents 400 for this)"
+        );
+    }
+
+    #[test]
+    fn a_refusal_that_adds_a_file_to_a_batch_fails_the_effect_check() {
+        let observation = observe(
+            403,
+            json!({"status": "error", "message": "x"}),
+            [&["f0", "f1", "intruder"], &["f2"]],
+        );
+        let failures = check(&case(r#"{"status": "4xx"}"#), &fixture(), &observation);
+        assert_eq!(
+            failures,
+            vec![Failure::Added {
+                batch: 0,
+                expected: 0,
+                ids: vec!["intruder".to_owned()]
+            }]
+        );
+    }
+
+    #[test]
+    fn a_batch_refused_on_read_back_is_gone_and_must_not_be() {
+        let mut observation = observe(
+            404,
+            json!({"status": "error", "message": "x"}),
+            [&["f0", "f1"], &["f2"]],
+        );
+        observation.batches[1] = BatchRead::Gone { status: 404 };
+        let failures = check(&case(r#"{"status": "4xx"}"#), &fixture(), &observation);
+        assert_eq!(
+            failures,
+            vec![Failure::BatchGone {
+                batch: 1,
+                id: "b1".to_owned()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_batch_the_case_deletes_must_be_gone_and_the_others_remain() {
+        let deletes_batch = r#"{"status": 200, "deletedBatches": [1]}"#;
+        let mut observation = observe(
+            200,
+            json!({"status": "success", "message": "Batch deleted"}),
+            [&["f0", "f1"], &["f2"]],
+        );
+        let failures = check(&case(deletes_batch), &fixture(), &observation);
+        assert_eq!(
+            failures,
+            vec![Failure::BatchRemains {
+                batch: 1,
+                id: "b1".to_owned()
+            }]
+        );
+        observation.batches[1] = BatchRead::Gone { status: 404 };
+        assert_eq!(
+            check(&case(deletes_batch), &fixture(), &observation),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn a_vendor_may_drop_a_batch_whose_every_file_was_deleted() {
+        let mut observation = observe(
+            200,
+            json!({"status": "success", "message": "Files deleted"}),
+            [&["f0", "f1"], &[]],
+        );
+        observation.batches[1] = BatchRead::Gone { status: 404 };
+        let deletes_all = r#"{"status": 200, "deleted": [2]}"#;
+        assert_eq!(check(&case(deletes_all), &fixture(), &observation), vec![]);
     }
 }

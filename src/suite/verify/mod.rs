@@ -6,3 +6,4 @@ pub mod baseline;
 pub mod check;
 pub mod drift;
 pub mod normalise;
+pub mod volatile;

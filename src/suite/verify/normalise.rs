@@ -1,38 +1,49 @@
 //! Normalisation of an observation into a [`Snapshot`]: two runs against the same healthy
-//! vendor must give the same value, so every id the run generated is replaced by its
-//! placeholder name wherever it appears (also inside messages), timestamps become
-//! `[timestamp]`, maps are sorted, and the keys the run holds become `[REDACTED]` (a snapshot
-//! is written out; the checks have already seen the answer as it came).
+//! vendor must give the same value. Every id the run generated is replaced by its placeholder
+//! name wherever it appears (also inside messages), values that change per request become
+//! named placeholders ([`volatile`](super::volatile)), maps are sorted, and the keys the run
+//! holds become `[REDACTED]` (a snapshot is written out; the checks have already seen the
+//! answer as it came).
 
 use serde_json::{Map, Value};
 
+use super::volatile::{self, TIMESTAMP, TOKEN, VOLATILE, VolatileRules};
 use crate::redact::Redactor;
 use crate::result::{BatchAfter, BatchRead, Observation, Snapshot};
 use crate::suite::fixture::Fixture;
 
-/// What every timestamp becomes.
-pub const TIMESTAMP: &str = "[timestamp]";
 /// What a batch that could not be read back becomes.
 pub const UNREADABLE: &str = "[unreadable]";
+/// What a batch getResults refused becomes.
+pub const GONE: &str = "[gone]";
 
 /// The stable form of `observation`: status, content type, body and the batches afterwards.
-pub fn normalise(observation: &Observation, fixture: &Fixture, redactor: &Redactor) -> Snapshot {
+pub fn normalise(
+    observation: &Observation,
+    fixture: &Fixture,
+    rules: &VolatileRules,
+    redactor: &Redactor,
+) -> Snapshot {
     let names = Names {
         ids: fixture.names(),
+        rules,
         redactor,
     };
     let body = match &observation.response.json {
-        Some(json) => stabilise(json, &names, None),
-        None => Value::String(names.replace(&observation.response.text)),
+        Some(json) => names.stabilise(json, None, "/body"),
+        None => Value::String(names.text(&observation.response.text)),
     };
     let batches_after = observation
         .batches
         .iter()
         .map(|read| match read {
-            BatchRead::Listed(ids) => {
-                BatchAfter::Files(ids.iter().map(|id| names.replace(id)).collect())
-            }
-            BatchRead::Unreadable(_) => BatchAfter::Unreadable(UNREADABLE.to_owned()),
+            BatchRead::Listed(ids) => BatchAfter::Files(
+                ids.iter()
+                    .map(|id| names.string(id, Some("fileId")))
+                    .collect(),
+            ),
+            BatchRead::Gone { .. } => BatchAfter::Note(GONE.to_owned()),
+            BatchRead::Unreadable(_) => BatchAfter::Note(UNREADABLE.to_owned()),
         })
         .collect();
     Snapshot {
@@ -42,72 +53,86 @@ pub fn normalise(observation: &Observation, fixture: &Fixture, redactor: &Redact
             .response
             .content_type
             .as_deref()
-            .map(|c| names.replace(c)),
+            .map(|c| names.text(c)),
         earlier_statuses: observation.earlier.clone(),
         status: observation.response.status,
     }
 }
 
-/// What text is stabilised with: the run's ids with their names, and the redactor.
+/// What values are stabilised with: the run's ids with their names, the profile's volatile
+/// values, and the redactor.
 struct Names<'a> {
+    /// `(id, name)`, the longest id first.
     ids: Vec<(String, String)>,
+    rules: &'a VolatileRules,
     redactor: &'a Redactor,
 }
 
 impl Names<'_> {
-    /// `text` with every id named and every secret redacted.
-    fn replace(&self, text: &str) -> String {
+    /// `text` with every id named, every volatile value inside it named, and every secret
+    /// redacted.
+    fn text(&self, text: &str) -> String {
+        // A handful of ids in a few short strings: a search per id costs less than building
+        // an automaton for every case.
         let named = self
             .ids
             .iter()
             .filter(|(id, _)| !id.is_empty())
             .fold(text.to_owned(), |text, (id, name)| text.replace(id, name));
+        let named = volatile::in_text(&named);
         self.redactor.redact(&named)
     }
-}
 
-/// Sorts maps, names ids and timestamps; `key` is the field `value` stands under.
-fn stabilise(value: &Value, names: &Names<'_>, key: Option<&str>) -> Value {
-    match value {
-        Value::Number(_) | Value::String(_) if key.is_some_and(is_timestamp_field) => {
-            Value::String(TIMESTAMP.to_owned())
+    /// A string value under `key`: as [`Names::text`], and a whole random token in an
+    /// id-like field named.
+    fn string(&self, value: &str, key: Option<&str>) -> String {
+        let text = self.text(value);
+        if key.is_some_and(volatile::is_id_field)
+            && volatile::is_random_token(&text)
+            && !self.ids.iter().any(|(_, name)| *name == text)
+        {
+            return TOKEN.to_owned();
         }
-        Value::String(s) if looks_like_a_date(s) => Value::String(TIMESTAMP.to_owned()),
-        Value::String(s) => Value::String(names.replace(s)),
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|v| stabilise(v, names, None)).collect())
-        }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            let sorted: Map<String, Value> = keys
-                .into_iter()
-                .map(|k| (names.replace(k), stabilise(&map[k], names, Some(k))))
-                .collect();
-            Value::Object(sorted)
-        }
-        other => other.clone(),
+        text
     }
-}
 
-/// An RFC 3339 date or date-time, e.g. `2026-11-28T15:04:05Z`.
-fn looks_like_a_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| {
-        bytes
-            .get(range)
-            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
-    };
-    digits(0..4)
-        && bytes.get(4) == Some(&b'-')
-        && digits(5..7)
-        && bytes.get(7) == Some(&b'-')
-        && digits(8..10)
-}
-
-/// `createdAt`, `updatedAt`, `deletedAt`, `timestamp`...
-fn is_timestamp_field(key: &str) -> bool {
-    key.ends_with("At") || key.eq_ignore_ascii_case("timestamp")
+    /// Sorts maps and names ids and volatile values; `key` is the field `value` stands under,
+    /// `pointer` where it is in the snapshot.
+    fn stabilise(&self, value: &Value, key: Option<&str>, pointer: &str) -> Value {
+        if self.rules.names(key, pointer) {
+            return Value::String(VOLATILE.to_owned());
+        }
+        match value {
+            Value::Number(_) | Value::String(_)
+                if key.is_some_and(volatile::is_timestamp_field) =>
+            {
+                Value::String(TIMESTAMP.to_owned())
+            }
+            Value::Number(_) if volatile::is_epoch(value) => Value::String(TIMESTAMP.to_owned()),
+            Value::String(s) => Value::String(self.string(s, key)),
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(n, v)| self.stabilise(v, None, &format!("{pointer}/{n}")))
+                    .collect(),
+            ),
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                let sorted: Map<String, Value> = keys
+                    .into_iter()
+                    .map(|k| {
+                        let child =
+                            format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                        (self.text(k), self.stabilise(&map[k], Some(k), &child))
+                    })
+                    .collect();
+                Value::Object(sorted)
+            }
+            other => other.clone(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -118,13 +143,21 @@ mod tests {
     use serde_json::json;
 
     fn normalise(observation: &Observation, fixture: &Fixture) -> Snapshot {
-        super::normalise(observation, fixture, &Redactor::default())
+        super::normalise(
+            observation,
+            fixture,
+            &VolatileRules::default(),
+            &Redactor::default(),
+        )
     }
 
     fn fixture(suffix: &str) -> Fixture {
         Fixture {
-            classification_id: format!("cls-{suffix}"),
-            batch_ids: vec![format!("batch-{suffix}")],
+            classification_ids: vec![format!("cls-{suffix}")],
+            batches: vec![crate::suite::fixture::FixtureBatch {
+                classification: 0,
+                id: format!("batch-{suffix}"),
+            }],
             files: vec![
                 (0, format!("file-{suffix}1")),
                 (0, format!("file-{suffix}2")),
@@ -161,8 +194,54 @@ mod tests {
             vec![],
         );
         let redactor = Redactor::new([ApiKey::new("sk-9f1")]);
-        let snapshot = super::normalise(&observed, &f, &redactor);
+        let snapshot = super::normalise(&observed, &f, &VolatileRules::default(), &redactor);
         assert_eq!(snapshot.body["message"], "you sent Bearer [REDACTED]");
+    }
+
+    /// An answer to a delete of file 1, with what a noisy vendor adds to every answer.
+    fn noisy(f: &Fixture, seed: u32) -> Observation {
+        let body = json!({
+            "status": "success", "message": "Files deleted",
+            "requestId": format!("req_{seed:08x}9a"),
+            "traceId": format!("{seed:08x}3577b34da6a3ce929d0e0e4736"),
+            "meta": {"served": format!("2026-11-{:02}T10:00:00Z", 1 + seed % 27), "epoch": 1_700_000_000 + u64::from(seed), "region": format!("eu-{seed}")},
+            "uuid": format!("{seed:08x}-9a4d-4e6f-8b2a-1c3d5e7f9a0b"),
+            "detail": format!("deleted {} in request {seed:08x}-9a4d-4e6f-8b2a-1c3d5e7f9a0b", f.files[1].1),
+        });
+        Observation::new(
+            vec![],
+            Response::new(200, Some("application/json".into()), body.to_string()),
+            vec![BatchRead::Listed(vec![f.files[0].1.clone()])],
+        )
+    }
+
+    #[test]
+    fn per_request_ids_and_timestamps_are_not_drift() {
+        let (one, two) = (fixture("aaa"), fixture("bbbb"));
+        let rules = VolatileRules {
+            fields: vec!["region".to_owned()],
+            pointers: vec![],
+        };
+        let snapshot =
+            |f: &Fixture, seed| super::normalise(&noisy(f, seed), f, &rules, &Redactor::default());
+        assert_eq!(snapshot(&one, 1), snapshot(&two, 2));
+        let body = snapshot(&one, 1).body;
+        assert_eq!(body["requestId"], TOKEN);
+        assert_eq!(body["meta"]["region"], VOLATILE);
+        assert_eq!(body["detail"], "deleted [fileId:1] in request [uuid]");
+        // Without the profile's rule, the region differs between the two runs.
+        let plain = |f: &Fixture, seed| normalise(&noisy(f, seed), f);
+        assert_ne!(plain(&one, 1), plain(&two, 2));
+    }
+
+    #[test]
+    fn a_field_that_appears_is_still_seen() {
+        let f = fixture("x");
+        let mut observed = noisy(&f, 1);
+        let mut with_field = observed.response.json.clone().unwrap_or_default();
+        with_field["deleteAll"] = json!(false);
+        observed.response = Response::new(200, None, with_field.to_string());
+        assert_eq!(normalise(&observed, &f).body["deleteAll"], json!(false));
     }
 
     #[test]
