@@ -69,7 +69,7 @@ mod result;
 #[cfg(feature = "suite")]
 mod suite;
 
-pub use contract::case::{Auth, Case, CaseError, StatusPattern, load_dir};
+pub use contract::case::{Auth, Case, CaseError, CaseSource, StatusPattern, load_dir};
 pub use contract::endpoint::{API_ROOT, Endpoint, MediaType};
 pub use contract::schema::{SchemaError, SchemaSet, Violation};
 pub use contract::{docs_check, openapi};

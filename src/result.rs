@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
-use crate::contract::case::StatusPattern;
+use crate::contract::case::{Auth, StatusPattern};
 use crate::contract::schema::Violation;
 
 /// An answer as it arrived, read whole.
@@ -42,6 +42,84 @@ impl Response {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
+}
+
+impl Serialize for Response {
+    /// `{"status", "content_type", "body"}`, the body cut after [`SHOWN_BODY`] characters.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            status: u16,
+            content_type: Option<&'a str>,
+            body: String,
+        }
+        Shown {
+            status: self.status,
+            content_type: self.content_type.as_deref(),
+            body: shortened(&self.text, SHOWN_BODY),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// How much of an answer's body a report shows.
+pub const SHOWN_BODY: usize = 4096;
+
+/// `text` cut after `limit` characters, saying how much more there was.
+pub fn shortened(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => format!("{}… ({} more bytes)", &text[..end], text.len() - end),
+        None => text.to_owned(),
+    }
+}
+
+/// A request as it was sent, for reproducing it: everything but the key, which it names by
+/// its role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SentRequest {
+    /// The method.
+    pub method: String,
+    /// The whole URL.
+    pub url: String,
+    /// Which credentials it carried.
+    pub auth: Auth,
+    /// The `Content-Type` header, if set (a form sets its own).
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: SentBody,
+}
+
+/// The body of a sent request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+#[non_exhaustive]
+pub enum SentBody {
+    /// No body.
+    None,
+    /// Bytes, as text.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// A multipart form.
+    Form {
+        /// The text fields, in order.
+        fields: Vec<(String, String)>,
+        /// The files, as `(file name, sample document)`: the name it was sent under, and the
+        /// file under `cases/documents/` it holds.
+        files: Vec<(String, String)>,
+    },
+}
+
+/// A case's last request and what came back, for showing and reproducing a failure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Exchange {
+    /// The request.
+    pub request: SentRequest,
+    /// The answer, when one came.
+    pub response: Option<Response>,
 }
 
 /// The files a batch held when it was read back, or why it could not be read.
@@ -238,7 +316,7 @@ fn files(batch: Option<&BatchAfter>) -> String {
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Change::Status { before, after } => write!(f, "status {before} -> {after}"),
+            Change::Status { before, after } => write!(f, "HTTP status {before} -> {after}"),
             Change::ContentType { before, after } => write!(
                 f,
                 "content type {} -> {}",
@@ -269,8 +347,11 @@ impl fmt::Display for Change {
                 before,
                 after,
             } => {
-                let label = if path.is_empty() { "body" } else { path };
-                write!(f, "{label} {before} -> {after}")
+                if path.is_empty() {
+                    write!(f, "body {before} -> {after}")
+                } else {
+                    write!(f, "field `{path}` {before} -> {after}")
+                }
             }
             Change::FilesLeft {
                 batch,
@@ -542,17 +623,17 @@ impl Failure {
                 format!("batch {batch} could not be read back: {reason}")
             }
             Failure::Effect { file, problem } => {
-                let FileRef { index, batch, .. } = file;
+                let FileRef { index, batch, id } = file;
                 match problem {
                     EffectProblem::DeletedByRefusal { status } => format!(
-                        "file {index} (batch {batch}) was deleted, but the answer was {status}: a refused request must delete nothing"
+                        "file {index} ({id}, batch {batch}) was deleted, but the answer was {status}: a refused request must delete nothing"
                     ),
                     EffectProblem::DeletedUnnamed => format!(
-                        "file {index} (batch {batch}) was deleted, but the request did not name it for deletion"
+                        "file {index} ({id}, batch {batch}) was deleted, but the request did not name it for deletion"
                     ),
-                    EffectProblem::NotDeleted => {
-                        format!("file {index} (batch {batch}) must be gone, it is still listed")
-                    }
+                    EffectProblem::NotDeleted => format!(
+                        "file {index} ({id}, batch {batch}) must be gone, it is still listed"
+                    ),
                 }
             }
             Failure::Added {
@@ -623,9 +704,36 @@ pub enum Outcome {
     Skipped,
 }
 
+/// What became of a case's baseline in a run with `--snapshots`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum BaselineStatus {
+    /// The observation matches it.
+    Unchanged,
+    /// The observation differs (drift); the new one waits as `.snap.new`.
+    Changed,
+    /// There is none yet; the observation waits as `.snap.new`.
+    Missing,
+    /// Recorded (`--update-snapshots`): new, or rewritten.
+    Recorded,
+    /// Not recorded: the case failed its contract (`--force` records it anyway).
+    HeldBack,
+}
+
+/// A case's baseline: what became of it, and what it held before the run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BaselineCheck {
+    /// What became of it.
+    pub status: BaselineStatus,
+    /// What it held before the run, if anything.
+    #[serde(skip)]
+    pub recorded: Option<Snapshot>,
+}
+
 /// One case's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CaseResult {
     /// The case's name.
@@ -635,7 +743,7 @@ pub struct CaseResult {
     /// How it ended.
     pub outcome: Outcome,
     /// Wall time of the case, provisioning included.
-    #[serde(rename = "durationMs", serialize_with = "millis")]
+    #[serde(rename = "duration_ms", serialize_with = "millis")]
     pub duration: Duration,
     /// Every failed check and every drift.
     pub failures: Vec<Failure>,
@@ -645,6 +753,12 @@ pub struct CaseResult {
     /// Why it was skipped, when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_reason: Option<String>,
+    /// The last request it sent and the answer, when it sent one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<Exchange>,
+    /// Its baseline, in a run with `--snapshots`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineCheck>,
 }
 
 fn millis<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
@@ -669,7 +783,23 @@ impl CaseResult {
             observation,
             duration,
             skip_reason: None,
+            exchange: None,
+            baseline: None,
         }
+    }
+
+    /// The result with the exchange that produced it.
+    #[must_use]
+    pub fn with_exchange(mut self, exchange: Option<Exchange>) -> Self {
+        self.exchange = exchange;
+        self
+    }
+
+    /// The result with what became of its baseline.
+    #[must_use]
+    pub fn with_baseline(mut self, baseline: Option<BaselineCheck>) -> Self {
+        self.baseline = baseline;
+        self
     }
 
     /// A case that was not run, and why.
@@ -706,7 +836,6 @@ pub struct Summary {
 
 /// Where the run went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct TargetInfo {
     /// The base URL.
     pub base_url: String,
@@ -796,9 +925,51 @@ pub struct RunReport {
     pub duration: Duration,
     /// What was sent to the target.
     pub traffic: Traffic,
+    /// How many cases the selection left out.
+    pub deselected: usize,
+    /// Baselines whose case no longer exists, by name (and whether `--prune` removed them).
+    pub orphaned: Vec<String>,
+    /// Whether the orphaned baselines were removed.
+    pub pruned: bool,
+}
+
+/// How many baselines fared how in a run with `--snapshots`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BaselineSummary {
+    /// Recorded, new or rewritten.
+    pub recorded: usize,
+    /// Matched.
+    pub unchanged: usize,
+    /// Drifted.
+    pub changed: usize,
+    /// Not recorded yet.
+    pub missing: usize,
+    /// Not recorded: their case failed its contract.
+    pub held_back: usize,
+    /// Without a case.
+    pub orphaned: usize,
 }
 
 impl RunReport {
+    /// How the baselines fared; `None` in a run without `--snapshots`.
+    pub fn baseline_summary(&self) -> Option<BaselineSummary> {
+        self.target.baseline.as_ref()?;
+        let mut summary = BaselineSummary {
+            orphaned: self.orphaned.len(),
+            ..BaselineSummary::default()
+        };
+        for check in self.cases.iter().filter_map(|c| c.baseline.as_ref()) {
+            match check.status {
+                BaselineStatus::Recorded => summary.recorded += 1,
+                BaselineStatus::Unchanged => summary.unchanged += 1,
+                BaselineStatus::Changed => summary.changed += 1,
+                BaselineStatus::Missing => summary.missing += 1,
+                BaselineStatus::HeldBack => summary.held_back += 1,
+            }
+        }
+        Some(summary)
+    }
+
     /// Case counts by outcome.
     pub fn summary(&self) -> Summary {
         let mut summary = Summary::default();
@@ -876,6 +1047,9 @@ mod tests {
             interrupted: false,
             duration: Duration::ZERO,
             traffic: Traffic::default(),
+            deselected: 0,
+            orphaned: Vec::new(),
+            pruned: false,
         }
     }
 
@@ -954,7 +1128,7 @@ mod tests {
         };
         assert_eq!(
             failure.to_string(),
-            "effect: file 1 (batch 0) must be gone, it is still listed"
+            "effect: file 1 (f1, batch 0) must be gone, it is still listed"
         );
         let drift = Failure::Drift(Change::FieldAdded {
             path: "deleteAll".into(),

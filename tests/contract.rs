@@ -19,6 +19,8 @@ mod cli;
 mod hostile;
 #[path = "contract/mock_http.rs"]
 mod mock_http;
+#[path = "contract/reports.rs"]
+mod reports;
 #[path = "contract/safety.rs"]
 mod safety;
 #[path = "contract/standins.rs"]

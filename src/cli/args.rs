@@ -107,15 +107,34 @@ pub struct RunArgs {
     /// observations are then compared with, or recorded as, that profile's baselines).
     #[arg(long, conflicts_with = "base_url")]
     pub built_in_mock: bool,
-    /// Folder of case files (searched recursively for *.json).
-    #[arg(long, default_value = "cases", value_name = "DIR")]
-    pub cases: PathBuf,
+    /// Run only the cases whose name (their path under cases/, e.g. delete-files/auth-missing)
+    /// contains one of these; all when none is given.
+    #[arg(value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// Leave out the cases whose name contains this (repeatable).
+    #[arg(long, value_name = "FILTER")]
+    pub exclude: Vec<String>,
+    /// List the selected cases with what each checks, and run nothing.
+    #[arg(long)]
+    pub list: bool,
+    /// Folder of case files (searched recursively for *.json). Default: the cases built into
+    /// the binary (the repository's cases/).
+    #[arg(long, value_name = "DIR")]
+    pub cases: Option<PathBuf>,
     /// Snapshot profile name (default: "mock" for the built-in mock, else the host name).
     #[arg(long, env = "EXTRACTA_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
-    /// Also write the report as JSON to this file.
+    /// Also write the report as JSON to this file ("-": standard output, instead of the text).
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
+    /// Also write a Markdown summary (cases, failures, drift) to this file ("-": standard
+    /// output). Without it, the summary goes to $GITHUB_STEP_SUMMARY when that is set.
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+    /// Also write one self-contained HTML page with every case, its request and answer, and
+    /// each drift as a side-by-side diff of baseline and observation.
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
     /// How many cases run at once (default: 2 against the built-in mock, 8 over the network).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: Option<u16>,
@@ -136,13 +155,20 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub snapshots: Option<PathBuf>,
     /// Record the observations as the new baseline in --snapshots DIR instead of comparing.
+    /// A case that failed its contract is not recorded, unless --force.
     #[arg(long, requires = "snapshots")]
     pub update_snapshots: bool,
+    /// With --update-snapshots: record also the cases that failed their contract.
+    #[arg(long, requires = "update_snapshots")]
+    pub force: bool,
+    /// Remove the baselines in --snapshots DIR whose case no longer exists.
+    #[arg(long, requires = "snapshots")]
+    pub prune: bool,
     /// Which drift fails the run: any change, or only breaking ones (additive changes such
     /// as a new field are then reported but pass).
     #[arg(long, value_enum, default_value_t = FailOnArg::Any)]
     pub fail_on: FailOnArg,
-    /// Also write a JUnit XML report to this file.
+    /// Also write a JUnit XML report to this file ("-": standard output, instead of the text).
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
     /// Minimum pause between calls to an endpoint, e.g. getResults=2s or deleteFiles=500ms
@@ -272,9 +298,14 @@ impl RunArgs {
     /// Values are passed as given, empty ones included: the run refuses a URL or key that is
     /// set but empty before it sends anything.
     pub fn to_options(&self) -> RunOptions {
-        let mut options = RunOptions::default()
-            .cases_dir(&self.cases)
-            .timeout(self.timeout);
+        let mut options = RunOptions::default().timeout(self.timeout);
+        if let Some(dir) = &self.cases {
+            options = options.cases_dir(dir);
+        }
+        options.filters.clone_from(&self.filters);
+        options.excludes.clone_from(&self.exclude);
+        options.force = self.force;
+        options.prune = self.prune;
         if let Some(n) = self.concurrency {
             options = options.concurrency(usize::from(n));
         }

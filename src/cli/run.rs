@@ -1,25 +1,38 @@
 //! `run`: the suite against a target, or against the built-in mock when none is named.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
-use extracta_contract::report::{json, junit, text};
+use extracta_contract::report::{html, json, junit, markdown, text};
 use extracta_contract::{
-    ApiKey, CaseError, Plan, Redactor, RunError, RunEvent, RunOptions, check_writable, load_dir,
-    run_until, with_built_in_mock,
+    ApiKey, CaseError, DEFAULT_SECOND_API_KEY, Plan, Redactor, RunError, RunEvent, RunOptions,
+    RunReport, check_writable, run_until, with_built_in_mock,
 };
 
 use super::args::RunArgs;
 use super::exit::{self, CONFORMS};
 use super::signal;
 
-/// Text on its way out of the process: every line passes the redactor.
+/// Where the human text goes: standard output, unless a report takes it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Out,
+    Err,
+}
+
+/// Text on its way out of the process: every line and every file passes the redactor.
 struct Output {
     redactor: Redactor,
+    text: Stream,
 }
 
 impl Output {
     fn line(&self, text: &str) {
-        let _ = writeln!(std::io::stdout(), "{}", self.redactor.redact(text));
+        let text = self.redactor.redact(text);
+        let _ = match self.text {
+            Stream::Out => writeln!(std::io::stdout(), "{text}"),
+            Stream::Err => writeln!(std::io::stderr(), "{text}"),
+        };
     }
 
     /// Why the run could not run, redacted, and escaped where it holds the target's text:
@@ -39,16 +52,59 @@ impl Output {
         }
     }
 
-    fn file(&self, path: &std::path::Path, what: &str, contents: &str) -> anyhow::Result<()> {
-        std::fs::write(path, self.redactor.redact(contents))
+    /// Writes a report to `path` (`-`: standard output), redacted.
+    fn file(&self, path: &Path, what: &str, contents: &str) -> anyhow::Result<()> {
+        let contents = self.redactor.redact(contents);
+        if path.as_os_str() == "-" {
+            let _ = write!(std::io::stdout(), "{contents}");
+            return Ok(());
+        }
+        std::fs::write(path, contents)
+            .map_err(|e| anyhow::anyhow!("write the {what} to {}: {e}", path.display()))
+    }
+
+    /// Appends a report to `path` (the step summary of GitHub Actions), redacted.
+    fn append(&self, path: &Path, what: &str, contents: &str) -> anyhow::Result<()> {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| anyhow::anyhow!("open the {what} {}: {e}", path.display()))?;
+        file.write_all(self.redactor.redact(contents).as_bytes())
             .map_err(|e| anyhow::anyhow!("write the {what} to {}: {e}", path.display()))
     }
 }
 
-/// Runs the suite (or lists it, with `--dry-run`) and returns the verdict's exit code.
+/// The reports a run writes, each to a path (or `-`).
+fn reports(args: &RunArgs) -> Vec<(&PathBuf, &'static str)> {
+    [
+        (&args.json, "JSON report"),
+        (&args.junit, "JUnit report"),
+        (&args.markdown, "Markdown summary"),
+        (&args.html, "HTML report"),
+    ]
+    .into_iter()
+    .filter_map(|(path, what)| path.as_ref().map(|p| (p, what)))
+    .collect()
+}
+
+/// Runs the suite (lists it, with `--list`; shows its requests, with `--dry-run`) and returns
+/// the verdict's exit code.
 pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
     let stop = signal::shutdown();
     let options = args.to_options();
+    let reports = reports(args);
+    let to_stdout: Vec<&str> = reports
+        .iter()
+        .filter(|(path, _)| path.as_os_str() == "-")
+        .map(|(_, what)| *what)
+        .collect();
+    if to_stdout.len() > 1 {
+        anyhow::bail!(
+            "write reports: only one can take standard output (`-`), not the {}",
+            to_stdout.join(" and the ")
+        );
+    }
     let output = Output {
         redactor: Redactor::new(
             [&options.api_key, &options.second_api_key]
@@ -56,17 +112,25 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
                 .flatten()
                 .map(ApiKey::new),
         ),
+        text: if to_stdout.is_empty() {
+            Stream::Out
+        } else {
+            Stream::Err
+        },
     };
+    if args.list {
+        return list(&options, &output);
+    }
     if args.dry_run {
         return dry_run(&options, &output);
     }
-    for (path, what) in [(&args.json, "JSON report"), (&args.junit, "JUnit report")] {
-        if let Some(path) = path {
-            check_writable(path, what)?;
-        }
+    for (path, what) in &reports {
+        check_writable(path, what).map_err(|e| anyhow::anyhow!("{}", output.error(&e)))?;
     }
     let (options, _mock) = with_built_in_mock(options).await?;
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let colour = output.text == Stream::Out
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
     let report = run_until(
         &options,
         |event| {
@@ -84,20 +148,70 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
     .await
     .map_err(|e| anyhow::anyhow!("{}", output.error(&e)))?;
     output.line(&text::summary(&report, colour));
+    write_reports(args, &report, &output)?;
+    Ok(exit::code(report.verdict()))
+}
+
+/// Writes every report the arguments ask for, and the step summary when GitHub Actions runs
+/// the suite.
+fn write_reports(args: &RunArgs, report: &RunReport, output: &Output) -> anyhow::Result<()> {
     if let Some(path) = &args.json {
-        output.file(path, "JSON report", &json::to_json(&report)?)?;
+        output.file(path, "JSON report", &json::to_json(report)?)?;
     }
     if let Some(path) = &args.junit {
-        output.file(path, "JUnit report", &junit::to_junit(&report)?)?;
+        output.file(path, "JUnit report", &junit::to_junit(report)?)?;
     }
-    Ok(exit::code(report.verdict()))
+    match (&args.markdown, std::env::var_os("GITHUB_STEP_SUMMARY")) {
+        (Some(path), _) => output.file(path, "Markdown summary", &markdown::to_markdown(report))?,
+        (None, Some(summary)) if !summary.is_empty() => output.append(
+            Path::new(&summary),
+            "step summary ($GITHUB_STEP_SUMMARY)",
+            &markdown::to_markdown(report),
+        )?,
+        _ => {}
+    }
+    if let Some(path) = &args.html {
+        output.file(path, "HTML report", &html::to_html(report))?;
+    }
+    Ok(())
+}
+
+/// Prints the selected cases with their descriptions.
+fn list(options: &RunOptions, output: &Output) -> anyhow::Result<u8> {
+    let cases = options
+        .cases
+        .load()
+        .map_err(|e| anyhow::anyhow!("{}", output.error(&RunError::Case(e))))?;
+    let selected: Vec<_> = cases.iter().filter(|c| options.selects(&c.name)).collect();
+    let width = selected.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    for case in &selected {
+        output.line(&format!(
+            "{:width$}  {}",
+            case.name,
+            text::escaped(&case.description)
+        ));
+    }
+    output.line(&format!(
+        "{} of {} case(s) selected",
+        selected.len(),
+        cases.len()
+    ));
+    Ok(CONFORMS)
 }
 
 /// Prints every request the run would send, in order, and sends nothing.
 fn dry_run(options: &RunOptions, output: &Output) -> anyhow::Result<u8> {
-    let cases = load_dir(&options.cases_dir)
+    let mut cases = options
+        .cases
+        .load()
         .map_err(|e| anyhow::anyhow!("{}", output.error(&RunError::Case(e))))?;
-    let plan = Plan::new(&cases, options);
+    cases.retain(|case| options.selects(&case.name));
+    // Against the built-in mock, the run has a second account of its own.
+    let mut options = options.clone();
+    if options.base_url.is_none() && options.second_api_key.is_none() {
+        options.second_api_key = Some(DEFAULT_SECOND_API_KEY.to_owned());
+    }
+    let plan = Plan::new(&cases, &options);
     let base_url = options
         .base_url
         .clone()
@@ -106,9 +220,9 @@ fn dry_run(options: &RunOptions, output: &Output) -> anyhow::Result<u8> {
     for line in &lines {
         output.line(line);
     }
+    let requests = lines.len() - plan.skipped.len();
     output.line(&format!(
-        "dry run: {} request(s) listed; nothing was sent",
-        lines.len()
+        "dry run: {requests} request(s) listed; nothing was sent"
     ));
     Ok(CONFORMS)
 }

@@ -1,8 +1,11 @@
-//! `validate`: a JSON document against one of the contract's schemas.
+//! `validate`: a JSON document against one of the contract's schemas. For `--schema case`,
+//! the same checks a run makes of a case file (placeholders, fixture references) after the
+//! schema's.
 
 use std::io::{Read, Write};
+use std::path::Path;
 
-use extracta_contract::SchemaSet;
+use extracta_contract::{Case, SchemaSet};
 
 use super::args::ValidateArgs;
 use super::exit::{CONFORMS, VIOLATION};
@@ -22,12 +25,22 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<u8> {
     let document: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("parse {name} as JSON: {e}"))?;
     let schemas = SchemaSet::global().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let violations = schemas.check(&args.schema, &document)?;
-    let mut stdout = std::io::stdout();
-    for violation in &violations {
-        let _ = writeln!(stdout, "{name}: {violation}");
+    let mut problems: Vec<String> = schemas
+        .check(&args.schema, &document)?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if args.schema == "case" && problems.is_empty() {
+        // What the schema cannot see, checked as a run checks it.
+        if let Err(error) = Case::parse(Path::new(&args.file), "case", &text) {
+            problems.push(error.to_string());
+        }
     }
-    if violations.is_empty() {
+    let mut stdout = std::io::stdout();
+    for problem in &problems {
+        let _ = writeln!(stdout, "{name}: {problem}");
+    }
+    if problems.is_empty() {
         let _ = writeln!(stdout, "{name}: valid against {}", args.schema);
         Ok(CONFORMS)
     } else {

@@ -75,8 +75,11 @@ impl FixtureSpec {
     }
 }
 
+/// The key sent when a case asks for an invalid one; no account has it.
+pub const INVALID_API_KEY: &str = "extracta-contract-invalid-key";
+
 /// Which credentials a request carries.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Auth {
     /// The run's API key.
@@ -606,6 +609,73 @@ fn status_pattern(value: &Value) -> StatusPattern {
     }
 }
 
+include!(concat!(env!("OUT_DIR"), "/embedded_cases.rs"));
+
+/// Where cases come from: a folder, or the ones built into the crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseSource {
+    /// The default cases, embedded at build time from the repository's `cases/`.
+    BuiltIn,
+    /// Every `*.json` below this folder.
+    Dir(PathBuf),
+}
+
+impl fmt::Display for CaseSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CaseSource::BuiltIn => f.write_str("the built-in cases"),
+            CaseSource::Dir(dir) => write!(f, "{}", dir.display()),
+        }
+    }
+}
+
+impl CaseSource {
+    /// Every case, sorted by name.
+    ///
+    /// # Errors
+    /// As [`load_dir`].
+    pub fn load(&self) -> Result<Vec<Case>, CaseError> {
+        match self {
+            CaseSource::Dir(dir) => load_dir(dir),
+            CaseSource::BuiltIn => collect_errors(
+                EMBEDDED_CASES.iter().map(|(relative, text)| {
+                    let path = Path::new("cases").join(relative);
+                    let name = relative.strip_suffix(".json").unwrap_or(relative);
+                    Case::parse(&path, name, text)
+                }),
+                Path::new("cases"),
+            ),
+        }
+    }
+}
+
+/// The cases, or every error among them (one alone as itself).
+fn collect_errors(
+    results: impl Iterator<Item = Result<Case, CaseError>>,
+    dir: &Path,
+) -> Result<Vec<Case>, CaseError> {
+    let (cases, mut errors): (Vec<_>, Vec<_>) = results.partition(Result::is_ok);
+    match errors.len() {
+        0 if cases.is_empty() => Err(CaseError::Empty {
+            path: dir.to_owned(),
+        }),
+        0 => {
+            let mut cases: Vec<Case> = cases.into_iter().filter_map(Result::ok).collect();
+            cases.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(cases)
+        }
+        1 => Err(errors
+            .pop()
+            .and_then(Result::err)
+            .unwrap_or(CaseError::Empty {
+                path: dir.to_owned(),
+            })),
+        _ => Err(CaseError::Many(
+            errors.into_iter().filter_map(Result::err).collect(),
+        )),
+    }
+}
+
 /// Loads every `*.json` case below `dir` (recursively), sorted by name.
 ///
 /// # Errors
@@ -776,6 +846,19 @@ mod tests {
             "{:?}",
             cases.iter().map(|c| &c.name).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn the_built_in_cases_are_the_repository_s() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+        let on_disk = load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let built_in = CaseSource::BuiltIn.load().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(built_in.len(), on_disk.len());
+        for (a, b) in built_in.iter().zip(&on_disk) {
+            assert_eq!(a.name, b.name);
+            assert_eq!(a.request, b.request);
+            assert!(b.path.ends_with(&a.path), "{:?} {:?}", a.path, b.path);
+        }
     }
 
     #[test]

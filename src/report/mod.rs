@@ -1,6 +1,10 @@
-//! The renderers of a [`RunReport`](crate::result::RunReport): human text, JSON, JUnit XML.
+//! The renderers of a [`RunReport`](crate::result::RunReport): human text, JSON, JUnit XML,
+//! Markdown for CI summaries, a self-contained HTML page, and the `curl` command of a request.
 //! They read the result model and nothing else.
 
+pub mod curl;
+pub mod html;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod text;

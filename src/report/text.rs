@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::result::{CaseResult, Outcome, RunReport};
+use super::curl::curl_line;
+use crate::result::{CaseResult, Outcome, RunReport, shortened};
 
 fn paint(text: &str, style: Style, colour: bool) -> String {
     if colour {
@@ -74,15 +75,40 @@ pub fn case_lines(case: &CaseResult, progress: (usize, usize), colour: bool) -> 
     for failure in &case.failures {
         let _ = write!(text, "\n     {}", escaped(&failure.to_string()));
     }
+    if case.outcome == Outcome::Failed {
+        if let Some(exchange) = &case.exchange {
+            let _ = write!(text, "\n     request: {}", curl_line(&exchange.request));
+            if let Some(response) = &exchange.response {
+                let _ = write!(
+                    text,
+                    "\n     answer:  {} {} {}",
+                    response.status,
+                    escaped(
+                        response
+                            .content_type
+                            .as_deref()
+                            .unwrap_or("(no Content-Type)")
+                    ),
+                    escaped(&shortened(&response.text, SHOWN_IN_TEXT))
+                );
+            }
+        }
+    }
     text
 }
+
+/// How much of an answer's body a failing case shows on the terminal.
+const SHOWN_IN_TEXT: usize = 500;
 
 /// The closing block: drifts, cleanup problems, the traffic, and `N passed, N failed`.
 pub fn summary(report: &RunReport, colour: bool) -> String {
     let mut text = String::new();
     let drifts: Vec<_> = report.drifts().collect();
     if !drifts.is_empty() {
-        let heading = format!("drift from the baseline ({} change(s)):", drifts.len());
+        let heading = format!(
+            "drift from the baseline ({}):",
+            counted(drifts.len(), "change", "changes")
+        );
         let _ = writeln!(
             text,
             "{}",
@@ -135,15 +161,50 @@ pub fn summary(report: &RunReport, colour: bool) -> String {
         .as_deref()
         .map(|b| format!(", baseline {b}"))
         .unwrap_or_default();
+    if let Some(baselines) = report.baseline_summary() {
+        let mut line = format!(
+            "baselines: {} recorded, {} unchanged, {} changed, {} missing",
+            baselines.recorded, baselines.unchanged, baselines.changed, baselines.missing
+        );
+        if baselines.held_back > 0 {
+            let _ = write!(
+                line,
+                ", {} not recorded (the case failed; --force records it)",
+                baselines.held_back
+            );
+        }
+        let _ = write!(line, ", {} orphaned", baselines.orphaned);
+        let _ = writeln!(text, "{line}");
+        for name in &report.orphaned {
+            let action = if report.pruned {
+                "removed"
+            } else {
+                "no case; --prune removes it"
+            };
+            let _ = writeln!(text, "  orphaned baseline {}: {action}", escaped(name));
+        }
+    }
     let traffic = report.traffic;
     let _ = writeln!(
         text,
-        "target {} (profile {}{baseline}): {} requests ({} uploads, {} deletes) in {} ms",
+        "target {} (profile {}{baseline}): {} ({}, {}) in {} ms",
         escaped(&target.base_url),
         escaped(&target.profile),
-        traffic.requests,
-        traffic.uploads,
-        traffic.deletes,
+        counted(
+            usize::try_from(traffic.requests).unwrap_or(usize::MAX),
+            "request",
+            "requests"
+        ),
+        counted(
+            usize::try_from(traffic.uploads).unwrap_or(usize::MAX),
+            "upload",
+            "uploads"
+        ),
+        counted(
+            usize::try_from(traffic.deletes).unwrap_or(usize::MAX),
+            "delete",
+            "deletes"
+        ),
         report.duration.as_millis()
     );
     let summary = report.summary();
@@ -151,7 +212,19 @@ pub fn summary(report: &RunReport, colour: bool) -> String {
     if summary.skipped > 0 {
         let _ = write!(text, ", {} skipped", summary.skipped);
     }
+    if report.deselected > 0 {
+        let _ = write!(text, ", {} not selected", report.deselected);
+    }
     text
+}
+
+/// `n` with the noun in the number it takes: `1 change`, `3 changes`.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 #[cfg(test)]

@@ -23,13 +23,18 @@ const DOCUMENTS: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// The files of batch `batch` of a fixture whose earlier batches hold `before` files: names
-/// and contents, cycling through the sample documents.
-pub fn batch_files(batch: usize, before: usize, count: usize) -> Vec<(String, &'static [u8])> {
+/// The files of batch `batch` of a fixture whose earlier batches hold `before` files: the
+/// name each is sent under, the sample document and its contents, cycling through the
+/// samples.
+pub fn batch_files(
+    batch: usize,
+    before: usize,
+    count: usize,
+) -> Vec<(String, &'static str, &'static [u8])> {
     (0..count)
         .map(|n| {
             let (name, contents) = DOCUMENTS[(before + n) % DOCUMENTS.len()];
-            (format!("contract-{batch}-{n}-{name}"), contents)
+            (format!("contract-{batch}-{n}-{name}"), name, contents)
         })
         .collect()
 }

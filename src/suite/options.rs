@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::contract::case::CaseSource;
 use crate::result::ChangeClass;
 
 /// The profile name of the built-in mock.
@@ -35,8 +36,9 @@ impl FailOn {
     }
 }
 
-/// What to run, and where. `Default` runs `cases/` against a target still to be named (the
-/// built-in mock, when started through [`with_built_in_mock`](crate::with_built_in_mock)).
+/// What to run, and where. `Default` runs the built-in cases against a target still to be
+/// named (the built-in mock, when started through
+/// [`with_built_in_mock`](crate::with_built_in_mock)).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RunOptions {
@@ -50,8 +52,8 @@ pub struct RunOptions {
     pub built_in_mock: bool,
     /// Run the built-in mock under a profile other than `mock`: it was asked for.
     pub profile_on_mock: bool,
-    /// Where the case files are.
-    pub cases_dir: PathBuf,
+    /// Where the cases come from: the built-in ones by default.
+    pub cases: CaseSource,
     /// How many cases run at once; `None` picks [`MOCK_CONCURRENCY`] against the built-in
     /// mock and [`REMOTE_CONCURRENCY`] against anything else.
     pub concurrency: Option<usize>,
@@ -68,6 +70,10 @@ pub struct RunOptions {
     pub snapshots: Option<PathBuf>,
     /// Record the observations as the new baselines instead of comparing.
     pub update_snapshots: bool,
+    /// Record also the observations of cases that failed their contract.
+    pub force: bool,
+    /// Remove the baselines whose case no longer exists.
+    pub prune: bool,
     /// Which drift fails a case.
     pub fail_on: FailOn,
     /// Minimum pause between calls per endpoint name, overriding the defaults.
@@ -80,6 +86,10 @@ pub struct RunOptions {
     pub share_fixtures: bool,
     /// Run only the cases with these names (all when empty).
     pub only: Vec<String>,
+    /// Run only the cases whose name contains one of these (all when empty).
+    pub filters: Vec<String>,
+    /// Leave out the cases whose name contains one of these.
+    pub excludes: Vec<String>,
 }
 
 impl Default for RunOptions {
@@ -90,7 +100,7 @@ impl Default for RunOptions {
             second_api_key: None,
             built_in_mock: false,
             profile_on_mock: false,
-            cases_dir: PathBuf::from("cases"),
+            cases: CaseSource::BuiltIn,
             concurrency: None,
             timeout: Duration::from_secs(30),
             settle: None,
@@ -98,12 +108,16 @@ impl Default for RunOptions {
             profile: None,
             snapshots: None,
             update_snapshots: false,
+            force: false,
+            prune: false,
             fail_on: FailOn::Any,
             pace: Vec::new(),
             max_deletes: None,
             classification_id: None,
             share_fixtures: true,
             only: Vec::new(),
+            filters: Vec::new(),
+            excludes: Vec::new(),
         }
     }
 }
@@ -152,10 +166,10 @@ impl RunOptions {
         self
     }
 
-    /// Sets the folder of case files.
+    /// Reads the cases from this folder instead of the built-in ones.
     #[must_use]
     pub fn cases_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.cases_dir = dir.into();
+        self.cases = CaseSource::Dir(dir.into());
         self
     }
 
@@ -209,6 +223,13 @@ impl RunOptions {
             .and_then(|url| url::Url::parse(url).ok())
             .and_then(|url| url.host_str().map(str::to_owned))
             .unwrap_or_else(|| "target".to_owned())
+    }
+
+    /// Whether the selection (`only`, `filters`, `excludes`) keeps the case named `name`.
+    pub fn selects(&self, name: &str) -> bool {
+        (self.only.is_empty() || self.only.iter().any(|n| n == name))
+            && (self.filters.is_empty() || self.filters.iter().any(|f| name.contains(f.as_str())))
+            && !self.excludes.iter().any(|e| name.contains(e.as_str()))
     }
 
     /// How long reads may lag a request.

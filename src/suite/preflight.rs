@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::options::{MOCK_PROFILE, RunOptions};
 use super::run::RunError;
 use super::verify::volatile::VolatileRules;
-use crate::contract::case::{Case, load_dir};
+use crate::contract::case::Case;
 use crate::contract::endpoint::Endpoint;
 
 /// What the checks found usable.
@@ -20,6 +20,10 @@ pub struct Checked {
     pub second_api_key: Option<String>,
     /// The cases, selected.
     pub cases: Vec<Case>,
+    /// The names of all the cases, selected or not.
+    pub all_names: Vec<String>,
+    /// How many cases the selection left out.
+    pub deselected: usize,
     /// The volatile values the baseline folder names, beside the built-in ones.
     pub volatile: VolatileRules,
 }
@@ -132,22 +136,24 @@ pub fn check(options: &RunOptions) -> Result<Checked, RunError> {
         }
         None => VolatileRules::default(),
     };
-    let mut cases = load_dir(&options.cases_dir)?;
-    if !options.only.is_empty() {
-        cases.retain(|case| options.only.contains(&case.name));
-        if cases.is_empty() {
-            return Err(option(format!(
-                "select cases: none of {} is a case under {}",
-                options.only.join(", "),
-                options.cases_dir.display()
-            )));
-        }
+    let mut cases = options.cases.load()?;
+    let all_names: Vec<String> = cases.iter().map(|c| c.name.clone()).collect();
+    cases.retain(|case| options.selects(&case.name));
+    if cases.is_empty() {
+        return Err(option(format!(
+            "select cases: the selection leaves none of the {} cases of {} (see --list)",
+            all_names.len(),
+            options.cases
+        )));
     }
+    let deselected = all_names.len() - cases.len();
     Ok(Checked {
         base_url: base_url.to_owned(),
         api_key: api_key.to_owned(),
         second_api_key: second_api_key.map(str::to_owned),
         cases,
+        all_names,
+        deselected,
         volatile,
     })
 }

@@ -14,16 +14,18 @@ use super::ledger::Ledger;
 use super::options::RunOptions;
 use super::plan::{Plan, Setup, Unit, case_request};
 use super::preflight;
+use super::transport::request::Request;
 use super::transport::target::{Target, TargetError};
 use super::vendor::{Vendor, VendorError};
-use super::verify::baseline::{Baselines, compare};
+use super::verify::baseline::{Baselines, Record, compare};
 use super::verify::check::{check, check_effect, intact};
 use super::verify::normalise::normalise;
 use super::verify::volatile::VolatileRules;
 use crate::contract::case::{Case, CaseError};
 use crate::redact::{ApiKey, Redactor};
 use crate::result::{
-    BatchRead, CaseResult, Failure, Observation, Outcome, Response, RunEvent, RunReport, TargetInfo,
+    BatchRead, CaseResult, Exchange, Failure, Observation, Outcome, Response, RunEvent, RunReport,
+    SentRequest, TargetInfo,
 };
 
 /// The first pause between two reads of a fixture that has not settled; it doubles.
@@ -54,7 +56,7 @@ pub enum RunError {
     Options(String),
 }
 
-/// Runs every case of `options.cases_dir` to the end; `on_event` sees each case as it
+/// Runs every selected case of `options.cases` to the end; `on_event` sees each case as it
 /// finishes.
 ///
 /// A contract violation or a drift is a failed case in the report, not an error. Everything
@@ -192,6 +194,10 @@ async fn execute(
     }
     results.sort_by(|a, b| a.name.cmp(&b.name));
     let cleanup = vendor.clean_up().await;
+    let (orphaned, pruned) = match &context.baselines {
+        Some(baselines) if !interrupted => orphans(baselines, &checked.all_names, options.prune),
+        _ => (Vec::new(), false),
+    };
     Ok(RunReport {
         target: info,
         cases: results,
@@ -199,11 +205,27 @@ async fn execute(
         interrupted,
         duration: started.elapsed(),
         traffic: vendor.target().traffic(),
+        deselected: checked.deselected,
+        orphaned,
+        pruned,
     })
 }
 
-/// What executing a case gave: the fixture it saw and the observation, or why it could not.
-type Executed = Result<(Fixture, Observation), Failure>;
+/// The baselines whose case no longer exists (of all the cases, selected or not), removed
+/// when `prune`; whether they were.
+fn orphans(baselines: &Baselines, cases: &[String], prune: bool) -> (Vec<String>, bool) {
+    let orphaned: Vec<String> = baselines
+        .names()
+        .into_iter()
+        .filter(|name| !cases.contains(name))
+        .collect();
+    let pruned = prune && orphaned.iter().all(|name| baselines.remove(name).is_ok());
+    (orphaned, pruned)
+}
+
+/// What executing a case gave: the request it sent (if it got that far), and the fixture it
+/// saw with the observation, or why it could not.
+type Executed = (Option<SentRequest>, Result<(Fixture, Observation), Failure>);
 
 /// The statuses of the earlier sends and the last answer, or why there is none.
 type Answer = Result<(Vec<u16>, Response), Failure>;
@@ -265,10 +287,15 @@ impl Context<'_> {
 
     /// A case on a fixture of its own.
     async fn own(&self, case: &Case) -> Executed {
-        let fixture = provision(self.vendor, self.classification, &case.fixture)
-            .await
-            .map_err(|e| setup_failure(&e))?;
-        let (earlier, response) = self.send(case, &fixture).await?;
+        let fixture = match provision(self.vendor, self.classification, &case.fixture).await {
+            Ok(fixture) => fixture,
+            Err(error) => return (None, Err(setup_failure(&error))),
+        };
+        let (sent, answer) = self.send(case, &fixture).await;
+        let (earlier, response) = match answer {
+            Ok(answer) => answer,
+            Err(failure) => return (Some(sent), Err(failure)),
+        };
         let mut observation = Observation::new(earlier, response, Vec::new());
         observation.batches = self
             .settle(&fixture, |batches| {
@@ -277,7 +304,7 @@ impl Context<'_> {
                 check_effect(case, &fixture, &settled).is_empty()
             })
             .await;
-        Ok((fixture, observation))
+        (Some(sent), Ok((fixture, observation)))
     }
 
     /// The cases that must change nothing, on one shared fixture read back once after them
@@ -291,17 +318,18 @@ impl Context<'_> {
                 return unit
                     .cases
                     .iter()
-                    .map(|case| (*case, Err(failure.clone())))
+                    .map(|case| (*case, (None, Err(failure.clone()))))
                     .collect();
             }
         };
-        let answers: Vec<(&Case, Answer)> = futures::stream::iter(unit.cases.iter().map(|case| {
-            let view = fixture.view(&case.fixture);
-            async move { (*case, self.send(case, &view).await) }
-        }))
-        .buffered(self.concurrency)
-        .collect()
-        .await;
+        let answers: Vec<(&Case, (SentRequest, Answer))> =
+            futures::stream::iter(unit.cases.iter().map(|case| {
+                let view = fixture.view(&case.fixture);
+                async move { (*case, self.send(case, &view).await) }
+            }))
+            .buffered(self.concurrency)
+            .collect()
+            .await;
         let batches = self
             .settle(&fixture, |batches| intact(&fixture, batches))
             .await;
@@ -314,13 +342,13 @@ impl Context<'_> {
         }
         answers
             .into_iter()
-            .map(|(case, answer)| {
+            .map(|(case, (sent, answer))| {
                 let view = fixture.view(&case.fixture);
                 let outcome = answer.map(|(earlier, response)| {
                     let batches = restrict(&batches, &view);
                     (view, Observation::new(earlier, response, batches))
                 });
-                (case, outcome)
+                (case, (Some(sent), outcome))
             })
             .collect()
     }
@@ -328,8 +356,14 @@ impl Context<'_> {
     /// Sends the case's request `repeat` times: the earlier statuses and the last answer.
     /// Abandoned when the run is stopped: a case's request is never retried, and whatever it
     /// may create lands in what the run deletes.
-    async fn send(&self, case: &Case, fixture: &Fixture) -> Answer {
+    async fn send(&self, case: &Case, fixture: &Fixture) -> (SentRequest, Answer) {
         let request = case_request(case, fixture);
+        let sent = request.sent(self.vendor.target().base_url());
+        (sent, self.answer(case, &request).await)
+    }
+
+    /// The answers to `request`, sent as often as the case repeats it.
+    async fn answer(&self, case: &Case, request: &Request) -> Answer {
         let mut earlier = Vec::new();
         let mut last: Option<Response> = None;
         for _ in 0..case.request.repeat {
@@ -340,7 +374,7 @@ impl Context<'_> {
                     .map_err(|e| setup_failure(&e.into()))?;
             }
             let answer = tokio::select! {
-                answer = self.vendor.send(&request) => answer,
+                answer = self.vendor.send(request) => answer,
                 () = self.until_stopped() => return Err(Failure::Setup {
                     reason: "interrupted".to_owned(),
                 }),
@@ -351,7 +385,7 @@ impl Context<'_> {
                 },
                 other => setup_failure(&other),
             })?;
-            self.vendor.record_created(&request, &answer);
+            self.vendor.record_created(request, &answer);
             if let Some(previous) = last.replace(answer) {
                 earlier.push(previous.status);
             }
@@ -399,7 +433,10 @@ impl Context<'_> {
     }
 
     /// Checks an outcome, compares it with the baseline, and decides the case's outcome.
-    fn judge(&self, case: &Case, outcome: Executed, duration: Duration) -> CaseResult {
+    fn judge(&self, case: &Case, executed: Executed, duration: Duration) -> CaseResult {
+        let (sent, outcome) = executed;
+        let response = outcome.as_ref().ok().map(|(_, o)| o.response.clone());
+        let exchange = sent.map(|request| Exchange { request, response });
         let (mut failures, observation) = match outcome {
             Ok((fixture, observation)) => (
                 check(case, &fixture, &observation),
@@ -412,14 +449,17 @@ impl Context<'_> {
             ),
             Err(failure) => (vec![failure], None),
         };
+        let mut baseline = None;
         if let (Some(baselines), Some(observed)) = (&self.baselines, &observation) {
-            failures.extend(compare(
-                baselines,
-                case,
-                observed,
-                &self.rules,
-                self.options.update_snapshots,
-            ));
+            let record = match (self.options.update_snapshots, failures.is_empty()) {
+                (false, _) => Record::Compare,
+                (true, true) => Record::Write,
+                (true, false) if self.options.force => Record::Write,
+                (true, false) => Record::HeldBack,
+            };
+            let (drift, check) = compare(baselines, case, observed, &self.rules, record);
+            failures.extend(drift);
+            baseline = Some(check);
         }
         let failed = failures.iter().any(|f| {
             f.change_class()
@@ -438,6 +478,8 @@ impl Context<'_> {
             observation,
             duration,
         )
+        .with_exchange(exchange)
+        .with_baseline(baseline)
     }
 }
 

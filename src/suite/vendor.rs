@@ -164,7 +164,10 @@ impl Vendor {
     }
 
     /// The uploadFiles request of a new batch of `files` in `classification_id`.
-    pub fn upload_request(classification_id: &str, files: Vec<(String, &'static [u8])>) -> Request {
+    pub fn upload_request(
+        classification_id: &str,
+        files: Vec<(String, &'static str, &'static [u8])>,
+    ) -> Request {
         Request {
             method: Endpoint::UploadFiles.method(),
             path: Endpoint::UploadFiles.path().to_owned(),
@@ -185,7 +188,7 @@ impl Vendor {
     pub async fn upload(
         &self,
         classification_id: &str,
-        files: Vec<(String, &'static [u8])>,
+        files: Vec<(String, &'static str, &'static [u8])>,
     ) -> Result<UploadedBatch, VendorError> {
         const STEP: &str = "upload fixture files";
         let count = files.len();

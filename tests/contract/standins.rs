@@ -262,7 +262,7 @@ async fn a_baseline_recorded_against_a_healthy_vendor_passes_against_a_fresh_ins
 #[case::a_status_for_an_undocumented_case(
     "drift-status",
     "delete-files/unknown-batch",
-    "status 400 -> 404"
+    "HTTP status 400 -> 404"
 )]
 #[case::an_added_field(
     "drift-added-field",
@@ -272,12 +272,12 @@ async fn a_baseline_recorded_against_a_healthy_vendor_passes_against_a_fresh_ins
 #[case::a_reworded_message(
     "drift-message",
     "delete-files/unknown-batch",
-    "message \"Invalid batchId\" -> \"Unknown batch\""
+    "field `message` \"Invalid batchId\" -> \"Unknown batch\""
 )]
 #[case::another_behaviour_for_a_partly_unknown_list(
     "drift-atomic",
     "delete-files/partly-unknown-file-ids",
-    "status 200 -> 400"
+    "HTTP status 200 -> 400"
 )]
 #[tokio::test]
 async fn a_vendor_that_changes_what_the_docs_leave_open_fails_as_drift(
@@ -363,7 +363,7 @@ fn the_junit_report_parses_and_names_the_target_and_the_baseline() {
     let output = base(&["--junit", junit.to_str().unwrap_or_default()]);
     let printed = String::from_utf8_lossy(&output.stdout).into_owned();
     assert_eq!(output.status.code(), Some(1), "{printed}");
-    assert!(printed.contains("drift from the baseline (1 change(s)):\n  delete-files/valid-one-file: field `deleteAll` added (additive)"), "{printed}");
+    assert!(printed.contains("drift from the baseline (1 change):\n  delete-files/valid-one-file: field `deleteAll` added (additive)"), "{printed}");
     let xml = std::fs::read_to_string(&junit).unwrap_or_default();
     let report = quick_junit::Report::deserialize_from_str(&xml)
         .unwrap_or_else(|e| panic!("the JUnit file does not parse: {e}"));

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::contract::case::Auth;
 use crate::contract::endpoint::Endpoint;
+use crate::result::{SentBody, SentRequest};
 
 /// Whether a request may be sent again when it fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,8 +28,8 @@ pub enum Body {
     Form {
         /// `(name, value)` text fields.
         fields: Vec<(String, String)>,
-        /// `(file name, contents)`.
-        files: Vec<(String, &'static [u8])>,
+        /// `(file name sent, sample document, contents)`.
+        files: Vec<(String, &'static str, &'static [u8])>,
     },
 }
 
@@ -73,6 +74,32 @@ impl Request {
         match Endpoint::from_path(&self.path) {
             Some(endpoint) => endpoint.is_destructive(),
             None => self.method == Method::DELETE,
+        }
+    }
+
+    /// The request as it was sent to `base_url`, its key named by role, for reports.
+    pub fn sent(&self, base_url: &str) -> SentRequest {
+        SentRequest {
+            method: self.method.to_string(),
+            url: format!("{base_url}{}", self.path),
+            auth: self.auth,
+            content_type: match self.body {
+                Body::Form { .. } => None,
+                _ => self.content_type.clone(),
+            },
+            body: match &self.body {
+                Body::Empty => SentBody::None,
+                Body::Bytes(bytes) => SentBody::Text {
+                    text: String::from_utf8_lossy(bytes).into_owned(),
+                },
+                Body::Form { fields, files } => SentBody::Form {
+                    fields: fields.clone(),
+                    files: files
+                        .iter()
+                        .map(|(name, document, _)| (name.clone(), (*document).to_owned()))
+                        .collect(),
+                },
+            },
         }
     }
 

@@ -12,13 +12,10 @@ use url::Url;
 use super::pace::{GET_RESULTS_PACE, Pacer};
 use super::request::{Body, Request};
 use super::retry::{Attempt, RetryState};
-use crate::contract::case::Auth;
+use crate::contract::case::{Auth, INVALID_API_KEY};
 use crate::contract::endpoint::Endpoint;
 use crate::redact::ApiKey;
 use crate::result::{Response, Traffic};
-
-/// The key sent when a case asks for an invalid one; no account has it.
-pub const INVALID_API_KEY: &str = "extracta-contract-invalid-key";
 
 /// Why a target could not be set up or reached.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -66,6 +63,7 @@ struct Counters {
 #[derive(Debug, Clone)]
 pub struct Target {
     base_url: String,
+    timeout: Duration,
     key: ApiKey,
     second_key: Option<ApiKey>,
     max_response_size: usize,
@@ -133,6 +131,7 @@ impl Target {
             .map_err(|e| bad(&format!("build an HTTP client: {e}")))?;
         Ok(Target {
             base_url: base_url.trim_end_matches('/').to_owned(),
+            timeout,
             key,
             second_key: None,
             max_response_size: crate::suite::options::MAX_RESPONSE_SIZE,
@@ -203,10 +202,22 @@ impl Target {
         request: &Request,
     ) -> Result<(Response, Option<Duration>), TargetError> {
         let url = format!("{}{}", self.base_url, request.path);
-        let transport = |error: &reqwest::Error| TargetError::Transport {
-            url: url.clone(),
-            cause: error_chain(error),
-            transient: !error.is_connect() && !error.is_timeout(),
+        let timeout = self.timeout;
+        let transport = |error: reqwest::Error| {
+            let transient = !error.is_connect() && !error.is_timeout();
+            let timed_out = error.is_timeout();
+            // The URL leads the message already; the error would repeat it.
+            let mut cause = error_chain(&error.without_url());
+            if timed_out {
+                cause.push_str(&format!(
+                    " (no complete answer within {timeout:?}; --timeout sets the limit)"
+                ));
+            }
+            TargetError::Transport {
+                url: url.clone(),
+                cause,
+                transient,
+            }
         };
         let mut builder = self.client.request(request.method.clone(), &url);
         builder = match (request.auth, &self.second_key) {
@@ -224,7 +235,7 @@ impl Target {
                 for (name, value) in fields {
                     form = form.text(name.clone(), value.clone());
                 }
-                for (name, contents) in files {
+                for (name, _, contents) in files {
                     let part = reqwest::multipart::Part::bytes(*contents).file_name(name.clone());
                     form = form.part("files", part);
                 }
@@ -238,7 +249,7 @@ impl Target {
             builder = builder.header(reqwest::header::CONTENT_TYPE, content_type);
         }
         self.count(request);
-        let answer = builder.send().await.map_err(|e| transport(&e))?;
+        let answer = builder.send().await.map_err(transport)?;
         let status = answer.status().as_u16();
         let header = |name| {
             answer
@@ -266,7 +277,7 @@ impl Target {
         // run hold more than the limit for this answer, however long it sends.
         let mut answer = answer;
         let mut bytes = Vec::with_capacity(announced.unwrap_or(0));
-        while let Some(chunk) = answer.chunk().await.map_err(|e| transport(&e))? {
+        while let Some(chunk) = answer.chunk().await.map_err(transport)? {
             if bytes.len() + chunk.len() > self.max_response_size {
                 return Err(too_large());
             }

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::drift::diff;
 use super::volatile::VolatileRules;
 use crate::contract::case::Case;
-use crate::result::{Failure, Snapshot};
+use crate::result::{BaselineCheck, BaselineStatus, Failure, Snapshot};
 
 /// Why a baseline could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -115,53 +115,115 @@ impl Baselines {
 }
 
 /// What comparing an observation with its baseline found: drift lines, a missing baseline, or
-/// a store that could not be read or written.
+/// a store that could not be read or written; and what became of the baseline. When
+/// recording, a case that failed its contract (`failed`) is held back unless `force`.
 pub fn compare(
     baselines: &Baselines,
     case: &Case,
     observed: &Snapshot,
     rules: &VolatileRules,
-    update: bool,
-) -> Vec<Failure> {
+    record: Record,
+) -> (Vec<Failure>, BaselineCheck) {
     let unusable = |e: SnapshotError| {
         vec![Failure::Setup {
             reason: e.to_string(),
         }]
     };
-    if update {
-        // Rewritten when the observation or the case's description changed; left alone (its
-        // timestamp too) when the file would read the same.
-        let on_disk = std::fs::read_to_string(baselines.path(&case.name)).ok();
-        return if on_disk.as_deref() == Some(render(case, observed).as_str()) {
-            Vec::new()
-        } else {
-            baselines
+    let recorded = match baselines.read(&case.name) {
+        Ok(recorded) => recorded,
+        Err(error) if record == Record::Compare => {
+            return (unusable(error), check(BaselineStatus::Missing, None));
+        }
+        // A baseline that cannot be read is rewritten when recording.
+        Err(_) => None,
+    };
+    match record {
+        Record::HeldBack => {
+            return (Vec::new(), check(BaselineStatus::HeldBack, recorded));
+        }
+        Record::Write => {
+            // Rewritten when the observation or the case's description changed; left alone
+            // (its timestamp too) when the file would read the same.
+            let on_disk = std::fs::read_to_string(baselines.path(&case.name)).ok();
+            if on_disk.as_deref() == Some(render(case, observed).as_str()) {
+                return (Vec::new(), check(BaselineStatus::Unchanged, recorded));
+            }
+            let failures = baselines
                 .write(case, observed, false)
                 .err()
                 .map(unusable)
-                .unwrap_or_default()
-        };
+                .unwrap_or_default();
+            return (failures, check(BaselineStatus::Recorded, recorded));
+        }
+        Record::Compare => {}
     }
-    let recorded = match baselines.read(&case.name) {
-        Ok(recorded) => recorded,
-        Err(error) => return unusable(error),
-    };
-    let Some(recorded) = recorded else {
-        return match baselines.write(case, observed, true) {
+    let Some(before) = recorded.clone() else {
+        let failures = match baselines.write(case, observed, true) {
             Ok(pending) => vec![Failure::NoBaseline { pending }],
             Err(error) => unusable(error),
         };
+        return (failures, check(BaselineStatus::Missing, None));
     };
-    let changes = diff(&rules.mask(&recorded), observed);
+    let changes = diff(&rules.mask(&before), observed);
     if changes.is_empty() {
         let _ = std::fs::remove_file(baselines.pending_path(&case.name));
-        return Vec::new();
+        return (Vec::new(), check(BaselineStatus::Unchanged, recorded));
     }
     let mut failures: Vec<Failure> = changes.into_iter().map(Failure::Drift).collect();
     if let Err(error) = baselines.write(case, observed, true) {
         failures.extend(unusable(error));
     }
-    failures
+    (failures, check(BaselineStatus::Changed, recorded))
+}
+
+/// What a run does with a case's baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// Compare the observation with it.
+    Compare,
+    /// Write the observation as the new baseline.
+    Write,
+    /// Leave it: the case failed its contract, and nothing asked to record it anyway.
+    HeldBack,
+}
+
+fn check(status: BaselineStatus, recorded: Option<Snapshot>) -> BaselineCheck {
+    BaselineCheck { status, recorded }
+}
+
+impl Baselines {
+    /// Every baseline in the folder, by case name (`delete-files/valid-one-file`).
+    pub fn names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut folders = vec![self.dir.clone()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if let Some(name) = path
+                    .strip_prefix(&self.dir)
+                    .ok()
+                    .and_then(|p| p.to_str())
+                    .and_then(|p| p.strip_suffix(".snap"))
+                {
+                    names.push(name.replace(std::path::MAIN_SEPARATOR, "/"));
+                }
+            }
+        }
+        names.sort();
+        names
+    }
+
+    /// Removes the baseline of `name` (and what waits beside it).
+    ///
+    /// # Errors
+    /// When it exists and cannot be removed.
+    pub fn remove(&self, name: &str) -> Result<(), SnapshotError> {
+        let _ = std::fs::remove_file(self.pending_path(name));
+        let path = self.path(name);
+        std::fs::remove_file(&path).map_err(|source| SnapshotError::Write { path, source })
+    }
 }
 
 /// The `.snap` text insta writes for `cargo test`'s assertion of this case: the store's files

@@ -152,9 +152,9 @@ mod tests {
         assert_eq!(
             lines(&diff(&old, &new)),
             [
-                "status 400 -> 422 (breaking)",
+                "HTTP status 400 -> 422 (breaking)",
                 "field `code` removed (breaking)",
-                "message \"Files deleted\" -> \"Files were deleted\" (breaking)",
+                "field `message` \"Files deleted\" -> \"Files were deleted\" (breaking)",
                 "type of `status` string -> boolean (breaking)",
                 "field `deleteAll` added (additive)",
             ]

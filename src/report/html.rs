@@ -1,0 +1,226 @@
+//! One self-contained HTML page of a run: every case with what it checks, its request (as a
+//! `curl` command) and its answer, its failures, and each drift as a side-by-side diff of the
+//! baseline and the new observation. No script, no outside resource.
+
+use std::fmt::Write as _;
+
+use similar::{ChangeTag, TextDiff};
+
+use super::curl::curl_line;
+use super::text::counted;
+use crate::result::{CaseResult, Outcome, RunReport, Snapshot, shortened};
+
+/// How much of an answer's body the page shows.
+const SHOWN: usize = 16_384;
+
+/// `text` safe inside HTML elements and attributes.
+fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}\
+.passed{color:#1a7f37}.failed{color:#cf222e}.skipped{color:#9a6700}\
+pre{background:#f6f8fa;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}\
+table.diff td{font-family:monospace;white-space:pre-wrap;width:50%}\
+td.del{background:#ffebe9}td.ins{background:#dafbe1}details{margin:.4em 0}";
+
+/// The side-by-side diff of two snapshots, line by line of their pretty JSON.
+fn diff_table(before: &Snapshot, after: &Snapshot) -> String {
+    let pretty = |s: &Snapshot| serde_json::to_string_pretty(s).unwrap_or_default();
+    let (old, new) = (pretty(before), pretty(after));
+    let diff = TextDiff::from_lines(&old, &new);
+    let mut rows =
+        String::from("<table class=\"diff\"><tr><th>baseline</th><th>this run</th></tr>\n");
+    let mut deleted: Vec<String> = Vec::new();
+    let mut inserted: Vec<String> = Vec::new();
+    let flush = |rows: &mut String, deleted: &mut Vec<String>, inserted: &mut Vec<String>| {
+        for n in 0..deleted.len().max(inserted.len()) {
+            let side = |lines: &[String], class: &str| match lines.get(n) {
+                Some(line) => format!("<td class=\"{class}\">{}</td>", html(line)),
+                None => "<td></td>".to_owned(),
+            };
+            let _ = writeln!(
+                rows,
+                "<tr class=\"change\">{}{}</tr>",
+                side(deleted, "del"),
+                side(inserted, "ins")
+            );
+        }
+        deleted.clear();
+        inserted.clear();
+    };
+    for change in diff.iter_all_changes() {
+        let line = change.value().trim_end_matches('\n').to_owned();
+        match change.tag() {
+            ChangeTag::Delete => deleted.push(line),
+            ChangeTag::Insert => inserted.push(line),
+            ChangeTag::Equal => {
+                flush(&mut rows, &mut deleted, &mut inserted);
+                let _ = writeln!(rows, "<tr><td>{0}</td><td>{0}</td></tr>", html(&line));
+            }
+        }
+    }
+    flush(&mut rows, &mut deleted, &mut inserted);
+    rows.push_str("</table>");
+    rows
+}
+
+fn outcome(case: &CaseResult) -> &'static str {
+    match case.outcome {
+        Outcome::Passed => "passed",
+        Outcome::Failed => "failed",
+        Outcome::Skipped => "skipped",
+    }
+}
+
+fn case_section(case: &CaseResult) -> String {
+    let class = outcome(case);
+    let mut section = format!(
+        "<details class=\"case\" id=\"{0}\"{open}><summary><span class=\"{class}\">{class}</span> <code>{0}</code> ({1} ms)</summary>\n<p>{2}</p>\n",
+        html(&case.name),
+        case.duration.as_millis(),
+        html(&case.description),
+        open = if case.outcome == Outcome::Failed {
+            " open"
+        } else {
+            ""
+        },
+    );
+    if let Some(reason) = &case.skip_reason {
+        let _ = writeln!(section, "<p>Skipped: {}</p>", html(reason));
+    }
+    if !case.failures.is_empty() {
+        section.push_str("<ul class=\"failures\">\n");
+        for failure in &case.failures {
+            let _ = writeln!(section, "<li>{}</li>", html(&failure.to_string()));
+        }
+        section.push_str("</ul>\n");
+    }
+    if let Some(exchange) = &case.exchange {
+        let _ = writeln!(
+            section,
+            "<p>Request:</p><pre class=\"request\">{}</pre>",
+            html(&curl_line(&exchange.request))
+        );
+        if let Some(response) = &exchange.response {
+            let _ = writeln!(
+                section,
+                "<p>Answer: {} {}</p><pre class=\"answer\">{}</pre>",
+                response.status,
+                html(
+                    response
+                        .content_type
+                        .as_deref()
+                        .unwrap_or("(no Content-Type)")
+                ),
+                html(&shortened(&response.text, SHOWN))
+            );
+        }
+    }
+    if case.drifts().next().is_some() {
+        if let (Some(before), Some(after)) = (
+            case.baseline.as_ref().and_then(|b| b.recorded.as_ref()),
+            case.observation.as_ref(),
+        ) {
+            section.push_str("<p>Drift from the baseline:</p>\n");
+            section.push_str(&diff_table(before, after));
+        }
+    }
+    section.push_str("</details>\n");
+    section
+}
+
+/// The page.
+pub fn to_html(report: &RunReport) -> String {
+    let summary = report.summary();
+    let mut page = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>extracta-contract: {} passed, {} failed</title><style>{STYLE}</style></head><body>\n",
+        summary.passed, summary.failed
+    );
+    let _ = writeln!(
+        page,
+        "<h1>extracta-contract</h1>\n<p id=\"summary\">{} passed, {} failed, {} skipped against <code>{}</code> (profile <code>{}</code>): {} in {} ms.</p>",
+        summary.passed,
+        summary.failed,
+        summary.skipped,
+        html(&report.target.base_url),
+        html(&report.target.profile),
+        counted(
+            usize::try_from(report.traffic.requests).unwrap_or(usize::MAX),
+            "request",
+            "requests"
+        ),
+        report.duration.as_millis()
+    );
+    page.push_str("<table id=\"cases\"><tr><th>case</th><th>outcome</th><th>failures</th></tr>\n");
+    for case in &report.cases {
+        let _ = writeln!(
+            page,
+            "<tr class=\"case-row\"><td><a href=\"#{0}\"><code>{0}</code></a></td><td class=\"{1}\">{1}</td><td>{2}</td></tr>",
+            html(&case.name),
+            outcome(case),
+            case.failures.len()
+        );
+    }
+    page.push_str("</table>\n<h2>Cases</h2>\n");
+    for case in &report.cases {
+        page.push_str(&case_section(case));
+    }
+    page.push_str("</body></html>\n");
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::result::BatchAfter;
+    use serde_json::json;
+
+    fn snapshot(message: &str) -> Snapshot {
+        Snapshot {
+            batches_after: vec![BatchAfter::Files(vec!["[fileId:0]".into()])],
+            body: json!({"message": message, "status": "error"}),
+            content_type: Some("application/json".into()),
+            earlier_statuses: vec![],
+            status: 404,
+        }
+    }
+
+    #[test]
+    fn a_drift_shows_the_changed_line_on_both_sides() {
+        let table = diff_table(&snapshot("Invalid batchId"), &snapshot("Unknown <batch>"));
+        assert!(
+            table.contains(
+                "<td class=\"del\">    &quot;message&quot;: &quot;Invalid batchId&quot;,</td>"
+            ),
+            "{table}"
+        );
+        assert!(
+            table.contains(
+                "<td class=\"ins\">    &quot;message&quot;: &quot;Unknown &lt;batch&gt;&quot;,</td>"
+            ),
+            "{table}"
+        );
+        assert_eq!(table.matches("class=\"change\"").count(), 1, "{table}");
+    }
+
+    #[test]
+    fn server_text_is_escaped() {
+        assert_eq!(html("<b a='1'>\u{1b}"), "&lt;b a=&#39;1&#39;&gt;\\u{1b}");
+    }
+}
