@@ -497,6 +497,20 @@ impl Case {
                 self.expect.added.len()
             ));
         }
+        if self.request.endpoint() == Some(Endpoint::DeleteClassification) {
+            if let BodySpec::Json(body) = &self.request.body {
+                let named = body.get("classificationId").and_then(Value::as_str);
+                if matches!(
+                    named,
+                    Some("{{classificationId}}" | "{{classificationId:0}}")
+                ) {
+                    problems.push(
+                        "/request: deleteClassification names the run's own classification, which holds every other case's data; put the case's batches in a classification of its own ({\"files\": N, \"classification\": 1}) and name {{classificationId:1}}"
+                            .to_owned(),
+                    );
+                }
+            }
+        }
         if let Some(schema) = &self.expect.schema {
             if schemas.names().all(|name| name != schema) {
                 problems.push(format!("/expect/schema: no schema named `{schema}`"));

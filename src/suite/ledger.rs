@@ -90,6 +90,21 @@ impl Ledger {
         self.lock().ids.insert(id.to_owned());
     }
 
+    /// Forgets a classification a case deleted: there is nothing left to delete. Its ids stay
+    /// the run's, so that a request naming them is still allowed.
+    pub fn forget_classification(&self, id: &str) {
+        let mut owned = self.lock();
+        owned.classifications.retain(|c| c != id);
+        owned.batches.retain(|(c, _)| c != id);
+    }
+
+    /// Forgets a batch a case deleted.
+    pub fn forget_batch(&self, classification_id: &str, batch_id: &str) {
+        self.lock()
+            .batches
+            .retain(|(c, b)| !(c == classification_id && b == batch_id));
+    }
+
     /// The classifications to delete at the end.
     pub fn classifications(&self) -> Vec<String> {
         self.lock().classifications.clone()

@@ -6,7 +6,7 @@ use super::fixture::{Fixture, batch_files};
 use super::options::RunOptions;
 use super::transport::request::{Body, Request, Retry};
 use super::vendor::Vendor;
-use crate::contract::case::{Auth, BodySpec, Case, FixtureSpec};
+use crate::contract::case::{Auth, BodySpec, Case, FixtureSpec, Placeholder};
 use crate::contract::endpoint::Endpoint;
 
 /// How the run gets its classification.
@@ -148,18 +148,57 @@ fn may_succeed(case: &Case) -> bool {
         .any(|pattern| (200..300).any(|status| pattern.matches(status)))
 }
 
-/// Whether the case's request creates a classification when it succeeds.
+/// Whether the case's request creates a classification: a healthy target makes it succeed.
+/// (A case that accepts a 2xx or a 4xx may create one too; the run deletes what it records.)
 fn creates_classification(case: &Case) -> bool {
-    case.request.endpoint() == Some(Endpoint::CreateClassification) && may_succeed(case)
+    case.request.endpoint() == Some(Endpoint::CreateClassification) && expects_success(case)
 }
 
-/// Whether the case's request creates a batch when it succeeds (an upload naming no batch).
+/// Whether a healthy target makes the case's request succeed: every answer it accepts is a
+/// 2xx, or it repeats a request whose earlier sends must succeed.
+fn expects_success(case: &Case) -> bool {
+    let only_success = case
+        .expect
+        .status
+        .iter()
+        .all(|pattern| !(300..600).any(|status| pattern.matches(status)));
+    only_success || (case.request.repeat > 1 && may_succeed(case))
+}
+
+/// The fixture classification a deleteClassification case deletes, as it must (its request
+/// names `{{classificationId:N}}` and it accepts only a 2xx).
+fn deletes_classification(case: &Case) -> Option<usize> {
+    if case.request.endpoint() != Some(Endpoint::DeleteClassification) || !expects_success(case) {
+        return None;
+    }
+    let BodySpec::Json(body) = &case.request.body else {
+        return None;
+    };
+    let named = body.get("classificationId")?.as_str()?;
+    let inner = named.strip_prefix("{{")?.strip_suffix("}}")?;
+    match Placeholder::parse(inner) {
+        Some(Placeholder::Classification(n)) => Some(n),
+        _ => None,
+    }
+}
+
+/// The fixture batches a deleteBatch case deletes, as it must.
+fn deletes_batches(case: &Case) -> Vec<usize> {
+    if case.request.endpoint() == Some(Endpoint::DeleteBatch) && expects_success(case) {
+        case.expect.deleted_batches.clone()
+    } else {
+        Vec::new()
+    }
+}
+
+/// Whether the case's request creates a batch (an upload naming no batch, that a healthy
+/// target accepts).
 fn creates_batch(case: &Case) -> bool {
     let names_batch = match &case.request.body {
         BodySpec::Form { fields, .. } => fields.iter().any(|(name, _)| name == "batchId"),
         _ => true,
     };
-    case.request.endpoint() == Some(Endpoint::UploadFiles) && may_succeed(case) && !names_batch
+    case.request.endpoint() == Some(Endpoint::UploadFiles) && expects_success(case) && !names_batch
 }
 
 /// The smallest fixture every case of `cases` fits in (all in the run's classification).
@@ -295,12 +334,21 @@ impl<'a> Plan<'a> {
             classifications.push(Removal::RunClassification);
         }
         for (unit, u) in self.units.iter().enumerate() {
+            // What a case deletes as it should is gone before the end.
+            let deleted: Vec<usize> = u
+                .cases
+                .iter()
+                .filter_map(|c| deletes_classification(c))
+                .collect();
             for index in 1..u.spec.classification_count() {
-                classifications.push(Removal::Classification { unit, index });
+                if !deleted.contains(&index) {
+                    classifications.push(Removal::Classification { unit, index });
+                }
             }
             if matches!(self.setup, Setup::Reuse(_)) {
+                let gone: Vec<usize> = u.cases.iter().flat_map(|c| deletes_batches(c)).collect();
                 for (batch, placed) in u.spec.batches.iter().enumerate() {
-                    if placed.classification == 0 {
+                    if placed.classification == 0 && !gone.contains(&batch) {
                         batches.push(Removal::Batch { unit, batch });
                     }
                 }
@@ -532,13 +580,22 @@ mod tests {
         assert_eq!(count(|s| matches!(s, Step::CreateClassification { .. })), 0);
         let uploads = count(|s| matches!(s, Step::Upload { .. }));
         assert!(uploads > 0);
+        // Every batch uploaded is deleted at the end, but for those a case deletes itself.
+        let deleted_by_cases: usize = plan
+            .units
+            .iter()
+            .flat_map(|u| &u.cases)
+            .map(|c| deletes_batches(c).len())
+            .sum();
+        assert!(deleted_by_cases > 0);
         assert_eq!(
             uploads,
-            count(|s| matches!(s, Step::Cleanup(Removal::Batch { .. })))
+            count(|s| matches!(s, Step::Cleanup(Removal::Batch { .. }))) + deleted_by_cases
         );
         let lines = plan.describe("https://x/api/v1");
         assert!(
-            lines.iter().all(|l| !l.contains("deleteClassification")),
+            lines.iter().all(|l| !(l.contains("/deleteClassification")
+                && l.contains(r#""classificationId":"theirs""#))),
             "{lines:#?}"
         );
     }

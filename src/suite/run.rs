@@ -386,6 +386,7 @@ impl Context<'_> {
                 other => setup_failure(&other),
             })?;
             self.vendor.record_created(request, &answer);
+            self.vendor.record_deleted(request, &answer);
             if let Some(previous) = last.replace(answer) {
                 earlier.push(previous.status);
             }

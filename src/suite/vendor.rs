@@ -269,6 +269,34 @@ impl Vendor {
         })
     }
 
+    /// Forgets what a case's successful delete removed: a classification or a batch the run
+    /// created and no longer has to delete.
+    pub fn record_deleted(&self, request: &Request, response: &Response) {
+        if !response.is_success() {
+            return;
+        }
+        let Body::Bytes(bytes) = &request.body else {
+            return;
+        };
+        let Ok(body) = serde_json::from_slice::<Value>(bytes) else {
+            return;
+        };
+        let text = |field: &str| body.get(field).and_then(Value::as_str);
+        match (
+            request.endpoint(),
+            text("classificationId"),
+            text("batchId"),
+        ) {
+            (Some(Endpoint::DeleteClassification), Some(cls), _) => {
+                self.ledger.forget_classification(cls);
+            }
+            (Some(Endpoint::DeleteBatch), Some(cls), Some(batch)) => {
+                self.ledger.forget_batch(cls, batch);
+            }
+            _ => {}
+        }
+    }
+
     /// Writes down what a case's answer handed out: the classification a createClassification
     /// created, the batch and files an upload stored, so that the run deletes them at the end.
     pub fn record_created(&self, request: &Request, response: &Response) {

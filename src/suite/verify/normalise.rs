@@ -24,8 +24,27 @@ pub fn normalise(
     rules: &VolatileRules,
     redactor: &Redactor,
 ) -> Snapshot {
+    let mut ids = fixture.names();
+    let known: Vec<String> = ids.iter().map(|(id, _)| id.clone()).collect();
+    let mut new = Vec::new();
+    if let Some(json) = &observation.response.json {
+        handed_out(json, None, &known, &mut new);
+    }
+    for read in &observation.batches {
+        for id in read.files().into_iter().flatten() {
+            if !known.contains(id) && !new.contains(id) {
+                new.push(id.clone());
+            }
+        }
+    }
+    ids.extend(
+        new.into_iter()
+            .enumerate()
+            .map(|(n, id)| (id, format!("[new:{n}]"))),
+    );
+    ids.sort_by_key(|(id, _)| std::cmp::Reverse(id.len()));
     let names = Names {
-        ids: fixture.names(),
+        ids,
         rules,
         redactor,
     };
@@ -56,6 +75,31 @@ pub fn normalise(
             .map(|c| names.text(c)),
         earlier_statuses: observation.earlier.clone(),
         status: observation.response.status,
+    }
+}
+
+/// The ids the answer hands out that the fixture does not hold (a created classification, an
+/// uploaded file), in the order they stand (maps by key): named `[new:N]` wherever they appear
+/// (a file's `url` holds its id too). A request's own id is not one of them.
+fn handed_out(value: &Value, key: Option<&str>, known: &[String], new: &mut Vec<String>) {
+    match value {
+        Value::String(s)
+            if key.is_some_and(volatile::is_entity_id_field)
+                && volatile::is_random_token(s)
+                && !known.contains(s)
+                && !new.contains(s) =>
+        {
+            new.push(s.clone());
+        }
+        Value::Array(items) => items.iter().for_each(|v| handed_out(v, None, known, new)),
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            for k in keys {
+                handed_out(&map[k], Some(k), known, new);
+            }
+        }
+        _ => {}
     }
 }
 

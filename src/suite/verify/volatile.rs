@@ -227,6 +227,20 @@ pub fn is_id_field(key: &str) -> bool {
         || lower.ends_with("-id")
 }
 
+/// An id-like field that names a thing the vendor keeps (`fileId`, `batchId`...), not a
+/// request's own id (`requestId`, `traceId`).
+pub fn is_entity_id_field(key: &str) -> bool {
+    const PER_REQUEST: &[&str] = &[
+        "requestid",
+        "traceid",
+        "correlationid",
+        "spanid",
+        "request_id",
+        "trace_id",
+    ];
+    is_id_field(key) && !PER_REQUEST.contains(&key.to_ascii_lowercase().as_str())
+}
+
 /// A string that looks generated: at least 8 characters of an id alphabet, with a digit.
 pub fn is_random_token(text: &str) -> bool {
     text.len() >= 8
