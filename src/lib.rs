@@ -71,6 +71,10 @@ mod suite;
 
 pub use contract::case::{Auth, Case, CaseError, CaseSource, StatusPattern, load_dir};
 pub use contract::endpoint::{API_ROOT, Endpoint, MediaType};
+pub use contract::profile::{
+    Behaviours, EmptyList, LearnedRefusal, LearnedSuccess, NotLearned, PROFILE_FILE,
+    PartlyUnknown, ProfileError, VendorProfile, render_template,
+};
 pub use contract::schema::{SchemaError, SchemaSet, Violation};
 pub use contract::{docs_check, openapi};
 
@@ -92,6 +96,8 @@ pub use result::{
     FailureKind, FileRef, Observation, Outcome, Response, RunEvent, RunReport, Snapshot, Summary,
     TargetInfo, Traffic, Verdict,
 };
+#[cfg(feature = "suite")]
+pub use suite::learn::{Lesson, learn};
 #[cfg(feature = "suite")]
 pub use suite::options::{FailOn, MOCK_PROFILE, RunOptions};
 #[cfg(feature = "suite")]

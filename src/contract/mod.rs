@@ -1,9 +1,11 @@
 //! The contract: the catalogue of endpoints, the JSON Schemas, the rule no schema can hold,
-//! the case files, and what is generated or checked from them (OpenAPI, the docs' examples).
+//! the case files, what is generated or checked from them (OpenAPI, the docs' examples), and
+//! the vendor profile a baseline teaches the mock.
 
 pub mod case;
 pub mod docs_check;
 pub mod endpoint;
 pub mod openapi;
+pub mod profile;
 pub mod schema;
 pub mod status;

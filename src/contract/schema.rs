@@ -54,6 +54,10 @@ const SOURCES: &[(&str, &str)] = &[
         "upload-files.response",
         include_str!("../../schemas/upload-files.response.json"),
     ),
+    (
+        "vendor-profile",
+        include_str!("../../schemas/vendor-profile.json"),
+    ),
     ("volatile", include_str!("../../schemas/volatile.json")),
     (
         "view-classification.request",

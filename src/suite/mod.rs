@@ -5,6 +5,7 @@
 //! [`fixture`], and judges what it observed with [`verify`].
 
 pub mod fixture;
+pub mod learn;
 pub mod ledger;
 pub mod options;
 pub mod plan;
