@@ -78,11 +78,19 @@ pub use contract::{docs_check, openapi};
 pub use local::with_built_in_mock;
 
 #[cfg(feature = "mock")]
-pub use mock::faults::Behaviour;
+pub use mock::expect::{Expectation, Times, UnmetExpectation, VerifyError};
+#[cfg(feature = "mock")]
+pub use mock::faults::{Behaviour, Fault};
 #[cfg(feature = "mock")]
 pub use mock::journal::ReceivedRequest;
 #[cfg(feature = "mock")]
+pub use mock::limits::Limits;
+#[cfg(feature = "mock")]
+pub use mock::seed::{BatchSeed, ClassificationSeed, Seed};
+#[cfg(feature = "mock")]
 pub use mock::server::{DEFAULT_API_KEY, MockBuilder, MockError, MockServer};
+#[cfg(feature = "mock")]
+pub use mock::store::Usage;
 
 #[cfg(feature = "suite")]
 pub use redact::{ApiKey, REDACTED, Redactor};
@@ -109,5 +117,5 @@ pub mod testing {
     #[cfg(feature = "mock")]
     pub use crate::mock::state::MockState;
     #[cfg(feature = "mock")]
-    pub use crate::mock::store::Store;
+    pub use crate::mock::store::{Quotas, Store};
 }

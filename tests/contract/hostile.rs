@@ -25,7 +25,7 @@ const ENDPOINTS: &[&str] = &[
 
 /// A router whose store holds one classification with a batch of three files.
 fn seeded() -> (Router, Arc<MockState>) {
-    let mut store = Store::default();
+    let store = Store::default();
     let seed = json!({"classifications": [{"classificationId": "cls", "classificationDetails":
         {"name": "n", "documentTypes": [{"name": "Invoice", "description": "", "uniqueWords": ["invoice"]}]},
         "batches": [{"batchId": "batch", "files": [
@@ -248,9 +248,9 @@ fn bad_uploads_are_refused() {
             field("classificationId", "cls").into_bytes(),
         ),
         (
-            "21 files",
+            "one file more than the mock takes",
             Some("multipart/form-data; boundary=B"),
-            form(&(field("classificationId", "cls") + &file.repeat(21))),
+            form(&(field("classificationId", "cls") + &file.repeat(501))),
         ),
     ];
     for (what, content_type, body) in uploads {
