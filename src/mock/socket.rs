@@ -181,13 +181,13 @@ impl Registry {
         };
         let at_least = u64::try_from(at_least.as_millis()).unwrap_or(u64::MAX);
         clocks
-            .values()
-            .filter_map(|c| {
+            .iter()
+            .filter_map(|(id, c)| {
                 let (phase, since) = c.load();
-                (phase == WAITING || phase == IDLE).then_some((since, c))
+                (phase == WAITING || phase == IDLE).then_some((since, *id, c))
             })
-            .min_by_key(|(since, _)| *since)
-            .is_some_and(|(since, clock)| now.saturating_sub(since) >= at_least && clock.evict())
+            .min_by_key(|(since, id, _)| (*since, *id))
+            .is_some_and(|(since, _, clock)| now.saturating_sub(since) >= at_least && clock.evict())
     }
 }
 
