@@ -67,10 +67,10 @@ impl Classifier {
                 .sum::<usize>()
     }
 
-    /// A matcher for one file.
-    pub fn matcher(self: &Arc<Self>) -> Matcher {
+    /// The automaton of the words, built once for all the files of an upload.
+    pub fn prepare(self: &Arc<Self>) -> Arc<Prepared> {
         // Building fails only past the automaton's size limits, far beyond the schemas' bounds;
-        // the file is then classified as nothing rather than refused.
+        // the files are then classified as nothing rather than refused.
         let automaton = if self.patterns.is_empty() {
             None
         } else {
@@ -79,11 +79,28 @@ impl Classifier {
                 .build(&self.patterns)
                 .ok()
         };
-        Matcher {
+        Arc::new(Prepared {
             classifier: Arc::clone(self),
-            found: vec![false; self.patterns.len()],
-            missing: self.patterns.len(),
             automaton,
+        })
+    }
+}
+
+/// A classifier with its automaton built.
+#[derive(Debug)]
+pub struct Prepared {
+    classifier: Arc<Classifier>,
+    automaton: Option<AhoCorasick>,
+}
+
+impl Prepared {
+    /// A matcher for one file.
+    pub fn matcher(self: &Arc<Self>) -> Matcher {
+        let patterns = self.classifier.patterns.len();
+        Matcher {
+            prepared: Arc::clone(self),
+            found: vec![false; patterns],
+            missing: patterns,
             carry: Vec::new(),
             tail: String::new(),
         }
@@ -102,8 +119,7 @@ pub struct Verdict {
 /// Classifies one file fed to it chunk by chunk.
 #[derive(Debug)]
 pub struct Matcher {
-    classifier: Arc<Classifier>,
-    automaton: Option<AhoCorasick>,
+    prepared: Arc<Prepared>,
     found: Vec<bool>,
     missing: usize,
     /// The bytes of an incomplete UTF-8 sequence at the end of the last chunk.
@@ -115,7 +131,7 @@ pub struct Matcher {
 impl Matcher {
     /// Feeds the next bytes of the file.
     pub fn feed(&mut self, bytes: &[u8]) {
-        if self.missing == 0 || self.automaton.is_none() {
+        if self.missing == 0 || self.prepared.automaton.is_none() {
             return;
         }
         let text = if self.carry.is_empty() {
@@ -129,7 +145,7 @@ impl Matcher {
         haystack.push_str(&text.to_lowercase());
         self.search(&haystack);
         // Keep the last (longest word - 1) bytes, on a character boundary.
-        let keep = self.classifier.longest.saturating_sub(1);
+        let keep = self.prepared.classifier.longest.saturating_sub(1);
         let mut start = haystack.len().saturating_sub(keep);
         while !haystack.is_char_boundary(start) {
             start -= 1;
@@ -139,7 +155,7 @@ impl Matcher {
     }
 
     fn search(&mut self, haystack: &str) {
-        let Some(automaton) = &self.automaton else {
+        let Some(automaton) = &self.prepared.automaton else {
             return;
         };
         for found in automaton.find_overlapping_iter(haystack) {
@@ -163,7 +179,7 @@ impl Matcher {
             self.search(&haystack);
         }
         let mut best: Option<(&Arc<str>, f64)> = None;
-        for document_type in &self.classifier.types {
+        for document_type in &self.prepared.classifier.types {
             if document_type.words.is_empty() {
                 continue;
             }
@@ -223,7 +239,9 @@ fn decode_lossy(mut bytes: &[u8], carry: &mut Vec<u8>) -> String {
 /// Classifies `contents` in one go.
 #[cfg(test)]
 fn classify(contents: &[u8], document_types: &Value) -> Verdict {
-    let mut matcher = Arc::new(Classifier::new(document_types)).matcher();
+    let mut matcher = Arc::new(Classifier::new(document_types))
+        .prepare()
+        .matcher();
     matcher.feed(contents);
     matcher.finish()
 }
@@ -266,7 +284,7 @@ mod tests {
     #[test]
     fn a_word_split_across_chunks_is_found() {
         let classifier = Arc::new(Classifier::new(&types()));
-        let mut matcher = classifier.matcher();
+        let mut matcher = classifier.prepare().matcher();
         for chunk in [&b"xx invoice nu"[..], b"mber and bi", b"ll to"] {
             matcher.feed(chunk);
         }
@@ -278,7 +296,7 @@ mod tests {
         let types = json!([{"name": "CV", "description": "", "uniqueWords": ["RÉSUMÉ"]}]);
         let text = "mon résumé".as_bytes();
         let split = text.len() - 1; // inside the last "é"
-        let mut matcher = Arc::new(Classifier::new(&types)).matcher();
+        let mut matcher = Arc::new(Classifier::new(&types)).prepare().matcher();
         matcher.feed(&text[..split]);
         matcher.feed(&text[split..]);
         assert_eq!(named(&matcher.finish()), (Some("CV"), 1.0));

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::classify::Classifier;
+use super::classify::{Classifier, Prepared, Verdict};
 use super::extract::{self, Rejection, closing, content_length, refuse};
 use super::handlers::{file_url, ok, prelude};
 use super::journal::Seen;
@@ -23,7 +23,8 @@ use crate::contract::endpoint::Endpoint;
 struct Form {
     classification_id: Option<String>,
     batch_id: Option<String>,
-    classifier: Option<Arc<Classifier>>,
+    /// The classification's words, ready, once `classificationId` came.
+    classifier: Option<Arc<Prepared>>,
     /// The files, in the order sent.
     files: Vec<FormFile>,
 }
@@ -69,11 +70,20 @@ async fn read_text(
     })
 }
 
+/// The classifier with its automaton built; a large one is built on the blocking pool, so
+/// that the runtime's workers go on serving other requests meanwhile.
+async fn prepared(classifier: Arc<Classifier>) -> Arc<Prepared> {
+    if classifier.footprint() < 64 * 1024 {
+        return classifier.prepare();
+    }
+    let building = Arc::clone(&classifier);
+    tokio::task::spawn_blocking(move || building.prepare())
+        .await
+        .unwrap_or_else(|_| classifier.prepare())
+}
+
 /// Feeds chunks to a matcher, letting other tasks run between them.
-async fn classify_chunks(
-    classifier: &Arc<Classifier>,
-    chunks: Vec<Bytes>,
-) -> super::classify::Verdict {
+async fn classify_chunks(classifier: &Arc<Prepared>, chunks: Vec<Bytes>) -> Verdict {
     let mut matcher = classifier.matcher();
     for chunk in chunks {
         matcher.feed(&chunk);
@@ -136,7 +146,7 @@ async fn read_form(
                     });
                 }
                 // Unknown: refused now, before the files are read.
-                form.classifier = Some(state.store().classifier(key, &value)?);
+                form.classifier = Some(prepared(state.store().classifier(key, &value)?).await);
                 form.classification_id = Some(value);
             }
             "batchId" => {
@@ -269,7 +279,7 @@ async fn upload(state: &MockState, key: &str, multipart: Multipart) -> Result<Re
     }
     let classifier = match form.classifier.take() {
         Some(classifier) => classifier,
-        None => state.store().classifier(key, &classification_id)?,
+        None => prepared(state.store().classifier(key, &classification_id)?).await,
     };
     let mut files = Vec::with_capacity(form.files.len());
     for file in form.files {
