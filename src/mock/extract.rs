@@ -3,6 +3,8 @@
 //! `{"status":"error","message":...}` reply, and how a refused request's body is dealt with.
 
 use std::fmt;
+use std::future::Future;
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -372,8 +374,14 @@ pub async fn read_json_body(
     if content_length(headers).is_some_and(|n| n > limit as u64) {
         return Err(Rejection::TooLarge { limit });
     }
-    let read = Limited::new(body, limit).collect();
-    match tokio::time::timeout(limits.body_timeout, read).await {
+    let mut read = std::pin::pin!(Limited::new(body, limit).collect());
+    // Most bodies arrive with their head: read them without arming a timer.
+    let first = std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await;
+    let outcome = match first {
+        Poll::Ready(outcome) => Ok(outcome),
+        Poll::Pending => tokio::time::timeout(limits.body_timeout, read).await,
+    };
+    match outcome {
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(error)) if error.is::<LengthLimitError>() => Err(Rejection::TooLarge { limit }),
         Ok(Err(error)) => Err(Rejection::Unreadable {
