@@ -131,7 +131,7 @@ impl Fault {
     }
 
     /// How long it waits before answering.
-    pub fn delay_of(&self) -> Duration {
+    pub fn wait(&self) -> Duration {
         self.delay
     }
 

@@ -114,8 +114,8 @@ pub async fn prelude(state: &MockState, endpoint: Endpoint) -> Option<Response> 
         tokio::time::sleep(behaviour.latency).await;
     }
     if let Some(fault) = state.faults().take(endpoint) {
-        if !fault.delay_of().is_zero() {
-            tokio::time::sleep(fault.delay_of()).await;
+        if !fault.wait().is_zero() {
+            tokio::time::sleep(fault.wait()).await;
         }
         if let Some(answer) = fault.answer() {
             return Some(answer);

@@ -11,7 +11,7 @@ use super::expect::{self, Expectation, VerifyError};
 use super::faults::{Behaviour, Faults};
 use super::journal::Journal;
 use super::limits::Limits;
-use super::store::{Quotas, Store};
+use super::store::Store;
 use crate::contract::endpoint::Endpoint;
 use crate::contract::schema::SchemaError;
 
@@ -78,11 +78,6 @@ impl MockState {
         self.journal = Journal::new(limits.journal_entries);
         self.limits = limits;
         Ok(self)
-    }
-
-    /// The quotas that go with `limits`, for the store.
-    pub fn quotas(limits: &Limits) -> Quotas {
-        Quotas::from(limits)
     }
 
     /// The holder of `key`, if the mock accepts it.
