@@ -8,7 +8,6 @@
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use serde_json::Value;
 
 /// One document type: its name, and for each of its words the index of the (lowercased,
 /// deduplicated) pattern it stands for, or `None` for an empty word, which every text holds.
@@ -26,18 +25,32 @@ pub struct Classifier {
     longest: usize,
 }
 
+/// The part of a classification's details that classifying reads.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Details {
+    #[serde(rename = "documentTypes", default)]
+    document_types: Vec<TypeDefinition>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct TypeDefinition {
+    #[serde(default)]
+    name: String,
+    #[serde(rename = "uniqueWords", default)]
+    unique_words: Vec<String>,
+}
+
 impl Classifier {
-    /// The classifier of a classification's `documentTypes` (already schema-checked).
-    pub fn new(document_types: &Value) -> Classifier {
+    /// The classifier of a classification's details, as the store keeps them (JSON text,
+    /// already schema-checked); details of another shape classify nothing.
+    pub fn from_details(details: &str) -> Classifier {
+        let details: Details = serde_json::from_str(details).unwrap_or_default();
         let mut classifier = Classifier::default();
         let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-        for document_type in document_types.as_array().into_iter().flatten() {
-            let name: Arc<str> = Arc::from(document_type["name"].as_str().unwrap_or_default());
-            let words = document_type["uniqueWords"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
+        for document_type in details.document_types {
+            let words = document_type
+                .unique_words
+                .iter()
                 .map(|word| {
                     let word = word.to_lowercase();
                     if word.is_empty() {
@@ -52,19 +65,12 @@ impl Classifier {
                     Some(at)
                 })
                 .collect();
-            classifier.types.push(DocumentType { name, words });
+            classifier.types.push(DocumentType {
+                name: Arc::from(document_type.name),
+                words,
+            });
         }
         classifier
-    }
-
-    /// The bytes this classifier keeps, for the stored-bytes quota.
-    pub fn footprint(&self) -> usize {
-        self.patterns.iter().map(String::len).sum::<usize>()
-            + self
-                .types
-                .iter()
-                .map(|t| t.name.len() + t.words.len() * 16)
-                .sum::<usize>()
     }
 
     /// The automaton of the words, built once for all the files of an upload.
@@ -238,8 +244,9 @@ fn decode_lossy(mut bytes: &[u8], carry: &mut Vec<u8>) -> String {
 
 /// Classifies `contents` in one go.
 #[cfg(test)]
-fn classify(contents: &[u8], document_types: &Value) -> Verdict {
-    let mut matcher = Arc::new(Classifier::new(document_types))
+fn classify(contents: &[u8], document_types: &serde_json::Value) -> Verdict {
+    let details = serde_json::json!({ "documentTypes": document_types }).to_string();
+    let mut matcher = Arc::new(Classifier::from_details(&details))
         .prepare()
         .matcher();
     matcher.feed(contents);
@@ -249,7 +256,7 @@ fn classify(contents: &[u8], document_types: &Value) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn types() -> Value {
         json!([
@@ -283,8 +290,10 @@ mod tests {
 
     #[test]
     fn a_word_split_across_chunks_is_found() {
-        let classifier = Arc::new(Classifier::new(&types()));
-        let mut matcher = classifier.prepare().matcher();
+        let details = json!({ "documentTypes": types() }).to_string();
+        let mut matcher = Arc::new(Classifier::from_details(&details))
+            .prepare()
+            .matcher();
         for chunk in [&b"xx invoice nu"[..], b"mber and bi", b"ll to"] {
             matcher.feed(chunk);
         }
@@ -296,7 +305,10 @@ mod tests {
         let types = json!([{"name": "CV", "description": "", "uniqueWords": ["RÉSUMÉ"]}]);
         let text = "mon résumé".as_bytes();
         let split = text.len() - 1; // inside the last "é"
-        let mut matcher = Arc::new(Classifier::new(&types)).prepare().matcher();
+        let details = json!({ "documentTypes": types }).to_string();
+        let mut matcher = Arc::new(Classifier::from_details(&details))
+            .prepare()
+            .matcher();
         matcher.feed(&text[..split]);
         matcher.feed(&text[split..]);
         assert_eq!(named(&matcher.finish()), (Some("CV"), 1.0));

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
-use super::classify::{Classifier, Verdict};
+use super::classify::Verdict;
 use super::limits::Limits;
 
 /// What a classification costs the stored-bytes quota beyond its id and details.
@@ -184,8 +184,9 @@ struct Batch {
 #[derive(Debug)]
 struct Classification {
     created_at: u64,
+    /// The details as JSON text: one allocation, whatever their size (uploads read the
+    /// document types from it, outside the lock).
     details: Arc<str>,
-    classifier: Arc<Classifier>,
     batches: HashMap<String, Batch>,
 }
 
@@ -333,7 +334,6 @@ fn batch_bytes(id: &str, batch: &Batch) -> usize {
 fn classification_bytes(id: &str, cls: &Classification) -> usize {
     id.len()
         + cls.details.len()
-        + cls.classifier.footprint()
         + CLASSIFICATION_OVERHEAD
         + cls
             .batches
@@ -512,7 +512,6 @@ impl Store {
             let details = cls.classification_details;
             let classification = Classification {
                 created_at: now_millis(),
-                classifier: Arc::new(Classifier::new(&details["documentTypes"])),
                 details: Arc::from(details.to_string()),
                 batches,
             };
@@ -551,14 +550,12 @@ impl Store {
     /// # Errors
     /// [`Refusal::Quota`] when the key holds as much as it may.
     pub fn create_classification(&self, key: &str, details: &Value) -> Result<Created, Refusal> {
-        let classifier = Arc::new(Classifier::new(&details["documentTypes"]));
         let details: Arc<str> = Arc::from(details.to_string());
         let id = self.new_id("cls-");
         let created_at = now_millis();
         let classification = Classification {
             created_at,
             details,
-            classifier,
             batches: HashMap::new(),
         };
         let bytes = classification_bytes(&id, &classification);
@@ -594,13 +591,14 @@ impl Store {
         })
     }
 
-    /// The classifier of a classification, to classify an upload's files before storing them.
+    /// The details of a classification as JSON text, for classifying an upload's files before
+    /// they are stored (see [`Classifier::from_details`](super::classify::Classifier::from_details)).
     ///
     /// # Errors
     /// When the key has no such classification.
-    pub fn classifier(&self, key: &str, id: &str) -> Result<Arc<Classifier>, Refusal> {
+    pub fn details(&self, key: &str, id: &str) -> Result<Arc<str>, Refusal> {
         self.tenant(key, |t| {
-            t.classification(id).map(|c| Arc::clone(&c.classifier))
+            t.classification(id).map(|c| Arc::clone(&c.details))
         })
         .unwrap_or_else(|| Err(Store::unknown_classification(id)))
     }

@@ -70,16 +70,17 @@ async fn read_text(
     })
 }
 
-/// The classifier with its automaton built; a large one is built on the blocking pool, so
-/// that the runtime's workers go on serving other requests meanwhile.
-async fn prepared(classifier: Arc<Classifier>) -> Arc<Prepared> {
-    if classifier.footprint() < 64 * 1024 {
-        return classifier.prepare();
+/// The classifier of a classification's details, its automaton built; from large details it
+/// is built on the blocking pool, so that the runtime's workers go on serving other requests.
+async fn prepared(details: Arc<str>) -> Arc<Prepared> {
+    let build = |details: &str| Arc::new(Classifier::from_details(details)).prepare();
+    if details.len() < 64 * 1024 {
+        return build(&details);
     }
-    let building = Arc::clone(&classifier);
-    tokio::task::spawn_blocking(move || building.prepare())
+    let text = Arc::clone(&details);
+    tokio::task::spawn_blocking(move || build(&text))
         .await
-        .unwrap_or_else(|_| classifier.prepare())
+        .unwrap_or_else(|_| build(&details))
 }
 
 /// Feeds chunks to a matcher, letting other tasks run between them.
@@ -146,7 +147,7 @@ async fn read_form(
                     });
                 }
                 // Unknown: refused now, before the files are read.
-                form.classifier = Some(prepared(state.store().classifier(key, &value)?).await);
+                form.classifier = Some(prepared(state.store().details(key, &value)?).await);
                 form.classification_id = Some(value);
             }
             "batchId" => {
@@ -279,7 +280,7 @@ async fn upload(state: &MockState, key: &str, multipart: Multipart) -> Result<Re
     }
     let classifier = match form.classifier.take() {
         Some(classifier) => classifier,
-        None => prepared(state.store().classifier(key, &classification_id)?).await,
+        None => prepared(state.store().details(key, &classification_id)?).await,
     };
     let mut files = Vec::with_capacity(form.files.len());
     for file in form.files {
