@@ -7,10 +7,12 @@
 //! rather than a reset), and a shutdown lets requests in flight finish within the shutdown
 //! timeout, then drops their connections.
 //!
-//! Each connection has a [`Clock`]: what it is doing (waiting for a head, idle, busy with a
-//! request) and since when. The socket wrapper notes the first bytes after an idle spell,
-//! the service notes when a request starts and ends, and a watchdog beside the connection
-//! closes it when the phase it is in lasts too long.
+//! Each connection has a [`Clock`]: what it is doing (waiting for a head, busy with a
+//! request, writing the answer, idle) and since when. The socket wrapper notes the first
+//! bytes after an idle spell and the end of each answer's writing, the service notes when a
+//! request starts and its answer is ready, and a watchdog task beside the connection's own
+//! task ends it when its phase lasts too long, when it is evicted, or when a shutdown finds
+//! it with no request in flight. The connection's task itself polls nothing but hyper.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -23,23 +25,32 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, oneshot, watch};
-use tokio::task::JoinSet;
+use tokio::sync::{Notify, oneshot};
+use tokio::task::{AbortHandle, JoinSet};
 
 use super::limits::Limits;
 
-/// The phases of a connection, in the top two bits of its clock.
+/// The phases of a connection, in the top bits of its clock.
+/// Waiting for (the rest of) a request's head.
 const WAITING: u64 = 0;
-const IDLE: u64 = 1;
-const BUSY: u64 = 2;
-const EVICTED: u64 = 3;
-const PHASE_SHIFT: u32 = 62;
+/// A request is being answered.
+const BUSY: u64 = 1;
+/// The answer is ready and being written.
+const WRITING: u64 = 2;
+/// Between an answer and the next request.
+const IDLE: u64 = 3;
+/// Chosen to make room for another connection.
+const EVICTED: u64 = 4;
+/// Ended.
+const CLOSED: u64 = 5;
+const PHASE_SHIFT: u32 = 60;
 const SINCE_MASK: u64 = (1 << PHASE_SHIFT) - 1;
 
 /// What a connection is doing and since when (milliseconds from the server's start).
@@ -47,7 +58,10 @@ const SINCE_MASK: u64 = (1 << PHASE_SHIFT) - 1;
 struct Clock {
     state: AtomicU64,
     epoch: Instant,
-    evicted: Notify,
+    /// Wakes the watchdog: an eviction, a shutdown, the end of the connection.
+    attention: Notify,
+    /// The server is shutting down (shared by every connection).
+    draining: Arc<AtomicBool>,
     /// hyper closed the connection after an answer: read what the client still sends for a
     /// moment before closing the socket, so that its unread bytes do not reset the
     /// connection before the client has read the answer.
@@ -55,24 +69,13 @@ struct Clock {
 }
 
 impl Clock {
-    fn new(epoch: Instant) -> Clock {
-        let clock = Clock {
-            state: AtomicU64::new(0),
-            epoch,
-            evicted: Notify::new(),
-            linger: AtomicBool::new(false),
-        };
-        clock.set(WAITING);
-        clock
-    }
-
     fn now(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(SINCE_MASK) & SINCE_MASK
     }
 
-    fn set(&self, phase: u64) {
+    fn set(&self, phase: u64, since: u64) {
         self.state
-            .store(phase << PHASE_SHIFT | self.now(), Ordering::Release);
+            .store(phase << PHASE_SHIFT | since, Ordering::Release);
     }
 
     fn load(&self) -> (u64, u64) {
@@ -80,23 +83,32 @@ impl Clock {
         (state >> PHASE_SHIFT, state & SINCE_MASK)
     }
 
-    /// Bytes arrived: an idle connection starts waiting for the rest of a request's head.
-    fn bytes_arrived(&self) {
+    /// Moves from `from` to `to` (keeping the time, or taking `since`) if still in `from`.
+    fn advance(&self, from: u64, to: u64, since: Option<u64>) {
         let state = self.state.load(Ordering::Relaxed);
-        if state >> PHASE_SHIFT == IDLE {
+        if state >> PHASE_SHIFT == from {
+            let since = since.unwrap_or(state & SINCE_MASK);
             let _ = self.state.compare_exchange(
                 state,
-                WAITING << PHASE_SHIFT | self.now(),
+                to << PHASE_SHIFT | since,
                 Ordering::AcqRel,
                 Ordering::Relaxed,
             );
         }
     }
 
-    /// Closes the connection soon, if it is not busy with a request.
+    /// Bytes arrived: an idle connection starts waiting for the rest of a request's head.
+    fn bytes_arrived(&self) {
+        if self.state.load(Ordering::Relaxed) >> PHASE_SHIFT == IDLE {
+            self.advance(IDLE, WAITING, Some(self.now()));
+        }
+    }
+
+    /// Closes the connection soon, if it is waiting for a request.
     fn evict(&self) -> bool {
         let state = self.state.load(Ordering::Acquire);
-        if state >> PHASE_SHIFT == BUSY || state >> PHASE_SHIFT == EVICTED {
+        let phase = state >> PHASE_SHIFT;
+        if phase != WAITING && phase != IDLE {
             return false;
         }
         let evicted = self
@@ -109,7 +121,7 @@ impl Clock {
             )
             .is_ok();
         if evicted {
-            self.evicted.notify_one();
+            self.attention.notify_one();
         }
         evicted
     }
@@ -119,35 +131,51 @@ impl Clock {
     }
 }
 
-/// Ends when the connection has been in its phase too long, or was evicted.
-async fn watchdog(clock: &Clock, header: Duration, idle: Duration) {
-    let sleep = tokio::time::sleep(header);
+/// How long each phase may last.
+#[derive(Debug, Clone, Copy)]
+struct Timeouts {
+    header: Duration,
+    idle: Duration,
+}
+
+/// Watches one connection and aborts its task when the phase it is in has lasted too long,
+/// when it is evicted, or when a shutdown finds it with no request in flight; ends with it.
+async fn watchdog(clock: Arc<Clock>, connection: AbortHandle, timeouts: Timeouts) {
+    let sleep = tokio::time::sleep(timeouts.header);
     tokio::pin!(sleep);
     loop {
         let (phase, since) = clock.load();
+        let draining = clock.draining.load(Ordering::Acquire);
         let deadline = match phase {
-            WAITING => clock.at(since) + header,
-            IDLE => clock.at(since) + idle,
-            // A request runs (its body has its own timeout): look again later.
-            BUSY => tokio::time::Instant::now() + header.min(idle),
-            _ => return,
+            CLOSED => return,
+            EVICTED => break,
+            WAITING | IDLE if draining => break,
+            WAITING => clock.at(since) + timeouts.header,
+            WRITING | IDLE => clock.at(since) + timeouts.idle,
+            // A request runs (its body has its own timeout): look again later, soon when the
+            // server is shutting down and waits for it to end.
+            _ if draining => tokio::time::Instant::now() + Duration::from_millis(10),
+            _ => tokio::time::Instant::now() + timeouts.header.min(timeouts.idle),
         };
         sleep.as_mut().reset(deadline);
         tokio::select! {
             biased;
-            () = clock.evicted.notified() => return,
-            () = &mut sleep => {}
-        }
-        if phase != BUSY && clock.load() == (phase, since) {
-            return;
+            () = clock.attention.notified() => {}
+            () = &mut sleep => {
+                if phase != BUSY && clock.load() == (phase, since) {
+                    break;
+                }
+            }
         }
     }
+    connection.abort();
 }
 
-/// The open connections, for the cap.
+/// The open connections, for the cap and the shutdown.
 #[derive(Debug, Default)]
 struct Registry {
     next: AtomicU64,
+    draining: Arc<AtomicBool>,
     clocks: Mutex<HashMap<u64, Arc<Clock>>>,
 }
 
@@ -158,7 +186,14 @@ impl Registry {
 
     fn register(self: &Arc<Self>, epoch: Instant) -> Entry {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let clock = Arc::new(Clock::new(epoch));
+        let clock = Arc::new(Clock {
+            state: AtomicU64::new(0),
+            epoch,
+            attention: Notify::new(),
+            draining: Arc::clone(&self.draining),
+            linger: AtomicBool::new(false),
+        });
+        clock.set(WAITING, clock.now());
         self.lock().insert(id, Arc::clone(&clock));
         Entry {
             id,
@@ -192,9 +227,18 @@ impl Registry {
             .min_by_key(|(since, id, _)| (*since, *id))
             .is_some_and(|(since, _, clock)| now.saturating_sub(since) >= at_least && clock.evict())
     }
+
+    /// Starts the shutdown: every watchdog looks again, and ends its connection unless a
+    /// request is in flight; answers from now on close their connections.
+    fn drain(&self) {
+        self.draining.store(true, Ordering::Release);
+        for clock in self.lock().values() {
+            clock.attention.notify_one();
+        }
+    }
 }
 
-/// A connection's place in the registry, given up when the connection ends.
+/// A connection's place in the registry, given up (and its watchdog told) when it ends.
 struct Entry {
     id: u64,
     clock: Arc<Clock>,
@@ -203,6 +247,8 @@ struct Entry {
 
 impl Drop for Entry {
     fn drop(&mut self) {
+        self.clock.set(CLOSED, 0);
+        self.clock.attention.notify_one();
         self.registry.lock().remove(&self.id);
     }
 }
@@ -214,7 +260,7 @@ struct Linger {
     bytes: usize,
 }
 
-/// The socket, noting on the clock when bytes arrive.
+/// The socket, noting on the clock when bytes arrive and when an answer is written.
 struct Watched {
     stream: Option<TcpStream>,
     clock: Arc<Clock>,
@@ -274,14 +320,23 @@ impl AsyncWrite for Watched {
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut().stream.as_mut() {
-            Some(stream) => Pin::new(stream).poll_flush(cx),
-            None => Poll::Ready(Err(gone())),
+        let this = self.get_mut();
+        let Some(stream) = this.stream.as_mut() else {
+            return Poll::Ready(Err(gone()));
+        };
+        let flushed = Pin::new(stream).poll_flush(cx);
+        if matches!(flushed, Poll::Ready(Ok(()))) {
+            // hyper flushes once an answer is written: the connection is idle from then.
+            this.clock.advance(WRITING, IDLE, None);
         }
+        flushed
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut().stream.as_mut() {
+        let this = self.get_mut();
+        // hyper shuts the socket down when it closes the connection itself, after an answer.
+        this.clock.linger.store(true, Ordering::Release);
+        match this.stream.as_mut() {
             Some(stream) => Pin::new(stream).poll_shutdown(cx),
             None => Poll::Ready(Err(gone())),
         }
@@ -330,9 +385,7 @@ impl hyper::service::Service<hyper::Request<Incoming>> for Service {
 
     fn call(&self, request: hyper::Request<Incoming>) -> Self::Future {
         // The watchdog reads no time in this phase: none is taken.
-        self.clock
-            .state
-            .store(BUSY << PHASE_SHIFT, Ordering::Release);
+        self.clock.set(BUSY, 0);
         let mut router = self.router.clone();
         Tracked {
             inner: tower_service::Service::call(&mut router, request),
@@ -341,7 +394,7 @@ impl hyper::service::Service<hyper::Request<Incoming>> for Service {
     }
 }
 
-/// A request being answered; when it ends, the connection is idle.
+/// A request being answered; once the answer is ready, it is being written.
 struct Tracked {
     inner: axum::routing::future::RouteFuture<Infallible>,
     clock: Arc<Clock>,
@@ -351,13 +404,26 @@ impl Future for Tracked {
     type Output = Result<Response, Infallible>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.get_mut().inner).poll(cx)
+        let this = self.get_mut();
+        let Poll::Ready(Ok(mut response)) = Pin::new(&mut this.inner).poll(cx) else {
+            return Poll::Pending;
+        };
+        if this.clock.draining.load(Ordering::Acquire) {
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        this.clock.set(WRITING, this.clock.now());
+        Poll::Ready(Ok(response))
     }
 }
 
 impl Drop for Tracked {
     fn drop(&mut self) {
-        self.clock.set(IDLE);
+        // Dropped before its answer was ready (the connection went away): idle.
+        if self.clock.load().0 == BUSY {
+            self.clock.set(IDLE, self.clock.now());
+        }
     }
 }
 
@@ -371,9 +437,16 @@ pub async fn serve(
 ) {
     let epoch = Instant::now();
     let registry = Arc::new(Registry::default());
-    let (draining, drain) = watch::channel(false);
     let mut builder = http1::Builder::new();
     builder.keep_alive(true).header_read_timeout(None);
+    let timeouts = Timeouts {
+        header: limits.header_timeout,
+        idle: limits.idle_timeout,
+    };
+    let linger = Linger {
+        timeout: limits.refusal_drain_timeout,
+        bytes: limits.max_upload_body.max(limits.max_json_body),
+    };
     let mut connections = JoinSet::new();
     // A connection is evicted to make room only once it has waited this long for a request,
     // so that a burst of new clients does not evict its own members.
@@ -398,19 +471,10 @@ pub async fn serve(
                 Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
                     let entry = registry.register(epoch);
-                    let connection = Connection {
-                        builder: builder.clone(),
-                        router: router.clone(),
-                        entry,
-                        drain: drain.clone(),
-                        header: limits.header_timeout,
-                        idle: limits.idle_timeout,
-                        linger: Linger {
-                            timeout: limits.refusal_drain_timeout,
-                            bytes: limits.max_upload_body.max(limits.max_json_body),
-                        },
-                    };
-                    connections.spawn(connection.run(stream));
+                    let clock = Arc::clone(&entry.clock);
+                    let connection = serve_connection(builder.clone(), router.clone(), entry, stream, linger);
+                    let handle = connections.spawn(connection);
+                    tokio::spawn(watchdog(clock, handle, timeouts));
                 }
                 Err(error) if is_connection_error(&error) => {}
                 Err(error) => {
@@ -423,7 +487,7 @@ pub async fn serve(
         }
     }
     drop(listener);
-    let _ = draining.send(true);
+    registry.drain();
     let finished = async { while connections.join_next().await.is_some() {} };
     if tokio::time::timeout(limits.shutdown_timeout, finished)
         .await
@@ -443,55 +507,23 @@ fn is_connection_error(error: &io::Error) -> bool {
     )
 }
 
-/// One connection and what it needs.
-struct Connection {
+/// Serves one connection until hyper ends it (or its watchdog aborts this task).
+async fn serve_connection(
     builder: http1::Builder,
     router: Router,
     entry: Entry,
-    drain: watch::Receiver<bool>,
-    header: Duration,
-    idle: Duration,
+    stream: TcpStream,
     linger: Linger,
-}
-
-impl Connection {
-    async fn run(mut self, stream: TcpStream) {
-        let clock = Arc::clone(&self.entry.clock);
-        let io = TokioIo::new(Watched {
-            stream: Some(stream),
-            clock: Arc::clone(&clock),
-            linger: self.linger,
-        });
-        let service = Service {
-            router: self.router,
-            clock: Arc::clone(&clock),
-        };
-        let connection = self.builder.serve_connection(io, service);
-        tokio::pin!(connection);
-        let watchdog = watchdog(&clock, self.header, self.idle);
-        tokio::pin!(watchdog);
-        let mut draining = false;
-        loop {
-            tokio::select! {
-                biased;
-                _ = connection.as_mut() => {
-                    clock.linger.store(true, Ordering::Release);
-                    break;
-                }
-                () = &mut watchdog => break,
-                changed = self.drain.changed(), if !draining => {
-                    draining = changed.is_err() || *self.drain.borrow();
-                    if draining {
-                        // Waiting for a request's head: no answer is due, close now. Otherwise
-                        // hyper finishes the answer in flight, then closes.
-                        if clock.load().0 == WAITING {
-                            break;
-                        }
-                        connection.as_mut().graceful_shutdown();
-                    }
-                }
-            }
-        }
-        drop(self.entry);
-    }
+) {
+    let io = TokioIo::new(Watched {
+        stream: Some(stream),
+        clock: Arc::clone(&entry.clock),
+        linger,
+    });
+    let service = Service {
+        router,
+        clock: Arc::clone(&entry.clock),
+    };
+    let _ = builder.serve_connection(io, service).await;
+    drop(entry);
 }
