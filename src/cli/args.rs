@@ -192,7 +192,7 @@ pub struct MockArgs {
     #[arg(long, default_value_t = 0.0, value_name = "P", value_parser = parse_rate)]
     pub fail_rate: f64,
     /// getResults answers {"status": "waiting"} for this long after each upload into a batch,
-    /// as the vendor does while it processes (e.g. 2s). Default: 0, processed at once.
+    /// as the vendor does while it processes (e.g. 2s); 0 processes at once.
     #[arg(long, default_value = "0s", value_name = "DURATION", value_parser = parse_duration)]
     pub processing: Duration,
     /// Serve POST /__admin/faults {"status": N, "count": K, "endpoint": "deleteFiles", ...}
@@ -204,8 +204,9 @@ pub struct MockArgs {
     /// RUST_LOG can refine it, e.g. RUST_LOG=extracta_contract=debug.
     #[arg(long)]
     pub log: bool,
-    /// Open connections at most [default: 512]; when full, the one that waited longest for a
-    /// request is closed to make room.
+    /// Open connections at most [default: the open-file limit less 64, from 16 to 10000];
+    /// when full, the one that has waited longest (at least a second) for a request is closed
+    /// to make room.
     #[arg(long, value_name = "N", help_heading = LIMITS, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_connections: Option<u64>,
     /// Time a request's head may take to arrive [default: 10s].
