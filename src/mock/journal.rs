@@ -30,7 +30,7 @@ pub struct ReceivedRequest {
     /// Who sent it: the holder of the key it carried (see
     /// [`MockBuilder::tenant`](crate::MockBuilder::tenant)); `None` without an accepted key.
     pub holder: Option<String>,
-    /// The JSON body, when it was at most [`JOURNAL_BODY_LIMIT`] bytes of UTF-8.
+    /// The JSON body, when it was at most 16 KiB of UTF-8.
     pub body: Option<String>,
     /// When it arrived, counted from the mock's start.
     pub at: Duration,
