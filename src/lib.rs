@@ -72,8 +72,8 @@ mod suite;
 pub use contract::case::{Auth, Case, CaseError, CaseSource, StatusPattern, load_dir};
 pub use contract::endpoint::{API_ROOT, Endpoint, MediaType};
 pub use contract::profile::{
-    Behaviours, EmptyList, LearnedRefusal, LearnedSuccess, NotLearned, PROFILE_FILE,
-    PartlyUnknown, ProfileError, VendorProfile, render_template,
+    Behaviours, EmptyList, LearnedRefusal, LearnedSuccess, NotLearned, PROFILE_FILE, PartlyUnknown,
+    ProfileError, VendorProfile, render_template,
 };
 pub use contract::schema::{SchemaError, SchemaSet, Violation};
 pub use contract::{docs_check, openapi};
@@ -82,11 +82,19 @@ pub use contract::{docs_check, openapi};
 pub use local::{DEFAULT_SECOND_API_KEY, with_built_in_mock};
 
 #[cfg(feature = "mock")]
-pub use mock::faults::Behaviour;
+pub use mock::expect::{Expectation, Times, UnmetExpectation, VerifyError};
+#[cfg(feature = "mock")]
+pub use mock::faults::{Behaviour, Fault};
 #[cfg(feature = "mock")]
 pub use mock::journal::ReceivedRequest;
 #[cfg(feature = "mock")]
+pub use mock::limits::Limits;
+#[cfg(feature = "mock")]
+pub use mock::seed::{BatchSeed, ClassificationSeed, Seed};
+#[cfg(feature = "mock")]
 pub use mock::server::{DEFAULT_API_KEY, MockBuilder, MockError, MockServer};
+#[cfg(feature = "mock")]
+pub use mock::store::Usage;
 
 #[cfg(feature = "suite")]
 pub use redact::{ApiKey, REDACTED, Redactor};
@@ -119,5 +127,5 @@ pub mod testing {
     #[cfg(feature = "mock")]
     pub use crate::mock::state::MockState;
     #[cfg(feature = "mock")]
-    pub use crate::mock::store::Store;
+    pub use crate::mock::store::{Quotas, Store};
 }

@@ -17,8 +17,12 @@ use rstest::rstest;
 mod cli;
 #[path = "contract/hostile.rs"]
 mod hostile;
+#[path = "contract/mock_assert.rs"]
+mod mock_assert;
 #[path = "contract/mock_http.rs"]
 mod mock_http;
+#[path = "contract/mock_limits.rs"]
+mod mock_limits;
 #[path = "contract/reports.rs"]
 mod reports;
 #[path = "contract/safety.rs"]

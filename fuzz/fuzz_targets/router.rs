@@ -49,7 +49,7 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 }
 
 fn seeded() -> Arc<MockState> {
-    let mut store = Store::default();
+    let store = Store::default();
     let seed = serde_json::json!({"classifications": [{"classificationId": "cls", "classificationDetails":
         {"name": "n", "documentTypes": [{"name": "Invoice", "description": "", "uniqueWords": ["invoice"]}]},
         "batches": [{"batchId": "batch", "files": [{"fileId": "f0", "fileName": "a"}, {"fileId": "f1", "fileName": "b"}]}]}]});

@@ -149,7 +149,7 @@ pub struct RunArgs {
     /// The largest answer the run reads, in bytes (e.g. 4194304, 512KiB, 4MiB); a longer one
     /// fails its case and the run goes on.
     #[arg(long, default_value = "4MiB", value_parser = parse_size, value_name = "SIZE")]
-    pub max_response_size: usize,
+    pub max_response_size: u64,
     /// Compare each case's normalised observation with the baseline in DIR (insta .snap files,
     /// the same ones `cargo test` writes); a difference fails as drift and waits as .snap.new.
     #[arg(long, value_name = "DIR")]
@@ -196,11 +196,6 @@ fn parse_pace(text: &str) -> Result<(String, Duration), String> {
     Ok((endpoint.trim().to_owned(), duration::parse(duration, None)?))
 }
 
-/// A duration with its unit.
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    duration::parse(text, None)
-}
-
 /// A timeout: a duration, or (as before) a bare number of seconds; at least 1 ms.
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     let timeout = duration::parse(text, Some("s"))?;
@@ -210,37 +205,19 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
     Ok(timeout)
 }
 
-/// A size in bytes: a number, or one with KiB, MiB or GiB.
-fn parse_size(text: &str) -> Result<usize, String> {
-    let text = text.trim();
-    let at = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(at);
-    let value: usize = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size such as 4194304, 512KiB or 4MiB"))?;
-    let factor = match unit.trim() {
-        "" | "B" => 1,
-        "KiB" => 1 << 10,
-        "MiB" => 1 << 20,
-        "GiB" => 1 << 30,
-        other => {
-            return Err(format!(
-                "unknown unit `{other}` in `{text}`: use KiB, MiB or GiB"
-            ));
-        }
-    };
-    value
-        .checked_mul(factor)
-        .filter(|size| *size > 0)
-        .ok_or_else(|| format!("`{text}` is out of range"))
-}
-
 /// Arguments of `mock`.
 #[derive(Debug, Args)]
 pub struct MockArgs {
-    /// Loopback port to listen on; 0 picks a free one.
+    /// Address to listen on: 127.0.0.1 (the default) for this machine only, 0.0.0.0 to be
+    /// reached from elsewhere (e.g. from another container).
+    #[arg(
+        long,
+        default_value = "127.0.0.1",
+        value_name = "IP",
+        env = "EXTRACTA_MOCK_HOST"
+    )]
+    pub host: std::net::IpAddr,
+    /// Port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 8787)]
     pub port: u16,
     /// An API key the mock accepts; repeat for several. Default: "mock-api-key".
@@ -249,20 +226,136 @@ pub struct MockArgs {
     /// Preload classifications, batches and files from this JSON file (schemas/seed.json).
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
-    /// Wait this many milliseconds before every answer.
-    #[arg(long, default_value_t = 0, value_name = "MS")]
-    pub latency: u64,
+    /// Wait this long before every answer: 250ms, 2s, 1m (a bare number is milliseconds).
+    #[arg(long, default_value = "0", value_name = "DURATION", value_parser = parse_latency)]
+    pub latency: Duration,
     /// Answer this share of requests (0 to 1) with 503, at random.
     #[arg(long, default_value_t = 0.0, value_name = "P", value_parser = parse_rate)]
     pub fail_rate: f64,
-    /// Serve POST /__admin/faults {"status": N, "count": K}: the next K requests answer N
-    /// (DELETE clears it). Off unless given.
+    /// getResults answers {"status": "waiting"} for this long after each upload into a batch,
+    /// as the vendor does while it processes (e.g. 2s); 0 processes at once.
+    #[arg(long, default_value = "0s", value_name = "DURATION", value_parser = parse_duration)]
+    pub processing: Duration,
+    /// Serve POST /__admin/faults {"status": N, "count": K, "endpoint": "deleteFiles", ...}
+    /// (faults to inject; DELETE clears them) and GET /__admin/requests (what the mock
+    /// received, with each key's holder, never the key). Off unless given.
     #[arg(long)]
     pub admin: bool,
     /// Log every request to standard error (method, path, status, time; never the key).
     /// RUST_LOG can refine it, e.g. RUST_LOG=extracta_contract=debug.
     #[arg(long)]
     pub log: bool,
+    /// Open connections at most [default: the open-file limit less 64, from 16 to 10000];
+    /// when full, the one that has waited longest (at least a second) for a request is closed
+    /// to make room.
+    #[arg(long, value_name = "N", help_heading = LIMITS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: Option<u64>,
+    /// Time a request's head may take to arrive [default: 10s].
+    #[arg(long, value_name = "DURATION", help_heading = LIMITS, value_parser = parse_positive_duration)]
+    pub header_timeout: Option<Duration>,
+    /// Time a request's body may take to arrive, then 408 [default: 60s].
+    #[arg(long, value_name = "DURATION", help_heading = LIMITS, value_parser = parse_positive_duration)]
+    pub body_timeout: Option<Duration>,
+    /// Time a kept-alive connection may wait for its next request [default: 60s].
+    #[arg(long, value_name = "DURATION", help_heading = LIMITS, value_parser = parse_positive_duration)]
+    pub idle_timeout: Option<Duration>,
+    /// On Ctrl-C or SIGTERM, time requests in flight get to finish before their connections
+    /// are dropped [default: 5s].
+    #[arg(long, value_name = "DURATION", help_heading = LIMITS, value_parser = parse_duration)]
+    pub shutdown_timeout: Option<Duration>,
+    /// Bytes of a refused request's body read and thrown away to keep its connection open
+    /// [default: 64KiB]; a longer body closes the connection.
+    #[arg(long, value_name = "SIZE", help_heading = LIMITS, value_parser = parse_size)]
+    pub refusal_drain: Option<u64>,
+    /// Time that reading may take [default: 1s].
+    #[arg(long, value_name = "DURATION", help_heading = LIMITS, value_parser = parse_duration)]
+    pub refusal_drain_timeout: Option<Duration>,
+    /// Largest JSON body, then 413 [default: 1MiB].
+    #[arg(long, value_name = "SIZE", help_heading = LIMITS, value_parser = parse_size)]
+    pub max_json_body: Option<u64>,
+    /// Largest upload, then 413 [default: 100MiB].
+    #[arg(long, value_name = "SIZE", help_heading = LIMITS, value_parser = parse_size)]
+    pub max_upload_body: Option<u64>,
+    /// Files in one upload at most [default: 500].
+    #[arg(long, value_name = "N", help_heading = LIMITS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_files_per_upload: Option<u64>,
+    /// fileIds in one deleteFiles at most [default: 10000].
+    #[arg(long, value_name = "N", help_heading = LIMITS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_file_ids: Option<u64>,
+    /// documentTypes in one classification at most [default: 100].
+    #[arg(long, value_name = "N", help_heading = LIMITS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_document_types: Option<u64>,
+    /// uniqueWords of one document type at most [default: 1000].
+    #[arg(long, value_name = "N", help_heading = LIMITS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_unique_words: Option<u64>,
+    /// Characters in one unique word at most [default: 200].
+    #[arg(long, value_name = "N", help_heading = LIMITS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_word_length: Option<u64>,
+    /// Classifications one key may hold, then 403 [default: 1000].
+    #[arg(long, value_name = "N", help_heading = LIMITS)]
+    pub max_classifications: Option<u64>,
+    /// Files one key may hold, then 403 [default: 100000].
+    #[arg(long, value_name = "N", help_heading = LIMITS)]
+    pub max_files: Option<u64>,
+    /// Bytes one key may store (details, ids, file names; never file contents), then 403
+    /// [default: 64MiB].
+    #[arg(long, value_name = "SIZE", help_heading = LIMITS, value_parser = parse_size)]
+    pub max_stored: Option<u64>,
+    /// Requests the --admin request log keeps [default: 1000].
+    #[arg(long, value_name = "N", help_heading = LIMITS)]
+    pub journal_entries: Option<u64>,
+}
+
+/// The heading of the mock's limits in `--help`.
+const LIMITS: &str = "Limits (the mock's own, to protect it; not the vendor's)";
+
+/// Reads a duration: `500ms`, `2s`, `1m`, or `0`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    duration::parse(text, None)
+}
+
+/// Reads a duration longer than zero.
+fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        d if d.is_zero() => Err(format!("`{text}` must be longer than zero")),
+        d => Ok(d),
+    }
+}
+
+/// Reads `--latency`: a duration, or a bare number of milliseconds as before.
+pub fn parse_latency(text: &str) -> Result<Duration, String> {
+    duration::parse(text, Some("ms"))
+}
+
+/// Reads a size in bytes: `65536`, `64KiB`, `1MiB`, `2GiB` (or KB, MB, GB in powers of 1000).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let at = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(at);
+    let value: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size such as 65536, 64KiB or 1MiB"))?;
+    let factor: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        "KB" | "kB" => 1_000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{text}`: use KiB, MiB or GiB"
+            ));
+        }
+    };
+    match value.checked_mul(factor) {
+        Some(0) => Err(format!("`{text}` must be at least 1 byte")),
+        Some(bytes) => Ok(bytes),
+        None => Err(format!("`{text}` is too large")),
+    }
 }
 
 /// Reads a share from 0 to 1.
@@ -315,7 +408,7 @@ impl RunArgs {
         options.profile.clone_from(&self.profile);
         options.profile_on_mock = self.built_in_mock;
         options.settle = self.settle;
-        options.max_response_size = self.max_response_size;
+        options.max_response_size = usize::try_from(self.max_response_size).unwrap_or(usize::MAX);
         if let Some(dir) = &self.snapshots {
             options = options.snapshots(dir, self.update_snapshots);
         }
@@ -366,7 +459,8 @@ mod tests {
         assert_eq!(parse_size("4MiB"), Ok(4 * 1024 * 1024));
         assert_eq!(parse_size("512KiB"), Ok(512 * 1024));
         assert_eq!(parse_size("1000"), Ok(1000));
-        assert!(parse_size("4MB").is_err());
+        assert_eq!(parse_size("4MB"), Ok(4_000_000));
+        assert!(parse_size("4XB").is_err());
         assert!(parse_size("0").is_err());
     }
 

@@ -2,36 +2,169 @@
 
 use std::io::Write;
 
-use extracta_contract::MockServer;
+use extracta_contract::{Limits, MockBuilder, MockServer};
 
 use super::args::MockArgs;
 use super::exit::CONFORMS;
 use super::signal;
 
-/// Starts the mock, prints its base URL, and serves until a signal.
+/// Starts the mock, prints its base URL, and serves until a signal; then stops within the
+/// shutdown timeout.
 pub async fn serve(args: &MockArgs) -> anyhow::Result<u8> {
+    let mock = builder(args)?.start().await?;
+    let stop = signal::shutdown();
+    let _ = writeln!(std::io::stdout(), "{}", mock.base_url());
+    let _ = std::io::stdout().flush();
+    tracing::info!(target: "extracta_contract::mock", address = %mock.addr(), base_url = %mock.base_url(), "listening");
+    stop.await;
+    tracing::info!(target: "extracta_contract::mock", "shutting down");
+    mock.shutdown().await;
+    Ok(CONFORMS)
+}
+
+/// A count from the command line as the library's `usize`.
+fn count(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// The builder for these arguments: the one conversion from the command line to the library.
+///
+/// # Errors
+/// When the seed file cannot be read or parsed.
+pub fn builder(args: &MockArgs) -> anyhow::Result<MockBuilder> {
+    let mut limits = Limits::default();
+    let counts = [
+        (args.max_connections, &mut limits.max_connections),
+        (args.refusal_drain, &mut limits.refusal_drain_bytes),
+        (args.max_json_body, &mut limits.max_json_body),
+        (args.max_upload_body, &mut limits.max_upload_body),
+        (args.max_files_per_upload, &mut limits.max_files_per_upload),
+        (args.max_file_ids, &mut limits.max_file_ids),
+        (args.max_document_types, &mut limits.max_document_types),
+        (args.max_unique_words, &mut limits.max_unique_words),
+        (args.max_word_length, &mut limits.max_word_length),
+        (args.max_classifications, &mut limits.max_classifications),
+        (args.max_files, &mut limits.max_files),
+        (args.max_stored, &mut limits.max_stored_bytes),
+        (args.journal_entries, &mut limits.journal_entries),
+    ];
+    for (given, limit) in counts {
+        if let Some(n) = given {
+            *limit = count(n);
+        }
+    }
+    let durations = [
+        (args.header_timeout, &mut limits.header_timeout),
+        (args.body_timeout, &mut limits.body_timeout),
+        (args.idle_timeout, &mut limits.idle_timeout),
+        (args.shutdown_timeout, &mut limits.shutdown_timeout),
+        (
+            args.refusal_drain_timeout,
+            &mut limits.refusal_drain_timeout,
+        ),
+    ];
+    for (given, limit) in durations {
+        if let Some(d) = given {
+            *limit = d;
+        }
+    }
     let mut builder = MockServer::builder()
+        .host(args.host)
         .port(args.port)
-        .latency(std::time::Duration::from_millis(args.latency))
+        .latency(args.latency)
         .fail_rate(args.fail_rate)
-        .admin(args.admin);
+        .processing(args.processing)
+        .admin(args.admin)
+        .limits(limits);
     for key in &args.api_keys {
         builder = builder.api_key(key);
     }
     if let Some(path) = &args.seed {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("read the seed file {}: {e}", path.display()))?;
-        let seed = serde_json::from_str(&text)
+        let seed: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| anyhow::anyhow!("parse the seed file {}: {e}", path.display()))?;
         builder = builder.seed(seed);
     }
-    let mock = builder.start().await?;
-    let stop = signal::shutdown();
-    let _ = writeln!(std::io::stdout(), "{}", mock.base_url());
-    let _ = std::io::stdout().flush();
-    tracing::info!(target: "extracta_contract::mock", base_url = %mock.base_url(), "listening");
-    stop.await;
-    tracing::info!(target: "extracta_contract::mock", "shutting down");
-    mock.shutdown().await;
-    Ok(CONFORMS)
+    Ok(builder)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use clap::Parser;
+
+    use super::super::args::{Cli, Command, parse_duration, parse_latency, parse_size};
+    use super::*;
+
+    fn mock_args(args: &[&str]) -> Option<MockArgs> {
+        let argv = ["extracta-contract", "mock"].iter().chain(args);
+        match Cli::try_parse_from(argv) {
+            Ok(Cli {
+                command: Command::Mock(args),
+            }) => Some(args),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn durations_read_milliseconds_seconds_and_minutes() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert!(parse_duration("2").is_err());
+        assert!(parse_duration("2h").is_err());
+        assert!(parse_duration("-1s").is_err());
+    }
+
+    #[test]
+    fn latency_keeps_reading_a_bare_number_as_milliseconds() {
+        assert_eq!(parse_latency("50"), Ok(Duration::from_millis(50)));
+        assert_eq!(parse_latency("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_latency("1s"), Ok(Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn sizes_read_bytes_and_binary_units() {
+        assert_eq!(parse_size("65536"), Ok(65_536));
+        assert_eq!(parse_size("64KiB"), Ok(65_536));
+        assert_eq!(parse_size("1MiB"), Ok(1 << 20));
+        assert_eq!(parse_size("2MB"), Ok(2_000_000));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("1TiB").is_err());
+    }
+
+    #[test]
+    fn limit_flags_reach_the_builder_and_the_rest_keep_their_defaults() {
+        let args = mock_args(&[
+            "--host",
+            "0.0.0.0",
+            "--max-files-per-upload",
+            "1000",
+            "--header-timeout",
+            "2s",
+            "--max-stored",
+            "1MiB",
+            "--processing",
+            "2s",
+        ])
+        .unwrap_or_else(|| panic!("the arguments parse"));
+        assert_eq!(args.host.to_string(), "0.0.0.0");
+        let expected = Limits::default()
+            .max_files_per_upload(1000)
+            .header_timeout(Duration::from_secs(2))
+            .max_stored_bytes(1 << 20);
+        let described = format!("{:?}", builder(&args).ok());
+        assert!(described.contains(&format!("{expected:?}")), "{described}");
+        assert!(described.contains("processing: 2s"), "{described}");
+    }
+
+    #[test]
+    fn a_zero_timeout_or_count_is_refused_on_the_command_line() {
+        assert!(mock_args(&["--header-timeout", "0s"]).is_none());
+        assert!(mock_args(&["--max-files-per-upload", "0"]).is_none());
+        assert!(mock_args(&["--host", "localhost"]).is_none());
+    }
 }

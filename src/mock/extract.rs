@@ -1,8 +1,11 @@
 //! What every request passes before a handler sees it, and what every refusal looks like:
-//! the key, the media type, the body limits, the schema check, and the
-//! `{"status":"error","message":...}` reply.
+//! the key, the media type, the body limits, the schema check, the
+//! `{"status":"error","message":...}` reply, and how a refused request's body is dealt with.
 
 use std::fmt;
+use std::future::Future;
+use std::task::Poll;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -10,15 +13,9 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::Value;
 
+use super::limits::Limits;
+use super::state::MockState;
 use super::store::Refusal;
-use crate::contract::schema::SchemaSet;
-
-/// The largest JSON body accepted; larger ones get 413.
-pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
-/// The largest multipart upload accepted; larger ones get 413.
-pub const UPLOAD_BODY_LIMIT: usize = 20 * 1024 * 1024;
-/// The most files one upload may carry (`maxItems` of `schemas/upload-files.request.json`).
-pub const MAX_FILES_PER_UPLOAD: usize = 20;
 
 /// The media type of every body the mock answers with.
 pub const JSON: &str = "application/json";
@@ -61,6 +58,11 @@ pub enum Rejection {
         /// The cause.
         reason: String,
     },
+    /// A body that did not arrive within the body timeout.
+    BodyTimeout {
+        /// The timeout.
+        timeout: Duration,
+    },
     /// An upload that is not a well-formed multipart form.
     BadForm {
         /// The status the form reader chose (400, 413 or 415).
@@ -72,6 +74,11 @@ pub enum Rejection {
     UnknownFormField {
         /// Its name, shortened.
         name: String,
+    },
+    /// A form field that may be given once came twice.
+    RepeatedFormField {
+        /// Its name.
+        name: &'static str,
     },
     /// A required form field is missing.
     MissingFormField {
@@ -125,6 +132,8 @@ impl Rejection {
                 StatusCode::UNAUTHORIZED
             }
             Rejection::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Rejection::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            Rejection::Store(Refusal::Quota { .. }) => StatusCode::FORBIDDEN,
             Rejection::BadForm { status, .. } | Rejection::Injected { status } => *status,
             Rejection::Store(
                 Refusal::UnknownClassification { .. }
@@ -141,6 +150,7 @@ impl Rejection {
             | Rejection::Unreadable { .. }
             | Rejection::UnknownFormField { .. }
             | Rejection::MissingFormField { .. }
+            | Rejection::RepeatedFormField { .. }
             | Rejection::EmptyFormField { .. }
             | Rejection::TooManyFiles { .. }
             | Rejection::Store(_) => StatusCode::BAD_REQUEST,
@@ -166,12 +176,18 @@ impl fmt::Display for Rejection {
             Rejection::InvalidBody { violations } => {
                 write!(f, "invalid request body: {violations}")
             }
-            Rejection::TooLarge { limit } => {
-                write!(f, "request body is larger than the limit of {limit} bytes")
-            }
+            Rejection::TooLarge { limit } => write!(
+                f,
+                "request body is larger than this mock's limit of {limit} bytes"
+            ),
             Rejection::Unreadable { reason } => {
                 write!(f, "request body could not be read: {reason}")
             }
+            Rejection::BodyTimeout { timeout } => write!(
+                f,
+                "request body did not arrive within {} ms",
+                timeout.as_millis()
+            ),
             Rejection::BadForm { reason, .. } => f.write_str(reason),
             Rejection::UnknownFormField { name } => write!(
                 f,
@@ -181,7 +197,13 @@ impl fmt::Display for Rejection {
                 write!(f, "{name}: required form field is missing")
             }
             Rejection::EmptyFormField { name } => write!(f, "{name}: must not be empty"),
-            Rejection::TooManyFiles { max } => write!(f, "files: at most {max} files per upload"),
+            Rejection::RepeatedFormField { name } => {
+                write!(f, "{name}: the form field may be given only once")
+            }
+            Rejection::TooManyFiles { max } => write!(
+                f,
+                "files: this mock takes at most {max} files per upload (a limit of the mock, not of the vendor)"
+            ),
             Rejection::Store(refusal) => write!(f, "{refusal}"),
             Rejection::UnknownPath { method, path } => write!(f, "no endpoint at {method} {path}"),
             Rejection::WrongMethod { method, path } => {
@@ -268,42 +290,124 @@ pub fn json_media_type(headers: &HeaderMap) -> Result<(), Rejection> {
     Err(Rejection::WrongContentType { got })
 }
 
-/// Reads a JSON body of at most [`JSON_BODY_LIMIT`] bytes.
+/// The declared length of a request's body, if it declares one.
+pub fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Whether the client waits for `100 Continue` before it sends the body.
+fn expects_continue(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
+}
+
+/// Marks `response` as the last on its connection.
+pub fn closing(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// Answers `response` to a request whose body was not read.
+///
+/// The body is never kept: when the client waits for `100 Continue`, or declares a body
+/// longer than [`Limits::refusal_drain_bytes`], the answer closes the connection and nothing
+/// is read (hyper then sends no `100 Continue`). Otherwise up to that many bytes are read and
+/// thrown away within [`Limits::refusal_drain_timeout`], so the connection can carry the
+/// client's next request; a body that does not end by then closes it.
+pub async fn refuse(
+    response: Response,
+    headers: &HeaderMap,
+    body: Body,
+    limits: &Limits,
+) -> Response {
+    let bound = u64::try_from(limits.refusal_drain_bytes).unwrap_or(u64::MAX);
+    if expects_continue(headers) || content_length(headers).is_some_and(|n| n > bound) {
+        return closing(response);
+    }
+    if axum::body::HttpBody::is_end_stream(&body) {
+        return response;
+    }
+    let drained = tokio::time::timeout(limits.refusal_drain_timeout, drain(body, bound)).await;
+    if matches!(drained, Ok(true)) {
+        response
+    } else {
+        closing(response)
+    }
+}
+
+/// Reads `body` to its end and throws it away; false when it is longer than `bound` or breaks.
+async fn drain(mut body: Body, bound: u64) -> bool {
+    let mut read = 0_u64;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { return false };
+        if let Some(data) = frame.data_ref() {
+            read += data.len() as u64;
+            if read > bound {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Reads a JSON body of at most [`Limits::max_json_body`] bytes within
+/// [`Limits::body_timeout`].
 ///
 /// Read here rather than through axum's `Bytes` extractor and a `DefaultBodyLimit` layer on
 /// each route: that layer costs several allocations on every request.
 ///
 /// # Errors
-/// [`Rejection::TooLarge`] past the limit, [`Rejection::Unreadable`] when the body breaks off.
-pub async fn read_json_body(body: Body) -> Result<Bytes, Rejection> {
-    match Limited::new(body, JSON_BODY_LIMIT).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<LengthLimitError>() => Err(Rejection::TooLarge {
-            limit: JSON_BODY_LIMIT,
-        }),
-        Err(error) => Err(Rejection::Unreadable {
+/// [`Rejection::TooLarge`] past the limit (at once when the declared length is over it),
+/// [`Rejection::BodyTimeout`] when it is late, [`Rejection::Unreadable`] when it breaks off.
+pub async fn read_json_body(
+    body: Body,
+    headers: &HeaderMap,
+    limits: &Limits,
+) -> Result<Bytes, Rejection> {
+    let limit = limits.max_json_body;
+    if content_length(headers).is_some_and(|n| n > limit as u64) {
+        return Err(Rejection::TooLarge { limit });
+    }
+    let mut read = std::pin::pin!(Limited::new(body, limit).collect());
+    // Most bodies arrive with their head: read them without arming a timer.
+    let first = std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await;
+    let outcome = match first {
+        Poll::Ready(outcome) => Ok(outcome),
+        Poll::Pending => tokio::time::timeout(limits.body_timeout, read).await,
+    };
+    match outcome {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(error)) if error.is::<LengthLimitError>() => Err(Rejection::TooLarge { limit }),
+        Ok(Err(error)) => Err(Rejection::Unreadable {
             reason: error.to_string(),
+        }),
+        Err(_) => Err(Rejection::BodyTimeout {
+            timeout: limits.body_timeout,
         }),
     }
 }
 
-/// Parses a body and checks it against the schema `schema`.
+/// Parses a body and checks it against the schema `schema`, with the bounds of `state`.
 ///
 /// # Errors
 /// [`Rejection::EmptyBody`], [`Rejection::MalformedJson`] or [`Rejection::InvalidBody`].
-pub fn parse_json_body(bytes: &[u8], schema: &str) -> Result<Value, Rejection> {
+pub fn parse_json_body(bytes: &[u8], schema: &str, state: &MockState) -> Result<Value, Rejection> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Rejection::EmptyBody);
     }
     let document: Value = serde_json::from_slice(bytes).map_err(|e| Rejection::MalformedJson {
         reason: e.to_string(),
     })?;
-    let schemas = SchemaSet::global().map_err(|e| Rejection::InvalidBody {
-        violations: e.to_string(),
-    })?;
     // Empty, so nothing is allocated for a valid body.
     let mut violations = String::new();
-    let invalid = schemas
+    let invalid = state
+        .validators()
         .describe_violations(schema, &document, &mut violations)
         .map_err(|e| Rejection::InvalidBody {
             violations: e.to_string(),
@@ -355,6 +459,13 @@ mod tests {
             Rejection::EmptyBody,
             Rejection::TooLarge { limit: 1 },
             Rejection::Store(Refusal::EmptyFileIds),
+            Rejection::Store(Refusal::Quota {
+                kind: crate::mock::store::QuotaKind::Files,
+                limit: 1,
+            }),
+            Rejection::BodyTimeout {
+                timeout: Duration::from_secs(1),
+            },
             Rejection::WrongMethod {
                 method: "GET".into(),
                 path: "/x".into(),

@@ -1,52 +1,64 @@
 //! The mock's HTTP surface: the route table, read from the endpoint catalogue, and one
 //! handler per vendor endpoint.
 //!
-//! Every JSON handler reads the body, authorises, checks the media type and the schema, then
-//! asks the [`Store`](super::store::Store); the reply takes the vendor's shape. Every refusal,
-//! including the ones axum's extractors produce, is a [`Rejection`].
+//! Every handler counts the request, applies the faults in force, and checks the key before
+//! it reads a byte of the body; a JSON handler then checks the media type, reads the body
+//! under its limits, validates it, and asks the [`Store`](super::store::Store). Every refusal
+//! is a [`Rejection`]; a refusal before the body is read goes through [`refuse`].
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on, post};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::admin;
 use super::extract::{
-    self, MAX_FILES_PER_UPLOAD, Rejection, UPLOAD_BODY_LIMIT, json_media_type, parse_json_body,
-    read_json_body,
+    self, Rejection, closing, json_media_type, parse_json_body, read_json_body, refuse,
 };
-use super::faults::{self, ADMIN_FAULTS};
+use super::faults::random_failure;
+use super::journal::Seen;
 use super::observe;
 use super::state::MockState;
-use super::store::{Refusal, StoredFile, Upload, classify};
+use super::store::{Results, StoredFile};
+use super::upload;
 use crate::contract::endpoint::{API_ROOT, Endpoint};
 
 /// The mock's routes, ready to serve or to call with `tower::ServiceExt::oneshot`.
 pub fn router(state: Arc<MockState>) -> Router {
     let mut router = Router::new();
     if state.behaviour().admin {
-        router = router.route(
-            ADMIN_FAULTS,
-            post(faults::set_faults)
-                .delete(faults::clear_faults)
-                .layer(DefaultBodyLimit::max(extract::JSON_BODY_LIMIT)),
-        );
+        let limit = DefaultBodyLimit::max(state.limits().max_json_body);
+        router = router
+            .route(
+                admin::FAULTS,
+                post(admin::set_faults)
+                    .delete(admin::clear_faults)
+                    .get(admin::list_faults)
+                    .layer(limit),
+            )
+            .route(
+                admin::REQUESTS,
+                axum::routing::get(admin::list_requests).delete(admin::clear_requests),
+            );
     }
     for endpoint in Endpoint::ALL {
-        router = router.route(&format!("{API_ROOT}{}", endpoint.path()), route(endpoint));
+        router = router.route(
+            &format!("{API_ROOT}{}", endpoint.path()),
+            route(endpoint, &state),
+        );
     }
     router = router
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method);
     // The observing layer costs every request; add it only when it has work to do.
     let logging = tracing::enabled!(target: "extracta_contract::mock", tracing::Level::INFO);
-    if logging || state.behaviour().is_active() {
+    if logging || state.recording() {
         router = router.layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             observe::observe,
@@ -56,14 +68,13 @@ pub fn router(state: Arc<MockState>) -> Router {
 }
 
 /// The handler of `endpoint`, under the catalogue's method.
-fn route(endpoint: Endpoint) -> MethodRouter<Arc<MockState>> {
+fn route(endpoint: Endpoint, state: &MockState) -> MethodRouter<Arc<MockState>> {
     let filter = MethodFilter::try_from(endpoint.method()).unwrap_or(MethodFilter::POST);
     match endpoint {
         Endpoint::CreateClassification => on(filter, create_classification),
         Endpoint::ViewClassification => on(filter, view_classification),
-        Endpoint::UploadFiles => {
-            on(filter, upload_files).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
-        }
+        Endpoint::UploadFiles => on(filter, upload::upload_files)
+            .layer(DefaultBodyLimit::max(state.limits().max_upload_body)),
         Endpoint::GetResults => on(filter, get_results),
         Endpoint::DeleteFiles => on(filter, delete_files),
         Endpoint::DeleteBatch => on(filter, delete_batch),
@@ -72,7 +83,7 @@ fn route(endpoint: Endpoint) -> MethodRouter<Arc<MockState>> {
 }
 
 /// A 200 with `body` as JSON.
-fn ok(body: &impl Serialize) -> Response {
+pub fn ok(body: &impl Serialize) -> Response {
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
@@ -89,12 +100,32 @@ pub fn success(message: &str) -> Response {
     })
 }
 
-fn reply(outcome: Result<Response, Rejection>) -> Response {
+/// The answer to an outcome.
+pub fn reply(outcome: Result<Response, Rejection>) -> Response {
     outcome.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// The common path of every JSON endpoint: read the body, authorise, check the media type,
-/// validate, then `op` with the key and the document.
+/// What every endpoint does first: count the request, wait the latency, apply a fault.
+/// Returns the fault's answer, if it gives one.
+pub async fn prelude(state: &MockState, endpoint: Endpoint) -> Option<Response> {
+    state.count(endpoint);
+    let behaviour = state.behaviour();
+    if !behaviour.latency.is_zero() {
+        tokio::time::sleep(behaviour.latency).await;
+    }
+    if let Some(fault) = state.faults().take(endpoint) {
+        if !fault.wait().is_zero() {
+            tokio::time::sleep(fault.wait()).await;
+        }
+        if let Some(answer) = fault.answer() {
+            return Some(answer);
+        }
+    }
+    random_failure(behaviour.fail_rate)
+}
+
+/// The common path of every JSON endpoint: count, faults, key, media type, body, schema,
+/// then `op` with the key and the document.
 async fn json_endpoint(
     state: &MockState,
     request: Request,
@@ -102,16 +133,36 @@ async fn json_endpoint(
     op: impl FnOnce(&str, &Value) -> Result<Response, Rejection>,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    // Read before any refusal: a connection whose request body was left unread cannot
-    // carry the client's next request, and clients would reconnect after every refusal.
-    let body = read_json_body(body).await;
-    reply(
-        extract::authorise(&parts.headers, |k| state.accepts(k)).and_then(|key| {
-            json_media_type(&parts.headers)?;
-            let document = parse_json_body(&body?, endpoint.request_schema())?;
-            op(key, &document)
-        }),
-    )
+    let limits = state.limits();
+    if let Some(answer) = prelude(state, endpoint).await {
+        return refuse(answer, &parts.headers, body, limits).await;
+    }
+    // The key is checked before a byte of the body is read: a client without one gets its
+    // answer at once, and holds no memory while it sends (or never sends) its body.
+    let key = match extract::authorise(&parts.headers, |k| state.accepts(k)) {
+        Ok(key) => key,
+        Err(rejection) => {
+            return refuse(rejection.into_response(), &parts.headers, body, limits).await;
+        }
+    };
+    if let Err(rejection) = json_media_type(&parts.headers) {
+        return refuse(rejection.into_response(), &parts.headers, body, limits).await;
+    }
+    let bytes = match read_json_body(body, &parts.headers, limits).await {
+        Ok(bytes) => bytes,
+        // Part of the body may be left unread: this connection cannot carry another request.
+        Err(rejection) => return closing(rejection.into_response()),
+    };
+    let mut response = reply(
+        parse_json_body(&bytes, endpoint.request_schema(), state)
+            .and_then(|document| op(key, &document)),
+    );
+    if state.recording() {
+        response
+            .extensions_mut()
+            .insert(Seen::new(state.holder(key).cloned(), &bytes));
+    }
+    response
 }
 
 /// A string field of an already validated body.
@@ -133,9 +184,9 @@ async fn create_classification(State(state): State<Arc<MockState>>, request: Req
         request,
         Endpoint::CreateClassification,
         |key, request| {
-            let created = state.with_store(|store| {
-                store.create_classification(key, request["classificationDetails"].clone())
-            });
+            let created = state
+                .store()
+                .create_classification(key, &request["classificationDetails"])?;
             Ok(ok(&CreatedReply {
                 status: "created",
                 created_at: created.created_at,
@@ -161,7 +212,7 @@ async fn view_classification(State(state): State<Arc<MockState>>, request: Reque
         Endpoint::ViewClassification,
         |key, request| {
             let id = text(request, "classificationId");
-            let view = state.with_store(|store| store.view_classification(key, id))?;
+            let view = state.store().view_classification(key, id)?;
             let mut details = view.details;
             if let Some(map) = details.as_object_mut() {
                 map.insert("createdAt".to_owned(), Value::from(view.created_at));
@@ -177,7 +228,7 @@ async fn view_classification(State(state): State<Arc<MockState>>, request: Reque
 }
 
 /// A file's `url` in replies.
-fn file_url(file_id: &str) -> String {
+pub fn file_url(file_id: &str) -> String {
     format!("https://files.mock.invalid/{file_id}")
 }
 
@@ -187,7 +238,8 @@ struct ResultsReply<'a> {
     status: &'static str,
     classification_id: &'a str,
     batch_id: &'a str,
-    files: Vec<FileResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    files: Option<Vec<FileResult>>,
 }
 
 #[derive(Serialize)]
@@ -215,7 +267,7 @@ impl From<StoredFile> for FileResult {
             file_name: file.file_name,
             status: "processed",
             result: Classified {
-                document_type: file.document_type,
+                document_type: file.document_type.as_deref().map(str::to_owned),
                 confidence: file.confidence,
             },
         }
@@ -226,14 +278,23 @@ async fn get_results(State(state): State<Arc<MockState>>, request: Request) -> R
     json_endpoint(&state, request, Endpoint::GetResults, |key, request| {
         let (classification_id, batch_id) =
             (text(request, "classificationId"), text(request, "batchId"));
-        let files = state.with_store(|store| {
-            store.results(key, classification_id, batch_id, request["fileId"].as_str())
-        })?;
+        let results =
+            state
+                .store()
+                .results(key, classification_id, batch_id, request["fileId"].as_str())?;
+        // While a batch processes, the vendor answers `waiting` and no files.
+        let (status, files) = match results {
+            Results::Waiting => ("waiting", None),
+            Results::Ready(files) => (
+                "success",
+                Some(files.into_iter().map(FileResult::from).collect()),
+            ),
+        };
         Ok(ok(&ResultsReply {
-            status: "success",
+            status,
             classification_id,
             batch_id,
-            files: files.into_iter().map(FileResult::from).collect(),
+            files,
         }))
     })
     .await
@@ -247,14 +308,12 @@ async fn delete_files(State(state): State<Arc<MockState>>, request: Request) -> 
             .flatten()
             .filter_map(Value::as_str)
             .collect();
-        state.with_store(|store| {
-            store.delete_files(
-                key,
-                text(request, "classificationId"),
-                text(request, "batchId"),
-                &file_ids,
-            )
-        })?;
+        state.store().delete_files(
+            key,
+            text(request, "classificationId"),
+            text(request, "batchId"),
+            &file_ids,
+        )?;
         Ok(success("Files deleted"))
     })
     .await
@@ -262,13 +321,11 @@ async fn delete_files(State(state): State<Arc<MockState>>, request: Request) -> 
 
 async fn delete_batch(State(state): State<Arc<MockState>>, request: Request) -> Response {
     json_endpoint(&state, request, Endpoint::DeleteBatch, |key, request| {
-        state.with_store(|store| {
-            store.delete_batch(
-                key,
-                text(request, "classificationId"),
-                text(request, "batchId"),
-            )
-        })?;
+        state.store().delete_batch(
+            key,
+            text(request, "classificationId"),
+            text(request, "batchId"),
+        )?;
         Ok(success("Batch deleted"))
     })
     .await
@@ -280,162 +337,37 @@ async fn delete_classification(State(state): State<Arc<MockState>>, request: Req
         request,
         Endpoint::DeleteClassification,
         |key, request| {
-            state.with_store(|store| {
-                store.delete_classification(key, text(request, "classificationId"))
-            })?;
+            state
+                .store()
+                .delete_classification(key, text(request, "classificationId"))?;
             Ok(success("Classification deleted"))
         },
     )
     .await
 }
 
-/// The form of an upload, read in full before anything is stored.
-#[derive(Default)]
-struct UploadForm {
-    classification_id: Option<String>,
-    batch_id: Option<String>,
-    files: Vec<Upload>,
+async fn unknown_path(State(state): State<Arc<MockState>>, request: Request) -> Response {
+    no_endpoint(&state, request, false).await
 }
 
-fn multipart_failure(error: &MultipartError) -> Rejection {
-    Rejection::BadForm {
-        status: error.status(),
-        reason: format!("multipart body could not be read: {}", error.body_text()),
-    }
+async fn wrong_method(State(state): State<Arc<MockState>>, request: Request) -> Response {
+    no_endpoint(&state, request, true).await
 }
 
-async fn read_upload_form(mut multipart: Multipart) -> Result<UploadForm, Rejection> {
-    let mut form = UploadForm::default();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| multipart_failure(&e))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        match name.as_str() {
-            "files" => {
-                if form.files.len() == MAX_FILES_PER_UPLOAD {
-                    return Err(Rejection::TooManyFiles {
-                        max: MAX_FILES_PER_UPLOAD,
-                    });
-                }
-                let file_name = field.file_name().unwrap_or("file").to_owned();
-                let contents = field.bytes().await.map_err(|e| multipart_failure(&e))?;
-                form.files.push(Upload {
-                    file_name,
-                    contents: contents.to_vec(),
-                });
-            }
-            "classificationId" | "batchId" => {
-                let value = field.text().await.map_err(|e| multipart_failure(&e))?;
-                if value.trim().is_empty() {
-                    return Err(Rejection::EmptyFormField { name });
-                }
-                if name == "classificationId" {
-                    form.classification_id = Some(value);
-                } else {
-                    form.batch_id = Some(value);
-                }
-            }
-            other => {
-                return Err(Rejection::UnknownFormField {
-                    name: other.chars().take(60).collect(),
-                });
-            }
-        }
-    }
-    Ok(form)
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct UploadReply<'a> {
-    status: &'static str,
-    classification_id: &'a str,
-    batch_id: &'a str,
-    files: Vec<UploadedFile>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct UploadedFile {
-    file_id: String,
-    file_name: String,
-    number_of_pages: u32,
-    url: String,
-}
-
-async fn upload_files(
-    State(state): State<Arc<MockState>>,
-    headers: HeaderMap,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    reply(upload(&state, &headers, multipart).await)
-}
-
-async fn upload(
-    state: &MockState,
-    headers: &HeaderMap,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Result<Response, Rejection> {
-    let key = extract::authorise(headers, |k| state.accepts(k))?.to_owned();
-    let multipart = multipart.map_err(|e| Rejection::BadForm {
-        status: e.status(),
-        reason: format!("expected a multipart/form-data body: {}", e.body_text()),
-    })?;
-    let form = read_upload_form(multipart).await?;
-    let classification_id = form.classification_id.ok_or(Rejection::MissingFormField {
-        name: "classificationId",
-    })?;
-    if form.files.is_empty() {
-        return Err(Refusal::NoFiles.into());
-    }
-    let uploaded = state.with_store(|store| {
-        let document_types = store.document_types(&key, &classification_id)?;
-        let classified = form
-            .files
-            .into_iter()
-            .map(|upload| {
-                let (document_type, confidence) = classify(&upload.contents, &document_types);
-                (upload.file_name, document_type, confidence)
-            })
-            .collect();
-        store.upload(
-            &key,
-            &classification_id,
-            form.batch_id.as_deref(),
-            classified,
-        )
-    })?;
-    Ok(ok(&UploadReply {
-        status: "success",
-        classification_id: &classification_id,
-        batch_id: &uploaded.batch_id,
-        files: uploaded
-            .files
-            .into_iter()
-            .map(|f| UploadedFile {
-                url: file_url(&f.file_id),
-                file_id: f.file_id,
-                file_name: f.file_name,
-                number_of_pages: 1,
-            })
-            .collect(),
-    }))
-}
-
-async fn unknown_path(method: Method, uri: Uri) -> Response {
-    Rejection::UnknownPath {
-        method: method.to_string(),
-        path: uri.path().to_owned(),
-    }
-    .into_response()
-}
-
-async fn wrong_method(method: Method, uri: Uri) -> Response {
-    Rejection::WrongMethod {
-        method: method.to_string(),
-        path: uri.path().to_owned(),
-    }
-    .into_response()
+/// 404 or 405, the body left unread.
+async fn no_endpoint(state: &MockState, request: Request, wrong_method: bool) -> Response {
+    let (parts, body) = request.into_parts();
+    let (method, path) = (parts.method.to_string(), parts.uri.path().to_owned());
+    let rejection = if wrong_method {
+        Rejection::WrongMethod { method, path }
+    } else {
+        Rejection::UnknownPath { method, path }
+    };
+    refuse(
+        rejection.into_response(),
+        &parts.headers,
+        body,
+        state.limits(),
+    )
+    .await
 }
