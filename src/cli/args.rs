@@ -59,7 +59,7 @@ pub enum Command {
     ///   extracta-contract mock --admin   # then: curl -X POST localhost:8787/__admin/faults
     ///                                    #   -d '{"status": 503, "count": 2}'
     #[command(verbatim_doc_comment)]
-    Mock(MockArgs),
+    Mock(Box<MockArgs>),
     /// Check the JSON examples of a saved vendor docs page (its Markdown) against the schemas:
     /// the body example, and each response example with the status of its tab.
     ///

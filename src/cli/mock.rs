@@ -103,7 +103,7 @@ mod tests {
         match Cli::try_parse_from(argv) {
             Ok(Cli {
                 command: Command::Mock(args),
-            }) => Some(args),
+            }) => Some(*args),
             _ => None,
         }
     }
