@@ -78,6 +78,10 @@ impl FixtureSpec {
 /// The key sent when a case asks for an invalid one; no account has it.
 pub const INVALID_API_KEY: &str = "extracta-contract-invalid-key";
 
+/// The header a case's request names its case in, so that a mock's journal can say which
+/// request was whose. The suite sends it only to a built-in mock it learns from.
+pub const CASE_HEADER: &str = "x-extracta-case";
+
 /// Which credentials a request carries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

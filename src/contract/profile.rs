@@ -27,7 +27,7 @@ pub struct LearnedRefusal {
     /// The `Content-Type` when it is not `application/json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
-    /// Fields of the body besides `status` and `message`, as they were.
+    /// Fields of the body besides `message` (its `status` among them), as they were.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub extra: Map<String, Value>,
     /// The case it was learned from.
@@ -65,20 +65,22 @@ pub struct LearnedSuccess {
 }
 
 /// What deleteFiles does with an empty `fileIds` list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EmptyList {
     /// Refuses it (the mock's own choice).
+    #[default]
     Refuse,
     /// Answers success and deletes nothing.
     Accept,
 }
 
 /// What deleteFiles does with a list naming some files the batch does not hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PartlyUnknown {
     /// Refuses it whole and deletes nothing (the mock's own choice).
+    #[default]
     Refuse,
     /// Deletes the files it holds and answers success.
     DeleteKnown,
@@ -210,6 +212,75 @@ impl VendorProfile {
                     .find(|(key, _)| key.split_once(' ').is_some_and(|(_, s)| s == situation))
                     .map(|(_, refusal)| refusal)
             })
+    }
+
+    /// The profile for a person, a line each: every choice it learned (and from which case),
+    /// then every case it could not learn from, and why.
+    pub fn describe(&self) -> Vec<String> {
+        let mut lines = vec![format!(
+            "answers like the vendor of {}: {} choice(s) learned; elsewhere the mock's own",
+            self.learned_from
+                .as_deref()
+                .unwrap_or("an unnamed baseline"),
+            self.count()
+        )];
+        for (situation, refusal) in &self.refusals {
+            let mut line = format!("  {situation}: {} \"{}\"", refusal.status, refusal.message);
+            if !refusal.extra.is_empty() {
+                line.push_str(&format!(" with {}", Value::Object(refusal.extra.clone())));
+            }
+            if let Some(content_type) = &refusal.content_type {
+                line.push_str(&format!(" as {content_type}"));
+            }
+            line.push_str(&format!(" (from {})", refusal.learned_from));
+            lines.push(line);
+        }
+        for (endpoint, success) in &self.successes {
+            let mut changes = Vec::new();
+            if let Some(status) = success.status {
+                changes.push(format!("status {status}"));
+            }
+            if let Some(content_type) = &success.content_type {
+                changes.push(format!("content type {content_type}"));
+            }
+            for (field, value) in &success.set {
+                changes.push(format!("`{field}` = {value}"));
+            }
+            for field in &success.remove {
+                changes.push(format!("no `{field}`"));
+            }
+            for (field, value) in &success.file_set {
+                changes.push(format!("each file's `{field}` = {value}"));
+            }
+            for field in &success.file_remove {
+                changes.push(format!("no `{field}` in each file"));
+            }
+            lines.push(format!(
+                "  {endpoint} success: {} (from {})",
+                changes.join(", "),
+                success.learned_from.join(", ")
+            ));
+        }
+        if let Some(empty) = self.behaviours.empty_file_ids {
+            let does = match empty {
+                EmptyList::Refuse => "refused",
+                EmptyList::Accept => "accepted, nothing deleted",
+            };
+            lines.push(format!("  deleteFiles with an empty fileIds list: {does}"));
+        }
+        if let Some(partly) = self.behaviours.partly_unknown_file_ids {
+            let does = match partly {
+                PartlyUnknown::Refuse => "refused whole, nothing deleted",
+                PartlyUnknown::DeleteKnown => "the files it names that exist are deleted",
+            };
+            lines.push(format!(
+                "  deleteFiles with a partly unknown fileIds list: {does}"
+            ));
+        }
+        for not in &self.not_learned {
+            lines.push(format!("  not learned from {}: {}", not.case, not.reason));
+        }
+        lines
     }
 
     /// How many choices it holds, for a person.

@@ -209,6 +209,17 @@ impl SchemaSet {
         Ok(true)
     }
 
+    /// The shape of `document`'s violations of the schema `name`, the same for every document
+    /// that breaks it the same way: each violation as `<keyword>:<pointer>` (a missing property
+    /// as `required:<pointer>/<property>`, array items as `*`), sorted, `,` separated; empty
+    /// when it conforms.
+    ///
+    /// # Errors
+    /// When no schema has that name.
+    pub fn signature(&self, name: &str, document: &Value) -> Result<String, SchemaError> {
+        Ok(signature_of(self.validator(name)?, document))
+    }
+
     fn validator(&self, name: &str) -> Result<&jsonschema::Validator, SchemaError> {
         self.validators
             .get(name)
@@ -217,6 +228,36 @@ impl SchemaSet {
                 known: self.names().collect::<Vec<_>>().join(", "),
             })
     }
+}
+
+/// The signature of `document`'s violations of `validator` (see [`SchemaSet::signature`]).
+pub fn signature_of(validator: &jsonschema::Validator, document: &Value) -> String {
+    let mut parts: Vec<String> = validator
+        .iter_errors(document)
+        .map(|error| {
+            let pointer: Vec<&str> = error
+                .instance_path()
+                .as_str()
+                .split('/')
+                .map(|step| {
+                    if !step.is_empty() && step.bytes().all(|b| b.is_ascii_digit()) {
+                        "*"
+                    } else {
+                        step
+                    }
+                })
+                .collect();
+            let mut pointer = pointer.join("/");
+            if let jsonschema::error::ValidationErrorKind::Required { property } = error.kind() {
+                pointer.push('/');
+                pointer.push_str(property.as_str().unwrap_or_default());
+            }
+            format!("{}:{pointer}", error.kind().keyword())
+        })
+        .collect();
+    parts.sort();
+    parts.dedup();
+    parts.join(",")
 }
 
 /// A JSON pointer as violations show it: "/" for the root, which is "" in JSON Pointer.
@@ -326,6 +367,28 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(error.contains("delete-files.request"), "{error}");
+    }
+
+    #[test]
+    fn a_signature_names_each_kind_of_violation_and_where() {
+        let signature = |body: Value| {
+            set()
+                .signature("delete-files.request", &body)
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            signature(json!({"classificationId": "c", "fileIds": [1, "f", 2]})),
+            "required:/batchId,type:/fileIds/*"
+        );
+        assert_eq!(
+            signature(json!({"classificationId": "d", "fileIds": [3]})),
+            signature(json!({"classificationId": "c", "fileIds": [1, 2]})),
+            "the same breakage, the same signature"
+        );
+        assert_eq!(
+            signature(json!({"classificationId": "c", "batchId": "b", "fileIds": []})),
+            ""
+        );
     }
 
     #[test]

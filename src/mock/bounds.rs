@@ -169,6 +169,29 @@ impl Validators {
     }
 }
 
+impl Validators {
+    /// The shape of `document`'s violations of the schema `name`, as
+    /// [`SchemaSet::signature`] gives it, with the configured bounds.
+    ///
+    /// # Errors
+    /// When no schema has that name.
+    pub fn signature(&self, name: &str, document: &Value) -> Result<String, SchemaError> {
+        match self {
+            Validators::Contract(contract) => contract.signature(name, document),
+            Validators::Configured { contract, patched } => match patched.get(name) {
+                Some(PatchedSchema(validator)) => {
+                    Ok(crate::contract::schema::signature_of(validator, document))
+                }
+                None => contract.signature(name, document),
+            },
+            Validators::Broken { reason } => Err(SchemaError::Invalid {
+                name: "contract",
+                reason: reason.clone(),
+            }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,6 +47,11 @@ pub enum Rejection {
     InvalidBody {
         /// Every violation, `; ` separated.
         violations: String,
+        /// The violations' shape (see [`SchemaSet::signature`]), when the mock keeps
+        /// situations (it adopts a vendor profile, or keeps a journal).
+        ///
+        /// [`SchemaSet::signature`]: crate::contract::schema::SchemaSet::signature
+        signature: Option<String>,
     },
     /// A body over its limit.
     TooLarge {
@@ -125,6 +130,38 @@ impl From<Refusal> for Rejection {
 }
 
 impl Rejection {
+    /// The situation, as a vendor profile names it (`missing-key`, `unknown-batch`,
+    /// `invalid-body required:/batchId`...): what a refusal is, whatever it says.
+    pub fn situation(&self) -> String {
+        let name = match self {
+            Rejection::MissingKey => "missing-key",
+            Rejection::MalformedKey => "malformed-key",
+            Rejection::InvalidKey => "invalid-key",
+            Rejection::WrongContentType { .. } => "wrong-content-type",
+            Rejection::EmptyBody => "empty-body",
+            Rejection::MalformedJson { .. } => "malformed-json",
+            Rejection::InvalidBody {
+                signature: Some(signature),
+                ..
+            } => return format!("invalid-body {signature}"),
+            Rejection::InvalidBody { .. } => "invalid-body",
+            Rejection::TooLarge { .. } => "too-large",
+            Rejection::Unreadable { .. } => "unreadable",
+            Rejection::BodyTimeout { .. } => "body-timeout",
+            Rejection::BadForm { .. } => "bad-form",
+            Rejection::UnknownFormField { .. } => "unknown-form-field",
+            Rejection::RepeatedFormField { name } => return format!("repeated-form-field {name}"),
+            Rejection::MissingFormField { name } => return format!("missing-form-field {name}"),
+            Rejection::EmptyFormField { name } => return format!("empty-form-field {name}"),
+            Rejection::TooManyFiles { .. } => "too-many-files",
+            Rejection::Store(refusal) => refusal.situation(),
+            Rejection::UnknownPath { .. } => "unknown-path",
+            Rejection::WrongMethod { .. } => "wrong-method",
+            Rejection::Injected { .. } => "injected",
+        };
+        name.to_owned()
+    }
+
     /// The status the mock answers with.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -173,7 +210,7 @@ impl fmt::Display for Rejection {
             }
             Rejection::EmptyBody => f.write_str("request body is empty: expected a JSON object"),
             Rejection::MalformedJson { reason } => write!(f, "malformed JSON: {reason}"),
-            Rejection::InvalidBody { violations } => {
+            Rejection::InvalidBody { violations, .. } => {
                 write!(f, "invalid request body: {violations}")
             }
             Rejection::TooLarge { limit } => write!(
@@ -411,9 +448,17 @@ pub fn parse_json_body(bytes: &[u8], schema: &str, state: &MockState) -> Result<
         .describe_violations(schema, &document, &mut violations)
         .map_err(|e| Rejection::InvalidBody {
             violations: e.to_string(),
+            signature: None,
         })?;
     if invalid {
-        Err(Rejection::InvalidBody { violations })
+        let signature = state
+            .keeps_situations()
+            .then(|| state.validators().signature(schema, &document).ok())
+            .flatten();
+        Err(Rejection::InvalidBody {
+            violations,
+            signature,
+        })
     } else {
         Ok(document)
     }

@@ -87,22 +87,31 @@ pub fn ok(body: &impl Serialize) -> Response {
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
+/// The `{"status": "success", "message": ...}` body.
+#[derive(Serialize)]
+pub struct Success<'a> {
+    status: &'static str,
+    message: &'a str,
+}
+
 /// The `{"status": "success", "message": ...}` reply.
 pub fn success(message: &str) -> Response {
-    #[derive(Serialize)]
-    struct Success<'a> {
-        status: &'static str,
-        message: &'a str,
-    }
     ok(&Success {
         status: "success",
         message,
     })
 }
 
-/// The answer to an outcome.
-pub fn reply(outcome: Result<Response, Rejection>) -> Response {
-    outcome.unwrap_or_else(IntoResponse::into_response)
+/// The `{"status": "success", "message": ...}` reply of `endpoint`, as the vendor words it
+/// when the mock answers like one.
+fn succeeded(state: &MockState, endpoint: Endpoint, message: &str) -> Response {
+    state.success(
+        endpoint,
+        &Success {
+            status: "success",
+            message,
+        },
+    )
 }
 
 /// What every endpoint does first: count the request, wait the latency, apply a fault.
@@ -139,24 +148,30 @@ async fn json_endpoint(
     }
     // The key is checked before a byte of the body is read: a client without one gets its
     // answer at once, and holds no memory while it sends (or never sends) its body.
+    let refusal = |rejection: Rejection, document: Option<&Value>| {
+        state.refusal(Some(endpoint), &rejection, document)
+    };
     let key = match extract::authorise(&parts.headers, |k| state.accepts(k)) {
         Ok(key) => key,
         Err(rejection) => {
-            return refuse(rejection.into_response(), &parts.headers, body, limits).await;
+            return refuse(refusal(rejection, None), &parts.headers, body, limits).await;
         }
     };
     if let Err(rejection) = json_media_type(&parts.headers) {
-        return refuse(rejection.into_response(), &parts.headers, body, limits).await;
+        return refuse(refusal(rejection, None), &parts.headers, body, limits).await;
     }
     let bytes = match read_json_body(body, &parts.headers, limits).await {
         Ok(bytes) => bytes,
         // Part of the body may be left unread: this connection cannot carry another request.
-        Err(rejection) => return closing(rejection.into_response()),
+        Err(rejection) => return closing(refusal(rejection, None)),
     };
-    let mut response = reply(
-        parse_json_body(&bytes, endpoint.request_schema(), state)
-            .and_then(|document| op(key, &document)),
-    );
+    let mut response = match parse_json_body(&bytes, endpoint.request_schema(), state) {
+        Ok(document) => match op(key, &document) {
+            Ok(response) => response,
+            Err(rejection) => refusal(rejection, Some(&document)),
+        },
+        Err(rejection) => refusal(rejection, None),
+    };
     if state.recording() {
         response
             .extensions_mut()
@@ -187,11 +202,14 @@ async fn create_classification(State(state): State<Arc<MockState>>, request: Req
             let created = state
                 .store()
                 .create_classification(key, &request["classificationDetails"])?;
-            Ok(ok(&CreatedReply {
-                status: "created",
-                created_at: created.created_at,
-                classification_id: &created.classification_id,
-            }))
+            Ok(state.success(
+                Endpoint::CreateClassification,
+                &CreatedReply {
+                    status: "created",
+                    created_at: created.created_at,
+                    classification_id: &created.classification_id,
+                },
+            ))
         },
     )
     .await
@@ -217,11 +235,14 @@ async fn view_classification(State(state): State<Arc<MockState>>, request: Reque
             if let Some(map) = details.as_object_mut() {
                 map.insert("createdAt".to_owned(), Value::from(view.created_at));
             }
-            Ok(ok(&ViewReply {
-                status: "success",
-                classification_id: id,
-                classification_details: details,
-            }))
+            Ok(state.success(
+                Endpoint::ViewClassification,
+                &ViewReply {
+                    status: "success",
+                    classification_id: id,
+                    classification_details: details,
+                },
+            ))
         },
     )
     .await
@@ -290,12 +311,15 @@ async fn get_results(State(state): State<Arc<MockState>>, request: Request) -> R
                 Some(files.into_iter().map(FileResult::from).collect()),
             ),
         };
-        Ok(ok(&ResultsReply {
-            status,
-            classification_id,
-            batch_id,
-            files,
-        }))
+        Ok(state.success(
+            Endpoint::GetResults,
+            &ResultsReply {
+                status,
+                classification_id,
+                batch_id,
+                files,
+            },
+        ))
     })
     .await
 }
@@ -313,8 +337,9 @@ async fn delete_files(State(state): State<Arc<MockState>>, request: Request) -> 
             text(request, "classificationId"),
             text(request, "batchId"),
             &file_ids,
+            state.delete_rules(),
         )?;
-        Ok(success("Files deleted"))
+        Ok(succeeded(&state, Endpoint::DeleteFiles, "Files deleted"))
     })
     .await
 }
@@ -326,7 +351,7 @@ async fn delete_batch(State(state): State<Arc<MockState>>, request: Request) -> 
             text(request, "classificationId"),
             text(request, "batchId"),
         )?;
-        Ok(success("Batch deleted"))
+        Ok(succeeded(&state, Endpoint::DeleteBatch, "Batch deleted"))
     })
     .await
 }
@@ -340,7 +365,11 @@ async fn delete_classification(State(state): State<Arc<MockState>>, request: Req
             state
                 .store()
                 .delete_classification(key, text(request, "classificationId"))?;
-            Ok(success("Classification deleted"))
+            Ok(succeeded(
+                &state,
+                Endpoint::DeleteClassification,
+                "Classification deleted",
+            ))
         },
     )
     .await
@@ -364,7 +393,7 @@ async fn no_endpoint(state: &MockState, request: Request, wrong_method: bool) ->
         Rejection::UnknownPath { method, path }
     };
     refuse(
-        rejection.into_response(),
+        state.refusal(None, &rejection, None),
         &parts.headers,
         body,
         state.limits(),

@@ -34,7 +34,17 @@ pub struct ReceivedRequest {
     pub body: Option<String>,
     /// When it arrived, counted from the mock's start.
     pub at: Duration,
+    /// The situation of its refusal (`unknown-batch`...), when the mock refused it.
+    pub situation: Option<String>,
+    /// The case it belongs to, when the client named one (`x-extracta-case`).
+    pub case: Option<String>,
 }
+
+pub use crate::contract::case::CASE_HEADER;
+
+/// A refusal's situation, for the journal.
+#[derive(Debug, Clone)]
+pub struct Situation(pub String);
 
 impl ReceivedRequest {
     /// The body as JSON, if it was kept and is JSON.
@@ -86,6 +96,10 @@ impl Journal {
     }
 
     /// Writes one request down.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one request's facts, written as one entry"
+    )]
     pub fn record(
         &self,
         method: &Method,
@@ -93,6 +107,8 @@ impl Journal {
         status: StatusCode,
         seen: Seen,
         at: Duration,
+        situation: Option<String>,
+        case: Option<String>,
     ) {
         if self.capacity == 0 {
             return;
@@ -108,6 +124,8 @@ impl Journal {
             holder: seen.holder.map(|h| h.to_string()),
             body: seen.body,
             at,
+            situation,
+            case,
         };
         let mut entries = self.lock();
         if entries.len() >= self.capacity {
@@ -143,6 +161,8 @@ mod tests {
                 StatusCode::OK,
                 Seen::default(),
                 Duration::ZERO,
+                None,
+                None,
             );
         }
         let entries = journal.entries();
@@ -160,6 +180,8 @@ mod tests {
             StatusCode::OK,
             Seen::new(Some(Arc::from("alice")), b"{\"a\":1}"),
             Duration::ZERO,
+            None,
+            None,
         );
         let long = vec![b' '; JOURNAL_BODY_LIMIT + 1];
         journal.record(
@@ -168,6 +190,8 @@ mod tests {
             StatusCode::OK,
             Seen::new(None, &long),
             Duration::ZERO,
+            None,
+            None,
         );
         let entries = journal.entries();
         assert_eq!(entries[0].endpoint, Some(Endpoint::DeleteFiles));

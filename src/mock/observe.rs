@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::journal::Seen;
+use super::journal::{CASE_HEADER, Seen, Situation};
 use super::state::MockState;
 
 /// Writes every request to the journal (admin requests excepted) and logs it.
@@ -20,11 +20,17 @@ pub async fn observe(
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    let case = request
+        .headers()
+        .get(CASE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let mut response = next.run(request).await;
     let seen = response
         .extensions_mut()
         .remove::<Seen>()
         .unwrap_or_default();
+    let situation = response.extensions_mut().remove::<Situation>().map(|s| s.0);
     let holder = seen.holder.as_deref().unwrap_or("none").to_owned();
     tracing::info!(
         target: "extracta_contract::mock",
@@ -39,7 +45,7 @@ pub async fn observe(
         let at = started.saturating_duration_since(state.started());
         state
             .journal()
-            .record(&method, &path, response.status(), seen, at);
+            .record(&method, &path, response.status(), seen, at, situation, case);
     }
     response
 }

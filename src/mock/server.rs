@@ -2,6 +2,7 @@
 //! handle that asserts on what the mock received.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use super::socket;
 use super::state::MockState;
 use super::store::{Quotas, Store, Usage};
 use crate::contract::endpoint::{API_ROOT, Endpoint};
+use crate::contract::profile::{ProfileError, VendorProfile};
 use crate::contract::schema::SchemaSet;
 
 /// The key the mock accepts when none is configured, for local use only.
@@ -47,6 +49,16 @@ pub enum MockError {
         /// What is wrong.
         reason: String,
     },
+    /// The vendor profile to answer like could not be loaded.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+}
+
+/// The vendor a mock answers like: a profile, or where to read one.
+#[derive(Debug, Clone)]
+enum Like {
+    File(PathBuf),
+    Profile(Box<VendorProfile>),
 }
 
 /// How to start a [`MockServer`]. `Default` is: `127.0.0.1`, a free port, [`DEFAULT_API_KEY`],
@@ -62,6 +74,7 @@ pub struct MockBuilder {
     limits: Limits,
     faults: Vec<Fault>,
     expectations: Vec<Expectation>,
+    like: Option<Like>,
 }
 
 impl Default for MockBuilder {
@@ -75,6 +88,7 @@ impl Default for MockBuilder {
             limits: Limits::default(),
             faults: Vec::new(),
             expectations: Vec::new(),
+            like: None,
         }
     }
 }
@@ -168,6 +182,20 @@ impl MockBuilder {
         self
     }
 
+    /// Answers like the vendor whose profile is at `path`: a `vendor-profile.json` (written by
+    /// `extracta-contract learn`), or a baseline folder holding one. Where the profile learned
+    /// nothing, the mock answers as its own. Read when the mock starts.
+    pub fn like(mut self, path: impl Into<PathBuf>) -> Self {
+        self.like = Some(Like::File(path.into()));
+        self
+    }
+
+    /// Answers like the vendor `profile` describes (see [`MockBuilder::like`]).
+    pub fn profile(mut self, profile: VendorProfile) -> Self {
+        self.like = Some(Like::Profile(Box::new(profile)));
+        self
+    }
+
     fn check(&self) -> Result<(), MockError> {
         let option = |reason: String| Err(MockError::Option { reason });
         if !(0.0..=1.0).contains(&self.behaviour.fail_rate) {
@@ -194,6 +222,11 @@ impl MockBuilder {
         if self.tenants.is_empty() {
             self.tenants.push((None, DEFAULT_API_KEY.to_owned()));
         }
+        let profile = match self.like.take() {
+            Some(Like::File(path)) => Some(VendorProfile::load(&path)?),
+            Some(Like::Profile(profile)) => Some(*profile),
+            None => None,
+        };
         // Compile the schemas now, not on the first request.
         let schemas = SchemaSet::global().map_err(|e| MockError::Option {
             reason: e.to_string(),
@@ -229,6 +262,7 @@ impl MockBuilder {
         let mut behaviour = self.behaviour;
         behaviour.record |= behaviour.admin;
         let state = MockState::with_tenants(tenants, store)
+            .with_profile(profile)
             .with_behaviour(behaviour)
             .with_limits(self.limits.clone())
             .map_err(|e| MockError::Option {
@@ -335,6 +369,11 @@ impl MockServer {
     /// The socket address it listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The vendor profile it answers like, if any (see [`MockBuilder::like`]).
+    pub fn profile(&self) -> Option<&VendorProfile> {
+        self.state.profile()
     }
 
     /// The requests received, oldest first (the newest

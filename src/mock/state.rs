@@ -6,13 +6,23 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::Value;
+
 use super::bounds::Validators;
 use super::expect::{self, Expectation, VerifyError};
+use super::extract::{JSON, Rejection};
 use super::faults::{Behaviour, Faults};
 use super::journal::Journal;
+use super::journal::Situation;
 use super::limits::Limits;
 use super::store::Store;
 use crate::contract::endpoint::Endpoint;
+use crate::contract::profile::{
+    EmptyList, LearnedSuccess, PartlyUnknown, VendorProfile, render_template,
+};
 use crate::contract::schema::SchemaError;
 
 /// The state behind a running mock.
@@ -29,6 +39,8 @@ pub struct MockState {
     expectations: Mutex<Vec<Expectation>>,
     started: Instant,
     store: Store,
+    /// The vendor it answers like, if any.
+    profile: Option<VendorProfile>,
 }
 
 impl MockState {
@@ -59,7 +71,99 @@ impl MockState {
             expectations: Mutex::default(),
             started: Instant::now(),
             store,
+            profile: None,
         }
+    }
+
+    /// The same mock, answering like the vendor `profile` describes.
+    #[must_use]
+    pub fn with_profile(mut self, profile: Option<VendorProfile>) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// The vendor profile it answers like, if any.
+    pub fn profile(&self) -> Option<&VendorProfile> {
+        self.profile.as_ref()
+    }
+
+    /// Whether refusals are told apart by situation: to answer like a vendor, or to write
+    /// them in the journal.
+    pub fn keeps_situations(&self) -> bool {
+        self.profile.is_some() || self.recording()
+    }
+
+    /// The answer to `rejection` at `endpoint`: the vendor's, when its profile learned that
+    /// situation (its message filled from `request`), else the mock's own.
+    pub fn refusal(
+        &self,
+        endpoint: Option<Endpoint>,
+        rejection: &Rejection,
+        request: Option<&Value>,
+    ) -> Response {
+        if !self.keeps_situations() {
+            return rejection.clone().into_response();
+        }
+        let situation = rejection.situation();
+        let learned = self
+            .profile
+            .as_ref()
+            .and_then(|profile| profile.refusal(endpoint.map_or("*", Endpoint::name), &situation));
+        let mut response = match learned {
+            Some(learned) => {
+                let mut body = learned.extra.clone();
+                body.insert(
+                    "message".to_owned(),
+                    Value::String(render_template(
+                        &learned.message,
+                        request.unwrap_or(&Value::Null),
+                    )),
+                );
+                let status =
+                    StatusCode::from_u16(learned.status).unwrap_or(StatusCode::BAD_REQUEST);
+                json_response(
+                    status,
+                    learned.content_type.as_deref(),
+                    &Value::Object(body),
+                )
+            }
+            None => rejection.clone().into_response(),
+        };
+        if self.recording() {
+            response.extensions_mut().insert(Situation(situation));
+        }
+        response
+    }
+
+    /// The 200 of `endpoint` with `body`, shaped as the vendor's when its profile learned it.
+    pub fn success(&self, endpoint: Endpoint, body: &impl Serialize) -> Response {
+        let learned = self
+            .profile
+            .as_ref()
+            .and_then(|p| p.successes.get(endpoint.name()));
+        let Some(learned) = learned else {
+            return (StatusCode::OK, axum::Json(body)).into_response();
+        };
+        let mut value = serde_json::to_value(body).unwrap_or(Value::Null);
+        shape(&mut value, learned);
+        let status = learned
+            .status
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .unwrap_or(StatusCode::OK);
+        json_response(status, learned.content_type.as_deref(), &value)
+    }
+
+    /// What deleteFiles does with an empty list and a partly unknown one.
+    pub fn delete_rules(&self) -> (EmptyList, PartlyUnknown) {
+        let behaviours = self.profile.as_ref().map(|p| &p.behaviours);
+        (
+            behaviours
+                .and_then(|b| b.empty_file_ids)
+                .unwrap_or_default(),
+            behaviours
+                .and_then(|b| b.partly_unknown_file_ids)
+                .unwrap_or_default(),
+        )
     }
 
     /// The same mock, behaving as `behaviour` says.
@@ -174,5 +278,45 @@ impl MockState {
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
         expect::check(&expectations, |e| self.received(e))
+    }
+}
+
+/// A JSON (or other) body with `status`.
+fn json_response(status: StatusCode, content_type: Option<&str>, body: &Value) -> Response {
+    let content_type = content_type
+        .and_then(|c| HeaderValue::from_str(c).ok())
+        .unwrap_or(HeaderValue::from_static(JSON));
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response()
+}
+
+/// `value` with the fields a learned success sets and removes, in the body and in each item
+/// of its `files`.
+fn shape(value: &mut Value, learned: &LearnedSuccess) {
+    let Some(body) = value.as_object_mut() else {
+        return;
+    };
+    for field in &learned.remove {
+        body.remove(field);
+    }
+    for (field, set) in &learned.set {
+        body.insert(field.clone(), set.clone());
+    }
+    if let Some(Value::Array(files)) = body.get_mut("files") {
+        for file in files.iter_mut().filter_map(Value::as_object_mut) {
+            for field in &learned.file_remove {
+                file.remove(field);
+            }
+            for (field, set) in &learned.file_set {
+                // A template of the file's own fields (`https://files.example/{fileId}`).
+                let value = match set {
+                    Value::String(text) if text.contains('{') => {
+                        Value::String(render_template(text, &Value::Object(file.clone())))
+                    }
+                    other => other.clone(),
+                };
+                file.insert(field.clone(), value);
+            }
+        }
     }
 }

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
+use crate::contract::profile::{EmptyList, PartlyUnknown};
+
 use super::classify::Verdict;
 use super::limits::Limits;
 
@@ -76,6 +78,9 @@ pub enum Refusal {
         batch_id: String,
         /// The ids not found, in the order named.
         file_ids: Vec<String>,
+        /// Whether the list named some files the batch holds (a vendor may word that
+        /// otherwise).
+        some_known: bool,
     },
     /// deleteFiles with an empty `fileIds` list.
     EmptyFileIds,
@@ -88,6 +93,26 @@ pub enum Refusal {
         /// Its limit.
         limit: usize,
     },
+}
+
+impl Refusal {
+    /// The situation, as a vendor profile names it.
+    pub fn situation(&self) -> &'static str {
+        match self {
+            Refusal::UnknownClassification { .. } => "unknown-classification",
+            Refusal::UnknownBatch { .. } => "unknown-batch",
+            Refusal::UnknownFile { .. } => "unknown-file",
+            Refusal::UnknownFiles {
+                some_known: false, ..
+            } => "unknown-files",
+            Refusal::UnknownFiles {
+                some_known: true, ..
+            } => "partly-unknown-files",
+            Refusal::EmptyFileIds => "empty-file-ids",
+            Refusal::NoFiles => "no-files",
+            Refusal::Quota { .. } => "quota",
+        }
+    }
 }
 
 impl fmt::Display for Refusal {
@@ -106,7 +131,9 @@ impl fmt::Display for Refusal {
             Refusal::UnknownFile { batch_id, file_id } => {
                 write!(f, "file {file_id} not found in batch {batch_id}")
             }
-            Refusal::UnknownFiles { batch_id, file_ids } => write!(
+            Refusal::UnknownFiles {
+                batch_id, file_ids, ..
+            } => write!(
                 f,
                 "files not found in batch {batch_id}: {}",
                 file_ids.join(", ")
@@ -707,24 +734,31 @@ impl Store {
         .unwrap_or_else(|| Err(Store::unknown_classification(cls_id)))
     }
 
-    /// deleteFiles: all named files go, or none does.
+    /// deleteFiles: all named files go, or none does. A vendor profile may have the mock
+    /// accept an empty list (deleting nothing) and delete the files a partly unknown list
+    /// names that the batch holds, as `rules` say.
     ///
     /// # Errors
-    /// When the list is empty, or the classification, the batch or any named file does not
-    /// exist.
+    /// When the list is empty (and refused), or the classification, the batch or any named
+    /// file does not exist (and partly unknown lists are refused, or none is known).
     pub fn delete_files(
         &self,
         key: &str,
         cls_id: &str,
         batch_id: &str,
         file_ids: &[&str],
+        rules: (EmptyList, PartlyUnknown),
     ) -> Result<(), Refusal> {
+        let (empty, partly) = rules;
         let named: HashSet<&str> = file_ids.iter().copied().collect();
         let removed = self
             .tenant(key, |tenant| {
                 let batch = tenant.batch_mut(cls_id, batch_id)?;
                 if file_ids.is_empty() {
-                    return Err(Refusal::EmptyFileIds);
+                    return match empty {
+                        EmptyList::Refuse => Err(Refusal::EmptyFileIds),
+                        EmptyList::Accept => Ok(Vec::new()),
+                    };
                 }
                 let held: HashSet<&str> = batch.files.iter().map(|f| f.file_id.as_str()).collect();
                 let missing: Vec<String> = file_ids
@@ -732,10 +766,12 @@ impl Store {
                     .filter(|id| !held.contains(**id))
                     .map(|id| (*id).to_owned())
                     .collect();
-                if !missing.is_empty() {
+                let none_known = missing.len() == named.len();
+                if !missing.is_empty() && (partly == PartlyUnknown::Refuse || none_known) {
                     return Err(Refusal::UnknownFiles {
                         batch_id: batch_id.to_owned(),
                         file_ids: missing,
+                        some_known: !none_known,
                     });
                 }
                 let (gone, kept): (Vec<StoredFile>, Vec<StoredFile>) =
@@ -910,6 +946,9 @@ mod tests {
         (store, cls, uploaded.batch_id, files)
     }
 
+    /// The mock's own answers to an empty or partly unknown list.
+    const RULES: (EmptyList, PartlyUnknown) = (EmptyList::Refuse, PartlyUnknown::Refuse);
+
     fn ids(results: Result<Results, Refusal>) -> Vec<String> {
         match results {
             Ok(Results::Ready(files)) => files.into_iter().map(|f| f.file_id).collect(),
@@ -921,7 +960,7 @@ mod tests {
     fn deleting_files_keeps_the_rest_of_the_batch() {
         let (store, cls, batch, files) = store_with_batch(3);
         assert_eq!(
-            store.delete_files("k", &cls, &batch, &[files[0].as_str()]),
+            store.delete_files("k", &cls, &batch, &[files[0].as_str()], RULES),
             Ok(())
         );
         assert_eq!(
@@ -933,12 +972,13 @@ mod tests {
     #[test]
     fn a_partly_unknown_list_deletes_nothing() {
         let (store, cls, batch, files) = store_with_batch(2);
-        let refused = store.delete_files("k", &cls, &batch, &[files[0].as_str(), "nope"]);
+        let refused = store.delete_files("k", &cls, &batch, &[files[0].as_str(), "nope"], RULES);
         assert_eq!(
             refused,
             Err(Refusal::UnknownFiles {
                 batch_id: batch.clone(),
-                file_ids: vec!["nope".to_owned()]
+                file_ids: vec!["nope".to_owned()],
+                some_known: true,
             })
         );
         assert_eq!(store.file_count("k"), 2);
@@ -948,7 +988,11 @@ mod tests {
     fn another_key_cannot_see_or_delete_the_data() {
         let (store, cls, batch, files) = store_with_batch(1);
         let ids: Vec<&str> = files.iter().map(String::as_str).collect();
-        assert!(store.delete_files("other", &cls, &batch, &ids).is_err());
+        assert!(
+            store
+                .delete_files("other", &cls, &batch, &ids, RULES)
+                .is_err()
+        );
         assert!(store.results("other", &cls, &batch, None).is_err());
         assert!(store.delete_classification("other", &cls).is_err());
         assert_eq!(store.file_count("k"), 1);
@@ -976,7 +1020,7 @@ mod tests {
         );
         assert!(
             store
-                .delete_files("k", "cls-00000001", "b", &["file-00000007"])
+                .delete_files("k", "cls-00000001", "b", &["file-00000007"], RULES)
                 .is_ok()
         );
     }
@@ -1094,6 +1138,7 @@ mod tests {
         let unknown = Refusal::UnknownFiles {
             batch_id: "b".into(),
             file_ids: vec!["x".into(), "y".into()],
+            some_known: false,
         };
         assert_eq!(unknown.to_string(), "files not found in batch b: x, y");
         let batch = Refusal::UnknownBatch {

@@ -7,12 +7,12 @@ use axum::body::Bytes;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Serialize;
 
 use super::classify::{Classifier, Prepared, Verdict};
 use super::extract::{self, Rejection, closing, content_length, refuse};
-use super::handlers::{file_url, ok, prelude};
+use super::handlers::{file_url, prelude};
 use super::journal::Seen;
 use super::state::MockState;
 use super::store::{NewFile, Refusal};
@@ -138,7 +138,7 @@ async fn read_form(
             }
             "classificationId" => {
                 let value = read_text(&mut field, "classificationId", limits.max_json_body).await?;
-                if value.trim().is_empty() {
+                if value.is_empty() {
                     return Err(Rejection::EmptyFormField { name });
                 }
                 if form.classification_id.is_some() {
@@ -152,7 +152,7 @@ async fn read_form(
             }
             "batchId" => {
                 let value = read_text(&mut field, "batchId", limits.max_json_body).await?;
-                if value.trim().is_empty() {
+                if value.is_empty() {
                     return Err(Rejection::EmptyFormField { name });
                 }
                 if form.batch_id.is_some() {
@@ -213,51 +213,54 @@ pub async fn upload_files(State(state): State<Arc<MockState>>, request: Request)
     if let Some(answer) = prelude(&state, Endpoint::UploadFiles).await {
         return refuse(answer, &parts.headers, body, limits).await;
     }
+    let refusal = |rejection: Rejection, fields: Option<&serde_json::Value>| {
+        state.refusal(Some(Endpoint::UploadFiles), &rejection, fields)
+    };
     let key = match extract::authorise(&parts.headers, |k| state.accepts(k)) {
         Ok(key) => key.to_owned(),
         Err(rejection) => {
-            return refuse(rejection.into_response(), &parts.headers, body, limits).await;
+            return refuse(refusal(rejection, None), &parts.headers, body, limits).await;
         }
     };
     if content_length(&parts.headers).is_some_and(|n| n > limits.max_upload_body as u64) {
-        return closing(
+        return closing(refusal(
             Rejection::TooLarge {
                 limit: limits.max_upload_body,
-            }
-            .into_response(),
-        );
+            },
+            None,
+        ));
     }
     if !is_form(&parts.headers) {
         let rejection = Rejection::BadForm {
             status: StatusCode::BAD_REQUEST,
             reason: "expected a multipart/form-data body with a boundary".to_owned(),
         };
-        return refuse(rejection.into_response(), &parts.headers, body, limits).await;
+        return refuse(refusal(rejection, None), &parts.headers, body, limits).await;
     }
     let request = Request::from_parts(parts, body);
     let multipart = match Multipart::from_request(request, &state).await {
         Ok(multipart) => multipart,
         Err(e) => {
-            return closing(
+            return closing(refusal(
                 Rejection::BadForm {
                     status: e.status(),
                     reason: format!("expected a multipart/form-data body: {}", e.body_text()),
-                }
-                .into_response(),
-            );
+                },
+                None,
+            ));
         }
     };
     let outcome = tokio::time::timeout(limits.body_timeout, upload(&state, &key, multipart)).await;
     let mut response = match outcome {
         Ok(Ok(response)) => response,
         // The form may be read only in part: this connection cannot carry another request.
-        Ok(Err(rejection)) => closing(rejection.into_response()),
-        Err(_) => closing(
+        Ok(Err((rejection, fields))) => closing(refusal(rejection, fields.as_ref())),
+        Err(_) => closing(refusal(
             Rejection::BodyTimeout {
                 timeout: limits.body_timeout,
-            }
-            .into_response(),
-        ),
+            },
+            None,
+        )),
     };
     if state.recording() {
         response
@@ -267,20 +270,38 @@ pub async fn upload_files(State(state): State<Arc<MockState>>, request: Request)
     response
 }
 
-async fn upload(state: &MockState, key: &str, multipart: Multipart) -> Result<Response, Rejection> {
-    let mut form = read_form(state, key, multipart).await?;
-    let classification_id = form
-        .classification_id
-        .take()
-        .ok_or(Rejection::MissingFormField {
+/// A refusal of an upload, with the form's text fields when they were read (a vendor's
+/// message may name them).
+type Refused = (Rejection, Option<serde_json::Value>);
+
+async fn upload(state: &MockState, key: &str, multipart: Multipart) -> Result<Response, Refused> {
+    let mut form = read_form(state, key, multipart)
+        .await
+        .map_err(|r| (r, None))?;
+    let fields = serde_json::json!({
+        "classificationId": form.classification_id,
+        "batchId": form.batch_id,
+    });
+    let refused = |rejection: Rejection| (rejection, Some(fields.clone()));
+    let classification_id = form.classification_id.take().ok_or_else(|| {
+        refused(Rejection::MissingFormField {
             name: "classificationId",
-        })?;
+        })
+    })?;
     if form.files.is_empty() {
-        return Err(Refusal::NoFiles.into());
+        return Err(refused(Refusal::NoFiles.into()));
     }
     let classifier = match form.classifier.take() {
         Some(classifier) => classifier,
-        None => prepared(state.store().details(key, &classification_id)?).await,
+        None => {
+            prepared(
+                state
+                    .store()
+                    .details(key, &classification_id)
+                    .map_err(|r| refused(r.into()))?,
+            )
+            .await
+        }
     };
     let mut files = Vec::with_capacity(form.files.len());
     for file in form.files {
@@ -292,23 +313,26 @@ async fn upload(state: &MockState, key: &str, multipart: Multipart) -> Result<Re
             },
         });
     }
-    let uploaded =
-        state
-            .store()
-            .upload(key, &classification_id, form.batch_id.as_deref(), files)?;
-    Ok(ok(&UploadReply {
-        status: "success",
-        classification_id: &classification_id,
-        batch_id: &uploaded.batch_id,
-        files: uploaded
-            .files
-            .into_iter()
-            .map(|f| UploadedFile {
-                url: file_url(&f.file_id),
-                file_id: f.file_id,
-                file_name: f.file_name,
-                number_of_pages: 1,
-            })
-            .collect(),
-    }))
+    let uploaded = state
+        .store()
+        .upload(key, &classification_id, form.batch_id.as_deref(), files)
+        .map_err(|r| refused(r.into()))?;
+    Ok(state.success(
+        Endpoint::UploadFiles,
+        &UploadReply {
+            status: "success",
+            classification_id: &classification_id,
+            batch_id: &uploaded.batch_id,
+            files: uploaded
+                .files
+                .into_iter()
+                .map(|f| UploadedFile {
+                    url: file_url(&f.file_id),
+                    file_id: f.file_id,
+                    file_name: f.file_name,
+                    number_of_pages: 1,
+                })
+                .collect(),
+        },
+    ))
 }
