@@ -60,6 +60,8 @@ mod contract;
 mod local;
 #[cfg(feature = "mock")]
 mod mock;
+#[cfg(all(feature = "mock", feature = "suite"))]
+mod parity;
 #[cfg(feature = "suite")]
 mod redact;
 #[cfg(feature = "suite")]
@@ -80,6 +82,8 @@ pub use contract::{docs_check, openapi};
 
 #[cfg(all(feature = "mock", feature = "suite"))]
 pub use local::{DEFAULT_SECOND_API_KEY, with_built_in_mock};
+#[cfg(all(feature = "mock", feature = "suite"))]
+pub use parity::{Learned, ParityError, baseline_name, learn_vendor, parity};
 
 #[cfg(feature = "mock")]
 pub use mock::expect::{Expectation, Times, UnmetExpectation, VerifyError};

@@ -71,6 +71,25 @@ pub enum Command {
     /// Example: extracta-contract openapi > schemas/openapi.json
     #[command(verbatim_doc_comment)]
     Openapi,
+    /// Compare the built-in mock with a baseline recorded against the vendor: run the cases
+    /// that have one against the mock and report, case by case, where the mock answers or acts
+    /// otherwise. Exit 1 when it differs. Nothing in DIR is written.
+    ///
+    /// Examples:
+    ///   extracta-contract parity --snapshots snapshots/staging
+    ///   extracta-contract parity --snapshots snapshots/staging --like snapshots/staging
+    #[command(verbatim_doc_comment)]
+    Parity(ParityArgs),
+    /// Learn the vendor's choices from a baseline recorded against it (statuses, messages,
+    /// extra fields, content types, what an empty or partly unknown list does) and write them
+    /// as a vendor profile for `mock --like`, `run --mock-like` and `MockBuilder::like`. Then
+    /// check that the mock which adopts the profile matches the baseline, and list the cases
+    /// it could not learn from.
+    ///
+    /// Example: extracta-contract learn --snapshots snapshots/staging
+    ///          # writes snapshots/staging/vendor-profile.json
+    #[command(verbatim_doc_comment)]
+    Learn(LearnArgs),
     /// Check a JSON document against one of the contract's schemas, listing every violation.
     ///
     /// Example: extracta-contract validate --schema delete-files.request body.json
@@ -107,6 +126,10 @@ pub struct RunArgs {
     /// observations are then compared with, or recorded as, that profile's baselines).
     #[arg(long, conflicts_with = "base_url")]
     pub built_in_mock: bool,
+    /// Run against a built-in mock that answers like this vendor profile (a
+    /// vendor-profile.json, or a baseline folder holding one, as `learn` writes it).
+    #[arg(long, value_name = "PATH", conflicts_with = "base_url")]
+    pub mock_like: Option<PathBuf>,
     /// Run only the cases whose name (their path under cases/, e.g. delete-files/auth-missing)
     /// contains one of these; all when none is given.
     #[arg(value_name = "FILTER")]
@@ -226,6 +249,10 @@ pub struct MockArgs {
     /// Preload classifications, batches and files from this JSON file (schemas/seed.json).
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
+    /// Answer like the vendor this profile describes: a vendor-profile.json (written by
+    /// `learn`), or a baseline folder holding one. Its choices are listed at start.
+    #[arg(long, value_name = "PATH")]
+    pub like: Option<PathBuf>,
     /// Wait this long before every answer: 250ms, 2s, 1m (a bare number is milliseconds).
     #[arg(long, default_value = "0", value_name = "DURATION", value_parser = parse_latency)]
     pub latency: Duration,
@@ -366,6 +393,61 @@ fn parse_rate(text: &str) -> Result<f64, String> {
             "expected a share from 0 to 1 (e.g. 0.1), got `{text}`"
         )),
     }
+}
+
+/// Which cases parity and learning use, and the baseline they compare with.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The baseline recorded against the vendor (`run --snapshots DIR --update-snapshots`).
+    #[arg(long, value_name = "DIR")]
+    pub snapshots: PathBuf,
+    /// Only the cases whose name contains one of these; all that have a baseline when none
+    /// is given.
+    #[arg(value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// Leave out the cases whose name contains this (repeatable).
+    #[arg(long, value_name = "FILTER")]
+    pub exclude: Vec<String>,
+    /// Folder of case files. Default: the cases built into the binary.
+    #[arg(long, value_name = "DIR")]
+    pub cases: Option<PathBuf>,
+}
+
+impl BaselineArgs {
+    /// The library's options for these arguments.
+    pub fn to_options(&self) -> RunOptions {
+        let mut options = RunOptions::default();
+        if let Some(dir) = &self.cases {
+            options = options.cases_dir(dir);
+        }
+        options.filters.clone_from(&self.filters);
+        options.excludes.clone_from(&self.exclude);
+        options
+    }
+}
+
+/// Arguments of `parity`.
+#[derive(Debug, Args)]
+pub struct ParityArgs {
+    /// The baseline and the cases.
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+    /// Check the mock that answers like this vendor profile (a vendor-profile.json, or a
+    /// baseline folder holding one) instead of the plain mock.
+    #[arg(long, value_name = "PATH")]
+    pub like: Option<PathBuf>,
+}
+
+/// Arguments of `learn`.
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// The baseline and the cases.
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+    /// Where to write the profile ("-": standard output). Default: vendor-profile.json in
+    /// the --snapshots folder.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 /// Arguments of `docs-check`.

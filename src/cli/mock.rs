@@ -13,6 +13,12 @@ use super::signal;
 pub async fn serve(args: &MockArgs) -> anyhow::Result<u8> {
     let mock = builder(args)?.start().await?;
     let stop = signal::shutdown();
+    // The choices go to standard error: standard output is the base URL, for scripts.
+    if let Some(profile) = mock.profile() {
+        for line in super::parity::described(profile, "the mock") {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        }
+    }
     let _ = writeln!(std::io::stdout(), "{}", mock.base_url());
     let _ = std::io::stdout().flush();
     tracing::info!(target: "extracta_contract::mock", address = %mock.addr(), base_url = %mock.base_url(), "listening");
@@ -30,7 +36,7 @@ fn count(n: u64) -> usize {
 /// The builder for these arguments: the one conversion from the command line to the library.
 ///
 /// # Errors
-/// When the seed file cannot be read or parsed.
+/// When the seed file or the vendor profile cannot be read or parsed.
 pub fn builder(args: &MockArgs) -> anyhow::Result<MockBuilder> {
     let mut limits = Limits::default();
     let counts = [
@@ -85,6 +91,9 @@ pub fn builder(args: &MockArgs) -> anyhow::Result<MockBuilder> {
         let seed: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| anyhow::anyhow!("parse the seed file {}: {e}", path.display()))?;
         builder = builder.seed(seed);
+    }
+    if let Some(path) = &args.like {
+        builder = builder.profile(super::parity::load_profile(path)?);
     }
     Ok(builder)
 }

@@ -7,6 +7,7 @@ pub mod duration;
 pub mod exit;
 pub mod logging;
 pub mod mock;
+pub mod parity;
 pub mod run;
 pub mod signal;
 pub mod validate;
@@ -20,6 +21,8 @@ pub async fn execute(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Run(args) => run::run(&args).await,
         Command::Mock(args) => mock::serve(&args).await,
+        Command::Parity(args) => parity::check(&args).await,
+        Command::Learn(args) => parity::learn(&args).await,
         Command::Validate(args) => validate::validate(&args),
         Command::DocsCheck(args) => docs::check(&args),
         Command::Openapi => {

@@ -127,6 +127,15 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
     for (path, what) in &reports {
         check_writable(path, what).map_err(|e| anyhow::anyhow!("{}", output.error(&e)))?;
     }
+    let mut options = options;
+    if let Some(path) = &args.mock_like {
+        let profile = super::parity::load_profile(path)?;
+        output.line(&format!(
+            "built-in mock: {}",
+            profile.describe().first().map_or("", String::as_str)
+        ));
+        options.mock_like = Some(profile);
+    }
     let (options, _mock) = with_built_in_mock(options).await?;
     let colour = output.text == Stream::Out
         && std::io::stdout().is_terminal()

@@ -6,6 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::ledger::UNKNOWN_ID;
+use super::verify::volatile::{TIMESTAMP, TOKEN, UUID, VOLATILE};
 use crate::contract::case::{BodySpec, Case, Placeholder, placeholders};
 use crate::contract::profile::{
     EmptyList, LearnedRefusal, LearnedSuccess, NotLearned, PartlyUnknown, VendorProfile,
@@ -14,8 +15,9 @@ use crate::result::{BatchAfter, Snapshot};
 
 /// The situation of the mock's refusal of an empty `fileIds` list.
 pub const EMPTY_FILE_IDS: &str = "empty-file-ids";
-/// The situation of the mock's refusal of a list naming files the batch does not hold.
-pub const UNKNOWN_FILES: &str = "unknown-files";
+/// The situation of the mock's refusal of a list naming some files the batch holds and some
+/// it does not.
+pub const PARTLY_UNKNOWN_FILES: &str = "partly-unknown-files";
 
 /// What one case teaches.
 #[derive(Debug, Clone, Copy)]
@@ -102,13 +104,15 @@ fn learn_one(profile: &mut VendorProfile, lesson: &Lesson<'_>) -> Result<(), Str
         }
         (true, true, None) => Err("the mock refused it without saying which situation".to_owned()),
         (false, false, _) => learn_success(profile, lesson, endpoint.name()),
+        // The body of the success is learned from the cases the mock accepts too; the check
+        // of the learned mock tells whether it answers this one alike.
         (false, true, Some(EMPTY_FILE_IDS)) if vendor.batches_after == mock.batches_after => {
             profile.behaviours.empty_file_ids = Some(EmptyList::Accept);
-            learn_success(profile, lesson, endpoint.name())
+            Ok(())
         }
-        (false, true, Some(UNKNOWN_FILES)) if deleted_some(vendor, mock) => {
+        (false, true, Some(PARTLY_UNKNOWN_FILES)) if deleted_some(vendor, mock) => {
             profile.behaviours.partly_unknown_file_ids = Some(PartlyUnknown::DeleteKnown);
-            learn_success(profile, lesson, endpoint.name())
+            Ok(())
         }
         (false, true, situation) => Err(format!(
             "the vendor accepts what the mock refuses ({}), and no choice of the profile covers that",
@@ -147,12 +151,23 @@ fn refusal_of(lesson: &Lesson<'_>) -> Result<LearnedRefusal, String> {
     };
     let extra: Map<String, Value> = body
         .iter()
-        .filter(|(key, _)| key.as_str() != "status" && key.as_str() != "message")
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .filter(|(key, _)| key.as_str() != "message")
+        .map(|(k, v)| (k.clone(), specimen(v)))
         .collect();
+    if let Some((key, value)) = extra.iter().find(|(_, v)| is_named(v)) {
+        return Err(format!(
+            "the vendor's `{key}` ({value}) holds an id the mock cannot make alike"
+        ));
+    }
+    let message = specimen_text(&template(message, lesson.case));
+    if names_an_id(&message) {
+        return Err(format!(
+            "the vendor's message \"{message}\" names an id its request did not send"
+        ));
+    }
     Ok(LearnedRefusal {
         status: vendor.status,
-        message: template(message, lesson.case),
+        message,
         content_type: (!is_json(vendor.content_type.as_deref()))
             .then(|| vendor.content_type.clone())
             .flatten(),
@@ -161,27 +176,86 @@ fn refusal_of(lesson: &Lesson<'_>) -> Result<LearnedRefusal, String> {
     })
 }
 
-/// Whether a normalised value holds a name the run gave (an id, a timestamp): not a literal
-/// the mock can send as it is.
+/// What the mock sends for each volatile value a baseline names by its shape: a value of that
+/// shape, which the run names alike (a vendor's request id or timestamp differs every time;
+/// that it is there, and where, is what the mock can copy).
+const SPECIMENS: [(&str, &str); 4] = [
+    (UUID, "00000000-0000-4000-8000-000000000000"),
+    (TIMESTAMP, "2026-01-01T00:00:00Z"),
+    (TOKEN, "0a1b2c3d4e5f60718293a4b5c6d7e8f9"),
+    (VOLATILE, "volatile"),
+];
+
+/// `text` with each volatile value's name replaced by a specimen of its shape.
+fn specimen_text(text: &str) -> String {
+    SPECIMENS
+        .iter()
+        .fold(text.to_owned(), |text, (name, specimen)| {
+            text.replace(name, specimen)
+        })
+}
+
+/// `value` with each volatile value's name replaced by a specimen of its shape.
+fn specimen(value: &Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(specimen_text(s)),
+        Value::Array(items) => Value::Array(items.iter().map(specimen).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), specimen(v))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// How the names a run gives the ids of its fixture, and the ids a request handed out, begin
+/// (`[classificationId]`, `[batchId:0]`, `[fileId:2]`, `[new:0]`).
+const RUN_NAMES: [&str; 4] = ["[classificationId", "[batchId", "[fileId", "[new:"];
+
+/// Whether `text` names an id of the run.
+fn names_an_id(text: &str) -> bool {
+    RUN_NAMES.iter().any(|name| text.contains(name))
+}
+
+/// Whether a value still holds a name the run gave, an id of its fixture: not a literal the
+/// mock can send as it is.
 fn is_named(value: &Value) -> bool {
     match value {
-        Value::String(s) => s.contains('[') && s.contains(']'),
+        Value::String(s) => names_an_id(s),
         Value::Array(items) => items.iter().any(is_named),
         Value::Object(map) => map.values().any(is_named),
         _ => false,
     }
 }
 
-/// How `vendor` differs from `mock`, field by field: fields to set, fields to remove.
+/// How `vendor` differs from `mock`, field by field: fields to set, fields to remove. For an
+/// item of `files`, a value naming the item's own `fileId` (a URL, say) becomes a template
+/// (`https://files.example/{fileId}`) the mock fills for each file.
 fn shape(
     vendor: &Map<String, Value>,
     mock: &Map<String, Value>,
+    item: bool,
 ) -> Result<(Map<String, Value>, Vec<String>), String> {
+    let own_id = vendor
+        .get("fileId")
+        .and_then(Value::as_str)
+        .filter(|_| item && vendor.len() > 1);
     let mut set = Map::new();
     for (key, value) in vendor {
         if key == "files" || mock.get(key) == Some(value) {
             continue;
         }
+        if item && key == "fileId" {
+            return Err(format!(
+                "the vendor lists other files than the mock (its first is {value})"
+            ));
+        }
+        let mut value = specimen(value);
+        if let (Some(id), Value::String(text)) = (own_id, &mut value) {
+            if key != "fileId" {
+                *text = text.replace(id, "{fileId}");
+            }
+        }
+        let value = &value;
         if is_named(value) {
             return Err(format!(
                 "the vendor's `{key}` ({value}) holds an id or a timestamp the mock cannot make alike"
@@ -211,7 +285,7 @@ fn learn_success(
     else {
         return Err("a success body is not a JSON object".to_owned());
     };
-    let (set, remove) = shape(vendor_body, mock_body)?;
+    let (set, remove) = shape(vendor_body, mock_body, false)?;
     let first = |body: &Map<String, Value>| {
         body.get("files")
             .and_then(Value::as_array)
@@ -220,7 +294,7 @@ fn learn_success(
             .cloned()
     };
     let (file_set, file_remove) = match (first(vendor_body), first(mock_body)) {
-        (Some(vendor_file), Some(mock_file)) => shape(&vendor_file, &mock_file)?,
+        (Some(vendor_file), Some(mock_file)) => shape(&vendor_file, &mock_file, true)?,
         _ => (Map::new(), Vec::new()),
     };
     let learned = LearnedSuccess {
@@ -404,7 +478,7 @@ mod tests {
                 case: &partly,
                 vendor: &snapshot(200, success, &["[fileId:1]", "[fileId:2]"]),
                 mock: &snapshot(404, refusal, &["[fileId:0]", "[fileId:1]", "[fileId:2]"]),
-                situation: Some(UNKNOWN_FILES),
+                situation: Some(PARTLY_UNKNOWN_FILES),
             },
         ];
         let profile = learn(&lessons, "b");

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::contract::case::CaseSource;
+use crate::contract::profile::VendorProfile;
 use crate::result::ChangeClass;
 
 /// The profile name of the built-in mock.
@@ -70,6 +71,16 @@ pub struct RunOptions {
     pub snapshots: Option<PathBuf>,
     /// Record the observations as the new baselines instead of comparing.
     pub update_snapshots: bool,
+    /// Compare with the baselines without writing or removing a file (no `.snap.new`): the
+    /// baselines are another target's, as when checking the mock's parity with them.
+    pub read_only_baselines: bool,
+    /// Name each case in its request under test ([`CASE_HEADER`]), for a built-in mock that
+    /// keeps a journal of the situations it refused.
+    ///
+    /// [`CASE_HEADER`]: crate::contract::case::CASE_HEADER
+    pub tag_cases: bool,
+    /// The vendor profile the built-in mock answers like, when a run starts one.
+    pub mock_like: Option<VendorProfile>,
     /// Record also the observations of cases that failed their contract.
     pub force: bool,
     /// Remove the baselines whose case no longer exists.
@@ -108,6 +119,9 @@ impl Default for RunOptions {
             profile: None,
             snapshots: None,
             update_snapshots: false,
+            read_only_baselines: false,
+            tag_cases: false,
+            mock_like: None,
             force: false,
             prune: false,
             fail_on: FailOn::Any,

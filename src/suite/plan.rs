@@ -498,6 +498,7 @@ pub fn case_request(case: &Case, fixture: &Fixture) -> Request {
         body,
         // The request under test is observed as sent: a 5xx is the answer, never retried.
         retry: Retry::RateLimitOnly,
+        case: Some(case.name.clone()),
     }
 }
 

@@ -116,6 +116,7 @@ async fn execute(
     let redactor = Redactor::new([Some(first.clone()), second.clone()].into_iter().flatten());
     let target = Target::new(&checked.base_url, first, options.timeout, &options.pace)?
         .with_second_key(second)
+        .tag_cases(options.tag_cases)
         .max_response_size(options.max_response_size);
     let info = TargetInfo {
         base_url: target.base_url().to_owned(),
@@ -453,6 +454,7 @@ impl Context<'_> {
         let mut baseline = None;
         if let (Some(baselines), Some(observed)) = (&self.baselines, &observation) {
             let record = match (self.options.update_snapshots, failures.is_empty()) {
+                _ if self.options.read_only_baselines => Record::Inspect,
                 (false, _) => Record::Compare,
                 (true, true) => Record::Write,
                 (true, false) if self.options.force => Record::Write,

@@ -178,6 +178,7 @@ impl Vendor {
                 files,
             },
             retry: Retry::Idempotent,
+            case: None,
         }
     }
 

@@ -48,6 +48,8 @@ pub struct Request {
     pub body: Body,
     /// Whether it may be repeated.
     pub retry: Retry,
+    /// The case it is the request under test of, if any.
+    pub case: Option<String>,
 }
 
 impl Request {
@@ -60,6 +62,7 @@ impl Request {
             content_type: Some(endpoint.media_type().as_str().to_owned()),
             body: Body::Bytes(body.to_string().into_bytes()),
             retry: Retry::Idempotent,
+            case: None,
         }
     }
 

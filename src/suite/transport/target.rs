@@ -12,7 +12,7 @@ use url::Url;
 use super::pace::{GET_RESULTS_PACE, Pacer};
 use super::request::{Body, Request};
 use super::retry::{Attempt, RetryState};
-use crate::contract::case::{Auth, INVALID_API_KEY};
+use crate::contract::case::{Auth, CASE_HEADER, INVALID_API_KEY};
 use crate::contract::endpoint::Endpoint;
 use crate::redact::ApiKey;
 use crate::result::{Response, Traffic};
@@ -66,6 +66,8 @@ pub struct Target {
     timeout: Duration,
     key: ApiKey,
     second_key: Option<ApiKey>,
+    /// Whether requests under test name their case.
+    tag_cases: bool,
     max_response_size: usize,
     client: reqwest::Client,
     counters: Arc<Counters>,
@@ -134,6 +136,7 @@ impl Target {
             timeout,
             key,
             second_key: None,
+            tag_cases: false,
             max_response_size: crate::suite::options::MAX_RESPONSE_SIZE,
             client,
             counters: Arc::default(),
@@ -145,6 +148,14 @@ impl Target {
     #[must_use]
     pub fn with_second_key(mut self, key: Option<ApiKey>) -> Self {
         self.second_key = key;
+        self
+    }
+
+    /// Names the case of each request under test in its [`CASE_HEADER`] (for a built-in
+    /// mock that keeps a journal; never for a vendor).
+    #[must_use]
+    pub fn tag_cases(mut self, tag: bool) -> Self {
+        self.tag_cases = tag;
         self
     }
 
@@ -247,6 +258,9 @@ impl Target {
             matches!(request.body, Body::Form { .. }),
         ) {
             builder = builder.header(reqwest::header::CONTENT_TYPE, content_type);
+        }
+        if let (true, Some(case)) = (self.tag_cases, &request.case) {
+            builder = builder.header(CASE_HEADER, case);
         }
         self.count(request);
         let answer = builder.send().await.map_err(transport)?;

@@ -131,7 +131,7 @@ pub fn compare(
     };
     let recorded = match baselines.read(&case.name) {
         Ok(recorded) => recorded,
-        Err(error) if record == Record::Compare => {
+        Err(error) if matches!(record, Record::Compare | Record::Inspect) => {
             return (unusable(error), check(BaselineStatus::Missing, None));
         }
         // A baseline that cannot be read is rewritten when recording.
@@ -155,9 +155,13 @@ pub fn compare(
                 .unwrap_or_default();
             return (failures, check(BaselineStatus::Recorded, recorded));
         }
-        Record::Compare => {}
+        Record::Compare | Record::Inspect => {}
     }
+    let inspect = record == Record::Inspect;
     let Some(before) = recorded.clone() else {
+        if inspect {
+            return (Vec::new(), check(BaselineStatus::Missing, None));
+        }
         let failures = match baselines.write(case, observed, true) {
             Ok(pending) => vec![Failure::NoBaseline { pending }],
             Err(error) => unusable(error),
@@ -166,10 +170,15 @@ pub fn compare(
     };
     let changes = diff(&rules.mask(&before), observed);
     if changes.is_empty() {
-        let _ = std::fs::remove_file(baselines.pending_path(&case.name));
+        if !inspect {
+            let _ = std::fs::remove_file(baselines.pending_path(&case.name));
+        }
         return (Vec::new(), check(BaselineStatus::Unchanged, recorded));
     }
     let mut failures: Vec<Failure> = changes.into_iter().map(Failure::Drift).collect();
+    if inspect {
+        return (failures, check(BaselineStatus::Changed, recorded));
+    }
     if let Err(error) = baselines.write(case, observed, true) {
         failures.extend(unusable(error));
     }
@@ -185,6 +194,9 @@ pub enum Record {
     Write,
     /// Leave it: the case failed its contract, and nothing asked to record it anyway.
     HeldBack,
+    /// Compare the observation with it, and write or remove nothing: the baseline is another
+    /// target's.
+    Inspect,
 }
 
 fn check(status: BaselineStatus, recorded: Option<Snapshot>) -> BaselineCheck {

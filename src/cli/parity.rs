@@ -1,0 +1,139 @@
+//! `parity` and `learn`: the built-in mock beside a baseline recorded against the vendor.
+
+use std::io::Write;
+use std::path::Path;
+
+use extracta_contract::report::text;
+use extracta_contract::{
+    Outcome, PROFILE_FILE, RunReport, VendorProfile, baseline_name, learn_vendor, parity,
+};
+
+use super::args::{LearnArgs, ParityArgs};
+use super::exit::{CONFORMS, VIOLATION};
+
+fn line(text: &str) {
+    let _ = writeln!(std::io::stdout(), "{text}");
+}
+
+/// The profile's description, its first line led by `who`.
+pub fn described(profile: &VendorProfile, who: &str) -> Vec<String> {
+    let mut lines = profile.describe();
+    if let Some(first) = lines.first_mut() {
+        *first = format!("{who} {first}");
+    }
+    lines
+}
+
+/// Loads the vendor profile at `path`: a file, or a baseline folder holding one.
+pub fn load_profile(path: &Path) -> anyhow::Result<VendorProfile> {
+    VendorProfile::load(path).map_err(|e| {
+        let hint = if path.is_dir() {
+            format!(
+                "; write one with `extracta-contract learn --snapshots {}`",
+                path.display()
+            )
+        } else {
+            String::new()
+        };
+        anyhow::anyhow!("{e}{hint}")
+    })
+}
+
+/// The lines of the cases in `report` that differ from the baseline or fail their checks,
+/// and how many differ.
+fn differences(report: &RunReport) -> (Vec<String>, usize) {
+    let total = report.cases.len();
+    let mut lines = Vec::new();
+    let mut differ = 0;
+    for (n, case) in report.cases.iter().enumerate() {
+        if case.outcome != Outcome::Failed {
+            continue;
+        }
+        if case.drifts().next().is_some() {
+            differ += 1;
+        }
+        lines.push(text::case_lines(case, (n + 1, total), false));
+    }
+    (lines, differ)
+}
+
+/// The verdict line of a parity run: which mock, which baseline, how many cases differ.
+fn verdict(report: &RunReport, mock: &str, baseline: &str) -> (String, bool) {
+    let (_, differ) = differences(report);
+    let failed = report.summary().failed;
+    let total = report.cases.len();
+    let mut verdict = if differ == 0 {
+        format!("{mock} matches {baseline} in all {total} case(s) with a baseline")
+    } else {
+        format!("{mock} differs from {baseline} in {differ} of {total} case(s)")
+    };
+    if failed > differ {
+        verdict.push_str(&format!(
+            "; {} case(s) fail their checks against it",
+            failed - differ
+        ));
+    }
+    (verdict, failed == 0)
+}
+
+/// Runs `parity`; exit 1 when the mock differs.
+pub async fn check(args: &ParityArgs) -> anyhow::Result<u8> {
+    let dir = &args.baseline.snapshots;
+    let baseline = baseline_name(dir);
+    let like = args.like.as_deref().map(load_profile).transpose()?;
+    let mock = match &like {
+        Some(profile) => {
+            for text in described(profile, "the built-in mock") {
+                line(&text);
+            }
+            "the built-in mock that learned the vendor"
+        }
+        None => "the built-in mock",
+    };
+    let report = parity(&args.baseline.to_options(), dir, like).await?;
+    for case in differences(&report).0 {
+        line(&case);
+    }
+    let (verdict, same) = verdict(&report, mock, &baseline);
+    line(&verdict);
+    if args.like.is_none() && !same && dir.join(PROFILE_FILE).is_file() {
+        line(&format!(
+            "{} holds a vendor profile: `--like {}` checks the mock that adopts it",
+            dir.display(),
+            dir.display()
+        ));
+    }
+    Ok(if same { CONFORMS } else { VIOLATION })
+}
+
+/// Runs `learn`: writes the profile, and says what it learned and what it could not. Exits 0
+/// once the profile is written, whatever it could not learn (`parity --like` is the check).
+pub async fn learn(args: &LearnArgs) -> anyhow::Result<u8> {
+    let dir = &args.baseline.snapshots;
+    let baseline = baseline_name(dir);
+    let learned = learn_vendor(&args.baseline.to_options(), dir).await?;
+    let (before, _) = verdict(&learned.before, "the plain mock", &baseline);
+    line(&before);
+    for text in described(&learned.profile, "the profile") {
+        line(&text);
+    }
+    let (after, _) = verdict(&learned.after, "the mock that adopts it", &baseline);
+    line(&after);
+    let rendered = learned.profile.render();
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| dir.join(PROFILE_FILE));
+    if path.as_os_str() == "-" {
+        let _ = write!(std::io::stdout(), "{rendered}");
+    } else {
+        std::fs::write(&path, rendered)
+            .map_err(|e| anyhow::anyhow!("write the vendor profile {}: {e}", path.display()))?;
+        line(&format!(
+            "wrote {}: review it, commit it, and point your tests at `extracta-contract mock --like {}`",
+            path.display(),
+            path.display()
+        ));
+    }
+    Ok(CONFORMS)
+}
