@@ -23,6 +23,8 @@ mod mock_assert;
 mod mock_http;
 #[path = "contract/mock_limits.rs"]
 mod mock_limits;
+#[path = "contract/parity.rs"]
+mod parity;
 #[path = "contract/reports.rs"]
 mod reports;
 #[path = "contract/safety.rs"]

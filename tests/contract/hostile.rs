@@ -7,11 +7,13 @@
 //! are sent to the endpoints' own paths (405), and mixed traffic from several keys really
 //! creates, uploads and deletes, each answer and the final store checked against a model.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use extracta_contract::VendorProfile;
 use extracta_contract::testing::{MockState, Store, router};
 use http_body_util::BodyExt;
 use proptest::prelude::*;
@@ -37,15 +39,25 @@ const JSON_ENDPOINTS: &[&str] = &[
     "deleteClassification",
 ];
 
-/// A router whose store holds one classification with a batch of three files.
-fn seeded() -> (Router, Arc<MockState>) {
+/// A vendor profile learned from the stand-in that chose differently from the mock wherever
+/// the docs are silent (`learn --snapshots` on its baseline): the mock that adopts it must
+/// keep every property below.
+fn learned_profile() -> VendorProfile {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/profiles/independent.json");
+    VendorProfile::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A router whose store holds one classification with a batch of three files; answering like
+/// the learned vendor when `learned`.
+fn seeded(learned: bool) -> (Router, Arc<MockState>) {
     let store = Store::default();
     let seed = json!({"classifications": [{"classificationId": "cls", "classificationDetails":
         {"name": "n", "documentTypes": [{"name": "Invoice", "description": "", "uniqueWords": ["invoice"]}]},
         "batches": [{"batchId": "batch", "files": [
             {"fileId": "f0", "fileName": "a"}, {"fileId": "f1", "fileName": "b"}, {"fileId": "f2", "fileName": "c"}]}]}]});
     let _ = store.seed(&seed, KEY);
-    let state = Arc::new(MockState::new([KEY.to_owned()], store));
+    let state = MockState::new([KEY.to_owned()], store);
+    let state = Arc::new(state.with_profile(learned.then(learned_profile)));
     (router(Arc::clone(&state)), state)
 }
 
@@ -313,8 +325,9 @@ fn near_miss(endpoint: &'static str) -> BoxedStrategy<Value> {
 }
 
 /// Whether the seeded mock must answer 2xx to `body` on `endpoint`: the body is valid by the
-/// contract's schema and names data the store holds.
-fn succeeds(endpoint: &str, body: &Value) -> bool {
+/// contract's schema and names data the store holds. The learned vendor accepts an empty
+/// `fileIds` list, and deletes the files of a partly unknown one that exist.
+fn succeeds(endpoint: &str, body: &Value, learned: bool) -> bool {
     let Some(schema) = extracta_contract::Endpoint::from_name(endpoint).map(|e| e.request_schema())
     else {
         return false;
@@ -336,11 +349,13 @@ fn succeeds(endpoint: &str, body: &Value) -> bool {
             "getResults" => known_batch && text("fileId").is_none_or(|f| FILES.contains(&f)),
             "deleteFiles" => {
                 let ids = body["fileIds"].as_array().cloned().unwrap_or_default();
+                let known = |id: &Value| id.as_str().is_some_and(|f| FILES.contains(&f));
                 known_batch
-                    && !ids.is_empty()
-                    && ids
-                        .iter()
-                        .all(|id| id.as_str().is_some_and(|f| FILES.contains(&f)))
+                    && if learned {
+                        ids.is_empty() || ids.iter().any(known)
+                    } else {
+                        !ids.is_empty() && ids.iter().all(known)
+                    }
             }
             _ => false,
         }
@@ -360,10 +375,13 @@ fn assert_as_the_oracle_says(
     body: Vec<u8>,
     content_type: &str,
 ) {
+    let learned = state.profile().is_some();
     let document: Option<Value> = serde_json::from_slice(&body).ok();
     let expect_success = content_type == "application/json"
         && endpoint != "uploadFiles"
-        && document.as_ref().is_some_and(|d| succeeds(endpoint, d));
+        && document
+            .as_ref()
+            .is_some_and(|d| succeeds(endpoint, d, learned));
     let before = state.with_store(|s| s.digest());
     let request = request(
         method_of(endpoint),
@@ -452,27 +470,27 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     #[test]
-    fn damaged_and_arbitrary_bytes_are_answered_as_the_oracle_says(endpoint in prop::sample::select(ENDPOINTS), bytes in hostile_bytes(), json_type in prop::bool::weighted(0.8)) {
-        let (app, state) = seeded();
+    fn damaged_and_arbitrary_bytes_are_answered_as_the_oracle_says(endpoint in prop::sample::select(ENDPOINTS), bytes in hostile_bytes(), json_type in prop::bool::weighted(0.8), learned in prop::bool::ANY) {
+        let (app, state) = seeded(learned);
         let content_type = if json_type { "application/json" } else { "multipart/form-data; boundary=x" };
         let document = serde_json::from_slice::<Value>(&bytes).ok();
         // A damaged body that still deletes or creates something is no refusal to check.
-        prop_assume!(!(json_type && writes(endpoint) && document.is_some_and(|d| succeeds(endpoint, &d))));
+        prop_assume!(!(json_type && writes(endpoint) && document.is_some_and(|d| succeeds(endpoint, &d, learned))));
         assert_as_the_oracle_says(&app, &state, endpoint, bytes, content_type);
     }
 
     #[test]
-    fn real_field_names_with_wrong_values_are_refused((endpoint, body) in prop::sample::select(JSON_ENDPOINTS).prop_flat_map(|e| (Just(e), prop_oneof![body_with_real_names(), near_miss(e)]))) {
-        prop_assume!(!(writes(endpoint) && succeeds(endpoint, &body)));
-        let (app, state) = seeded();
+    fn real_field_names_with_wrong_values_are_refused((endpoint, body) in prop::sample::select(JSON_ENDPOINTS).prop_flat_map(|e| (Just(e), prop_oneof![body_with_real_names(), near_miss(e)])), learned in prop::bool::ANY) {
+        prop_assume!(!(writes(endpoint) && succeeds(endpoint, &body, learned)));
+        let (app, state) = seeded(learned);
         assert_as_the_oracle_says(&app, &state, endpoint, body.to_string().into_bytes(), "application/json");
     }
 
     #[test]
-    fn arbitrary_json_is_refused_on_every_json_endpoint(endpoint in prop::sample::select(ENDPOINTS), value in arbitrary_json()) {
+    fn arbitrary_json_is_refused_on_every_json_endpoint(endpoint in prop::sample::select(ENDPOINTS), value in arbitrary_json(), learned in prop::bool::ANY) {
         prop_assume!(endpoint != "uploadFiles");
-        prop_assume!(!succeeds(endpoint, &value));
-        let (app, state) = seeded();
+        prop_assume!(!succeeds(endpoint, &value, learned));
+        let (app, state) = seeded(learned);
         let body = value.to_string().into_bytes();
         assert_refused(&app, &state, request(method_of(endpoint), endpoint, Some("Bearer hostile-key"), Some("application/json"), body), endpoint);
     }
@@ -482,8 +500,8 @@ proptest! {
         Just("Bearer ".to_owned()), Just("Basic aGVsbG86d29ybGQ=".to_owned()), Just("bearer hostile-key".to_owned()),
         Just("Bearer hostile-key extra".to_owned()), "Bearer [^\\x00-\\x1f\\x7f]{0,40}".prop_filter("not the key", |a| a.trim() != "Bearer hostile-key"),
         "[ -~]{0,40}"
-    ]) {
-        let (app, state) = seeded();
+    ], learned in prop::bool::ANY) {
+        let (app, state) = seeded(learned);
         let body = json!({"classificationId": "cls", "batchId": "batch", "fileIds": ["f0"]}).to_string().into_bytes();
         let Ok(request) = Request::builder()
             .method(method_of(endpoint))
@@ -495,9 +513,9 @@ proptest! {
     }
 
     #[test]
-    fn a_wrong_method_on_an_endpoint_is_405(endpoint in prop::sample::select(ENDPOINTS), method in prop::sample::select(METHODS), key in prop::bool::ANY) {
+    fn a_wrong_method_on_an_endpoint_is_405(endpoint in prop::sample::select(ENDPOINTS), method in prop::sample::select(METHODS), key in prop::bool::ANY, learned in prop::bool::ANY) {
         prop_assume!(method != method_of(endpoint));
-        let (app, state) = seeded();
+        let (app, state) = seeded(learned);
         let body = json!({"classificationId": "cls", "batchId": "batch", "fileIds": ["f0"]}).to_string().into_bytes();
         let auth = key.then_some("Bearer hostile-key");
         let before = state.with_store(|s| s.digest());
@@ -514,9 +532,9 @@ proptest! {
         prop::sample::select(ENDPOINTS).prop_map(|e| format!("/api/v1/documentClassification/{e}/")),
         prop::sample::select(ENDPOINTS).prop_map(|e| format!("/api/v2/documentClassification/{e}")),
         prop::sample::select(ENDPOINTS).prop_map(|e| format!("/api/v1/documentclassification/{e}")),
-    ]) {
+    ], learned in prop::bool::ANY) {
         prop_assume!(!ENDPOINTS.iter().any(|e| path == format!("/api/v1/documentClassification/{e}")));
-        let (app, state) = seeded();
+        let (app, state) = seeded(learned);
         let Ok(request) = Request::builder().method(method).uri(path.as_str()).header(header::AUTHORIZATION, "Bearer hostile-key").body(Body::empty()) else { return Ok(()) };
         let before = state.with_store(|s| s.digest());
         let (status, is_json, answer) = runtime().block_on(send(&app, request));
@@ -526,9 +544,9 @@ proptest! {
     }
 }
 
-#[test]
-fn extreme_bodies_are_refused() {
-    let (app, state) = seeded();
+#[rstest::rstest]
+fn extreme_bodies_are_refused(#[values(false, true)] learned: bool) {
+    let (app, state) = seeded(learned);
     let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
     let many_ids: Vec<String> = (0..100_000).map(|n| format!("id-{n}")).collect();
     let many =
@@ -563,9 +581,9 @@ fn extreme_bodies_are_refused() {
     }
 }
 
-#[test]
-fn bad_uploads_are_refused() {
-    let (app, state) = seeded();
+#[rstest::rstest]
+fn bad_uploads_are_refused(#[values(false, true)] learned: bool) {
+    let (app, state) = seeded(learned);
     let form = |fields: &str| format!("{fields}--B--\r\n").into_bytes();
     let field = |name: &str, value: &str| {
         format!("--B\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")

@@ -42,6 +42,7 @@ VARIANTS = [
     "drift-added-field",  # deleteFiles success replies gain "deleteAll": false
     "drift-message",  # the unknown-batch message is reworded
     "drift-atomic",  # a partly unknown id list deletes nothing and answers 400
+    "auth-401",  # a missing or unknown key is a 401 with a code of its own, not a 403
     # Healthy, but noisy:
     "request-id",  # every answer carries a random requestId, traceId and timestamps
     "lag",  # getResults lists a deleted file for 1.5 s after its delete
@@ -152,6 +153,9 @@ class Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization") or ""
         self.account = auth[len("Bearer "):] if auth.startswith("Bearer ") else None
         if self.account not in accounts:
+            if variant == "auth-401":
+                self.body()
+                return self.send(401, {"status": "error", "message": "Invalid API key", "code": "AUTH_INVALID"})
             if variant != "no-auth":
                 self.body()
                 return self.send(403, {"status": "error", "message": "Forbidden"})
