@@ -265,16 +265,32 @@ fn shown_pointer(pointer: &str) -> &str {
     if pointer.is_empty() { "/" } else { pointer }
 }
 
-/// Appends `message`, cut to [`MAX_MESSAGE_CHARS`] on a character boundary.
+/// Appends `message`, cut to about [`MAX_MESSAGE_CHARS`] on character boundaries. The cut is
+/// in the middle: a violation reads `<the value> <why>`, and a long value must not push the
+/// reason (`has more than 10000 items`) out of the message.
 fn write_shortened(out: &mut String, message: &impl fmt::Display) {
     use fmt::Write as _;
     let start = out.len();
     // Writing to a String cannot fail.
     let _ = write!(out, "{message}");
-    if let Some((end, _)) = out[start..].char_indices().nth(MAX_MESSAGE_CHARS) {
-        out.truncate(start + end);
-        out.push('…');
+    let written = &out[start..];
+    let chars = written.chars().count();
+    if chars <= MAX_MESSAGE_CHARS {
+        return;
     }
+    let tail_chars = MAX_MESSAGE_CHARS / 3;
+    let head_end = written
+        .char_indices()
+        .nth(MAX_MESSAGE_CHARS - tail_chars)
+        .map_or(written.len(), |(i, _)| i);
+    let tail_start = written
+        .char_indices()
+        .nth(chars - tail_chars)
+        .map_or(written.len(), |(i, _)| i);
+    let tail = written[tail_start..].to_owned();
+    out.truncate(start + head_end);
+    out.push('…');
+    out.push_str(&tail);
 }
 
 #[cfg(test)]
@@ -284,6 +300,20 @@ mod tests {
 
     fn set() -> &'static SchemaSet {
         SchemaSet::global().unwrap_or_else(|e| panic!("schemas compile: {e}"))
+    }
+
+    #[test]
+    fn a_long_value_is_cut_in_the_middle_and_the_reason_stays() {
+        let ids: Vec<String> = (0..10_001).map(|n| format!("f{n}")).collect();
+        let body = json!({"classificationId": "c", "batchId": "b", "fileIds": ids});
+        let mut message = String::new();
+        let invalid = set().describe_violations("delete-files.request", &body, &mut message);
+        assert!(matches!(invalid, Ok(true)));
+        assert!(message.ends_with("has more than 10000 items"), "{message}");
+        assert!(
+            message.chars().count() < MAX_MESSAGE_CHARS + 40,
+            "{message}"
+        );
     }
 
     #[test]
@@ -394,9 +424,11 @@ mod tests {
     #[test]
     fn long_messages_are_shortened() {
         let mut out = "kept: ".to_owned();
-        write_shortened(&mut out, &"é".repeat(500));
+        write_shortened(&mut out, &format!("{}{}", "é".repeat(500), "ü".repeat(100)));
         assert_eq!(out.chars().count(), "kept: ".len() + MAX_MESSAGE_CHARS + 1);
-        assert!(out.ends_with("é…"), "{out}");
+        assert!(out.starts_with("kept: éé"), "{out}");
+        assert!(out.contains("é…ü"), "{out}");
+        assert!(out.ends_with(&"ü".repeat(MAX_MESSAGE_CHARS / 3)), "{out}");
     }
 
     #[test]
