@@ -386,6 +386,32 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_that_deleted_a_file_the_case_lets_a_success_delete_still_fails() {
+        // `mayDelete` leaves a file open to a success (a partly unknown list may be deleted in
+        // part); a refusal must change nothing, that file included.
+        let observation = observe(
+            400,
+            json!({"status": "error", "message": "x"}),
+            [&["f1"], &["f2"]],
+        );
+        let expect = r#"{"status": "4xx", "mayDelete": [0]}"#;
+        let failures = check(&case(expect), &fixture(), &observation);
+        assert_eq!(kinds(&failures), [FailureKind::Effect], "{failures:?}");
+        assert!(
+            failures[0].message().contains("refused"),
+            "{}",
+            failures[0].message()
+        );
+        let accepted = observe(
+            200,
+            json!({"status": "success", "message": "Files deleted"}),
+            [&["f1"], &["f2"]],
+        );
+        let expect = r#"{"status": [200, 400], "mayDelete": [0]}"#;
+        assert_eq!(check(&case(expect), &fixture(), &accepted), vec![]);
+    }
+
+    #[test]
     fn text_plain_fails_content_type_and_schema() {
         let mut observation = observe(200, json!({}), [&["f1"], &["f2"]]);
         observation.response.content_type = Some("text/plain".into());
