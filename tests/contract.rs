@@ -31,6 +31,8 @@ mod reports;
 mod safety;
 #[path = "contract/standins.rs"]
 mod standins;
+#[path = "contract/transport.rs"]
+mod transport;
 
 #[rstest]
 #[tokio::test]

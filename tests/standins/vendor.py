@@ -50,6 +50,8 @@ VARIANTS = [
     "rate-limit",  # the first deleteFiles is answered 429 with Retry-After: 1
     "waiting",  # the first getResults of each batch answers {"status": "waiting"}
     "slow",  # deleteFiles takes 3 s to answer
+    "slow-create",  # createClassification takes 2 s to answer
+    "drop-once",  # the first request to each endpoint loses its connection before any answer
     # Hostile on deleteFiles (the rest of the API works, so the run can clean up):
     "endless",  # the answer streams forever, without a Content-Length
     "huge",  # the answer announces 200 MB
@@ -69,7 +71,8 @@ LOCK = threading.RLock()
 DATA = {}  # classificationId -> {"owner": key, "batches": {batchId -> [file dict]}}
 DELETED = {}  # fileId -> (batchId, file dict, deleted at), for "lag"
 LAG = 1.5
-SEEN = set()  # first calls already answered, for "rate-limit" and "waiting"
+SEEN = set()  # first calls already answered, for "rate-limit", "waiting" and "drop-once"
+RECEIVED = {}  # endpoint name -> requests received
 
 
 def first_time(key):
@@ -138,10 +141,21 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_any(self):
         variant = self.server.variant
-        if self.path == "/__data":  # for tests: what is stored
+        if self.path == "/__data":  # for tests: what is stored, and the requests received
             with LOCK:
                 files = sum(len(b) for c in DATA.values() for b in c["batches"].values())
-                return self.send(200, {"classifications": len(DATA), "files": files})
+                return self.send(200, {"classifications": len(DATA), "files": files, "received": RECEIVED})
+        with LOCK:
+            name = self.path.rsplit("/", 1)[-1]
+            RECEIVED[name] = RECEIVED.get(name, 0) + 1
+        if variant == "slow-create" and self.path.endswith("/createClassification"):
+            time.sleep(2)
+        if variant == "drop-once" and first_time(("drop", self.path)):
+            self.body()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
         if variant == "slow" and self.path.endswith("/deleteFiles"):
             time.sleep(3)
         if self.path.endswith("/deleteFiles") and self.misbehave(variant):
