@@ -71,20 +71,23 @@ pub enum Command {
     /// Example: extracta-contract openapi > schemas/openapi.json
     #[command(verbatim_doc_comment)]
     Openapi,
-    /// Compare the built-in mock with a baseline recorded against the vendor: run the cases
-    /// that have one against the mock and report, case by case, where the mock answers or acts
-    /// otherwise. Exit 1 when it differs. Nothing in DIR is written.
+    /// Compare the built-in mock with a baseline recorded against the vendor.
+    ///
+    /// Runs the cases that have a baseline in DIR against the mock and reports, case by case,
+    /// where the mock answers or acts otherwise. Exit 1 when it differs. Nothing in DIR is
+    /// written.
     ///
     /// Examples:
     ///   extracta-contract parity --snapshots snapshots/staging
     ///   extracta-contract parity --snapshots snapshots/staging --like snapshots/staging
     #[command(verbatim_doc_comment)]
     Parity(ParityArgs),
-    /// Learn the vendor's choices from a baseline recorded against it (statuses, messages,
-    /// extra fields, content types, what an empty or partly unknown list does) and write them
-    /// as a vendor profile for `mock --like`, `run --mock-like` and `MockBuilder::like`. Then
-    /// check that the mock which adopts the profile matches the baseline, and list the cases
-    /// it could not learn from.
+    /// Learn the vendor's choices from a baseline recorded against it, as a vendor profile.
+    ///
+    /// The choices: statuses, messages, extra fields, content types, what an empty or partly
+    /// unknown list does. The profile is for `mock --like`, `run --mock-like` and
+    /// `MockBuilder::like`. Then checks that the mock which adopts it matches the baseline, and
+    /// lists the cases it could not learn from.
     ///
     /// Example: extracta-contract learn --snapshots snapshots/staging
     ///          # writes snapshots/staging/vendor-profile.json

@@ -172,14 +172,41 @@ fn docs_check_flags_a_refusal_example_that_says_success() {
 
 #[test]
 fn every_subcommand_has_help_with_an_example() {
-    for subcommand in ["run", "mock", "validate", "docs-check", "openapi"] {
+    let subcommands = [
+        "run",
+        "mock",
+        "parity",
+        "learn",
+        "validate",
+        "docs-check",
+        "openapi",
+    ];
+    for subcommand in subcommands {
         let output = extracta(&[subcommand, "--help"]);
         assert_eq!(output.status.code(), Some(0));
-        assert!(
-            text(&output).contains("xample"),
-            "{subcommand} --help has no example"
-        );
+        let help = text(&output);
+        // An example is a command line of that subcommand, after a line that says so.
+        let example = help
+            .split_once("xample")
+            .map(|(_, after)| after)
+            .is_some_and(|after| after.contains(&format!("extracta-contract {subcommand}")));
+        assert!(example, "{subcommand} --help has no example:\n{help}");
     }
+    // Every subcommand the top-level help lists is in the list above.
+    let top = text(&extracta(&["--help"]));
+    let listed: Vec<&str> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .collect();
+    let (mut listed, mut known) = (listed, subcommands.to_vec());
+    listed.sort_unstable();
+    known.sort_unstable();
+    assert_eq!(listed, known, "{top}");
 }
 
 #[test]

@@ -299,6 +299,36 @@ fn ctrl_c_half_way_still_cleans_up_and_exits_2() {
 }
 
 /// A GET from a plain thread, for the tests that drive the binary.
+#[test]
+fn ctrl_c_while_the_run_creates_its_classification_deletes_it_and_exits_2() {
+    // createClassification takes 2 s: both signals arrive while it is under way.
+    let stand_in = crate::standins::StandIn::start("slow-create");
+    let url = format!("http://127.0.0.1:{}", stand_in.port);
+    let child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+        .args(["run", "--base-url", &format!("{url}/api/v1")])
+        .env("EXTRACTA_API_KEY", "standin-key")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    for pause in [700, 300] {
+        std::thread::sleep(Duration::from_millis(pause));
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+    }
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{printed}");
+    assert!(printed.contains("interrupted"), "{printed}");
+    let data = blocking_get(&format!("{url}/__data"));
+    assert_eq!(data["received"]["createClassification"], 1, "{data}");
+    assert_eq!(
+        data["classifications"], 0,
+        "the classification stayed: {printed}"
+    );
+}
+
 fn blocking_get(url: &str) -> Value {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

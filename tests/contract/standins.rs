@@ -321,6 +321,28 @@ async fn an_added_field_is_additive_and_passes_when_only_breaking_changes_fail()
     );
 }
 
+#[tokio::test]
+async fn a_breaking_change_fails_even_when_only_breaking_changes_fail() {
+    let baseline = healthy_baseline().await;
+    let report = run_with_baseline("drift-status", baseline.path(), false, FailOn::Breaking).await;
+    assert!(
+        !report.conforms(),
+        "a breaking drift passed --fail-on breaking"
+    );
+    let failed: Vec<&str> = report
+        .cases
+        .iter()
+        .filter(|c| c.outcome == Outcome::Failed)
+        .map(|c| c.name.as_str())
+        .collect();
+    assert!(failed.contains(&"delete-files/unknown-batch"), "{failed:?}");
+    assert!(
+        drift_lines(&report, "delete-files/unknown-batch")
+            .iter()
+            .any(|l| l == "HTTP status 400 -> 404")
+    );
+}
+
 #[rstest::rstest]
 #[case::a_429_with_retry_after_on_the_first_delete("rate-limit")]
 #[case::results_that_are_waiting_at_first("waiting")]
