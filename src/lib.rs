@@ -43,6 +43,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let _ = rustls::crypto::ring::default_provider().install_default(); // this crate's reqwest has no provider of its own
 //! let mock = extracta_contract::MockServer::builder().api_key("test-key").start().await?;
 //! let answer = reqwest::Client::new()
 //!     .delete(format!("{}/documentClassification/deleteFiles", mock.base_url()))

@@ -316,6 +316,7 @@ impl MockBuilder {
 ///     .await?;
 ///
 /// // Act
+/// # let _ = rustls::crypto::ring::default_provider().install_default(); // this crate's reqwest has no provider of its own
 /// let deleted = reqwest::Client::new()
 ///     .delete(format!("{}/documentClassification/deleteFiles", mock.base_url()))
 ///     .bearer_auth("test-key")

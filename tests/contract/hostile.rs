@@ -648,7 +648,7 @@ async fn concurrent_overlapping_deletes_remove_each_file_once() {
         .start()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let client = reqwest::Client::new();
+    let client = crate::http();
     let url = format!("{}/documentClassification/deleteFiles", mock.base_url());
     // 200 requests, each naming 3 consecutive files of 40: every file is named by many.
     let mut tasks = tokio::task::JoinSet::new();
@@ -953,7 +953,7 @@ async fn mixed_traffic_from_several_keys_leaves_the_data_each_model_predicts() {
     let mut clients = tokio::task::JoinSet::new();
     for (n, key) in keys.iter().enumerate() {
         let mut client = Client {
-            http: reqwest::Client::new(),
+            http: crate::http(),
             base: mock.base_url(),
             key: key.clone(),
             model: Model::new(),

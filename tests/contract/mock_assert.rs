@@ -17,7 +17,7 @@ async fn call(
     body: &Value,
 ) -> (u16, Option<String>, Value) {
     let url = format!("{}{}", mock.base_url(), endpoint.path());
-    match reqwest::Client::new()
+    match crate::http()
         .request(endpoint.method(), url)
         .bearer_auth(key)
         .json(body)
@@ -272,7 +272,7 @@ async fn admin(
     body: Option<Value>,
 ) -> (u16, Value) {
     let url = mock.base_url().replace("/api/v1", path);
-    let mut request = reqwest::Client::new().request(method, url);
+    let mut request = crate::http().request(method, url);
     if let Some(body) = body {
         request = request.json(&body);
     }
@@ -366,7 +366,7 @@ async fn upload_one(mock: &MockServer) -> String {
             "files",
             reqwest::multipart::Part::bytes(b"invoice number 7".to_vec()).file_name("c.pdf"),
         );
-    let answer = reqwest::Client::new()
+    let answer = crate::http()
         .post(format!(
             "{}/documentClassification/uploadFiles",
             mock.base_url()

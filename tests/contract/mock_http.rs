@@ -16,7 +16,7 @@ async fn socket_mock() -> MockServer {
 async fn the_mock_serves_a_reqwest_client_and_stops_on_shutdown() {
     let mock = socket_mock().await;
     let url = format!("{}/documentClassification/deleteFiles", mock.base_url());
-    let client = reqwest::Client::new();
+    let client = crate::http();
     let answer = client
         .delete(&url)
         .bearer_auth("socket-key")
@@ -59,7 +59,7 @@ async fn two_mocks_do_not_share_state_or_ports() {
 }
 
 async fn delete_status(mock: &MockServer, key: &str) -> u16 {
-    reqwest::Client::new()
+    crate::http()
         .delete(format!(
             "{}/documentClassification/deleteFiles",
             mock.base_url()
@@ -80,7 +80,7 @@ async fn injected_faults_answer_the_next_requests_then_stop() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let admin = mock.base_url().replace("/api/v1", "/__admin/faults");
-    let set = reqwest::Client::new()
+    let set = crate::http()
         .post(&admin)
         .json(&json!({"status": 502, "count": 2}))
         .send()
@@ -97,7 +97,7 @@ async fn injected_faults_answer_the_next_requests_then_stop() {
 async fn the_admin_endpoint_is_off_unless_asked_for() {
     let mock = MockServer::start().await.unwrap_or_else(|e| panic!("{e}"));
     let admin = mock.base_url().replace("/api/v1", "/__admin/faults");
-    let set = reqwest::Client::new()
+    let set = crate::http()
         .post(&admin)
         .json(&json!({"status": 502, "count": 2}))
         .send()

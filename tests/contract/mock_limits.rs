@@ -85,9 +85,7 @@ async fn call(
     body: &Value,
 ) -> (u16, Value) {
     let url = format!("{}{}", mock.base_url(), endpoint.path());
-    let mut request = reqwest::Client::new()
-        .request(endpoint.method(), url)
-        .json(body);
+    let mut request = crate::http().request(endpoint.method(), url).json(body);
     if let Some(key) = key {
         request = request.bearer_auth(key);
     }
@@ -136,7 +134,7 @@ fn form(classification: &str, files: Vec<(String, Vec<u8>)>) -> reqwest::multipa
 
 async fn upload(mock: &MockServer, key: &str, form: reqwest::multipart::Form) -> (u16, Value) {
     let url = format!("{}/documentClassification/uploadFiles", mock.base_url());
-    match reqwest::Client::new()
+    match crate::http()
         .post(url)
         .bearer_auth(key)
         .multipart(form)
@@ -187,7 +185,7 @@ async fn a_heavy_upload_never_stalls_another_tenant_or_a_refusal() {
     let mut uploading = tokio::spawn({
         let url = mock.base_url();
         async move {
-            let answer = reqwest::Client::new()
+            let answer = crate::http()
                 .post(format!("{url}/documentClassification/uploadFiles"))
                 .bearer_auth("slow-key")
                 .multipart(heavy)

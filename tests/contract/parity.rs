@@ -211,7 +211,7 @@ async fn the_command_line_learns_writes_the_profile_and_runs_the_mock_like_the_v
         .start()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let answer = reqwest::Client::new()
+    let answer = crate::http()
         .delete(format!(
             "{}/documentClassification/deleteFiles",
             mock.base_url()

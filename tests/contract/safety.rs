@@ -28,7 +28,7 @@ async fn call(
     endpoint: &str,
     body: Value,
 ) -> (u16, Value) {
-    let answer = reqwest::Client::new()
+    let answer = crate::http()
         .request(
             method,
             format!("{}/documentClassification/{endpoint}", mock.base_url()),
@@ -87,7 +87,7 @@ async fn a_reused_classification_and_its_other_files_survive_the_run() {
             "files",
             reqwest::multipart::Part::bytes(b"INVOICE".to_vec()).file_name("precious.pdf"),
         );
-    let uploaded: Value = reqwest::Client::new()
+    let uploaded: Value = crate::http()
         .post(format!(
             "{}/documentClassification/uploadFiles",
             mock.base_url()
@@ -337,7 +337,7 @@ fn blocking_get(url: &str) -> Value {
         return Value::Null;
     };
     runtime.block_on(async {
-        match reqwest::get(url).await {
+        match crate::http().get(url).send().await {
             Ok(answer) => answer.json().await.unwrap_or_default(),
             Err(_) => Value::Null,
         }

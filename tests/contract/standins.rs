@@ -445,13 +445,14 @@ async fn a_misbehaving_target_fails_with_the_right_kind_and_is_still_cleaned_up(
         "{:?}",
         report.cleanup.failed
     );
-    let left: serde_json::Value =
-        reqwest::get(format!("http://127.0.0.1:{}/__data", stand_in.port))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .json()
-            .await
-            .unwrap_or_default();
+    let left: serde_json::Value = crate::http()
+        .get(format!("http://127.0.0.1:{}/__data", stand_in.port))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_default();
     assert_eq!(left["classifications"], 0);
 }
 

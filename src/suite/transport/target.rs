@@ -119,6 +119,9 @@ impl Target {
             intervals.insert(Endpoint::GetResults.name().to_owned(), GET_RESULTS_PACE);
         }
         intervals.extend(pace.iter().cloned());
+        // reqwest is built without a TLS crypto provider of its own: rustls's ring provider
+        // is installed for the process, unless the application installed one already.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
