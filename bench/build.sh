@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Cold build times: each build from an empty target directory (crates already downloaded),
+# as a new user or a fresh CI machine meets them. Keeps cargo's --timings page of the release
+# build (the critical path: the slowest units and what waits on them) as
+# bench/timings/release.html.
+# Usage: bench/build.sh [--ci]   (--ci also times .ci/run on a clean clone of HEAD)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cargo fetch --quiet
+
+cold() { # label, then the cargo command
+  local label=$1
+  shift
+  local dir="$scratch/target"
+  local start
+  start=$(date +%s)
+  CARGO_TARGET_DIR="$dir" "$@" >"$scratch/build.log" 2>&1 || { cat "$scratch/build.log"; exit 1; }
+  printf '| %s | %d s |\n' "$label" "$(($(date +%s) - start))"
+  if [ -f "$dir/cargo-timings/cargo-timing.html" ]; then
+    mkdir -p bench/timings
+    cp "$dir/cargo-timings/cargo-timing.html" bench/timings/release.html
+  fi
+  rm -rf "$dir"
+}
+
+echo "| cold build (empty target directory, $(nproc) cores) | wall time |"
+echo "| --- | --- |"
+cold "\`cargo build --release\` (the binary)" cargo build --release --timings
+cold "\`cargo test --no-run\` (every test target)" cargo test --no-run
+cold "\`cargo build --no-default-features --features mock --lib\` (the mock alone)" \
+  cargo build --no-default-features --features mock --lib
+
+if [ "${1:-}" = "--ci" ]; then
+  clone="$scratch/clone"
+  git clone --quiet "$root" "$clone"
+  start=$(date +%s)
+  (cd "$clone" && .ci/run >"$scratch/ci.log" 2>&1) || { tail -50 "$scratch/ci.log"; exit 1; }
+  printf '| `.ci/run` on a clean clone of HEAD | %d s |\n' "$(($(date +%s) - start))"
+fi
