@@ -76,6 +76,7 @@ impl FixtureSpec {
 }
 
 /// The key sent when a case asks for an invalid one; no account has it.
+#[cfg(feature = "suite")]
 pub const INVALID_API_KEY: &str = "extracta-contract-invalid-key";
 
 /// The header a case's request names its case in, so that a mock's journal can say which
