@@ -134,9 +134,7 @@ fn base64_forms(key: &str) -> Vec<String> {
             let encoded = engine.encode(&bytes);
             let skip = (offset * 8).div_ceil(6);
             let keep = (bytes.len() * 8) / 6;
-            if keep > skip {
-                forms.push(encoded[skip..keep].to_owned());
-            }
+            forms.extend(encoded.get(skip..keep).map(str::to_owned));
         }
     }
     forms
@@ -333,5 +331,63 @@ mod tests {
             redactor.redact("first-key-123 and second-key-456"),
             "[REDACTED] and [REDACTED]"
         );
+    }
+
+    #[test]
+    fn url_escapes_in_lower_case_and_form_encoding_are_redacted_in_place() {
+        let redactor = Redactor::new([ApiKey::new("Key With/Slash \u{e9}")]);
+        for echo in [
+            "Key%20With%2FSlash%20%C3%A9",
+            "Key%20With%2fSlash%20%c3%a9",
+            "Key+With%2FSlash+%C3%A9",
+        ] {
+            // The other escape stays as it was: the form was found without decoding the text.
+            let shown = redactor.redact(&format!("path %2Fx sent {echo}"));
+            assert_eq!(shown, "path %2Fx sent [REDACTED]", "{echo}");
+        }
+    }
+
+    #[test]
+    fn json_escaped_keys_are_redacted_in_place() {
+        let redactor = redactor();
+        let unicode_lower: String = KEY.encode_utf16().map(|u| format!("\\u{u:04x}")).collect();
+        let unicode_upper: String = KEY.encode_utf16().map(|u| format!("\\u{u:04X}")).collect();
+        for echo in [KEY.replace('/', "\\/"), unicode_lower, unicode_upper] {
+            // The other escape stays as it was: the form was found without decoding the text.
+            let shown = redactor.redact(&format!(r#"{{"path": "a\/b", "echo": "{echo}"}}"#));
+            assert_eq!(shown, r#"{"path": "a\/b", "echo": "[REDACTED]"}"#, "{echo}");
+        }
+    }
+
+    #[test]
+    fn base64_is_looked_for_from_eight_characters_on() {
+        let eight = Redactor::new([ApiKey::new("abcdefgh")]);
+        assert_eq!(eight.redact(&STANDARD.encode("abcdefgh")), REDACTED);
+        let seven = Redactor::new([ApiKey::new("abcdefg")]);
+        let encoded = STANDARD.encode("abcdefg");
+        assert_eq!(seven.redact(&encoded), encoded);
+    }
+
+    #[test]
+    fn a_secret_is_found_in_any_form_and_only_then() {
+        let redactor = redactor();
+        assert!(redactor.finds_secret(&format!("sent {}", STANDARD.encode(KEY))));
+        assert!(!redactor.finds_secret("sent nothing of the kind"));
+        assert!(!Redactor::default().finds_secret(KEY));
+    }
+
+    #[test]
+    fn a_redactor_shows_how_many_forms_it_knows_and_no_more() {
+        assert_eq!(format!("{:?}", Redactor::default()), "Redactor(0 forms)");
+        let shown = format!("{:?}", Redactor::new([ApiKey::new("sk-123")]));
+        assert!(shown.starts_with("Redactor(") && !shown.starts_with("Redactor(0 "));
+    }
+
+    #[test]
+    fn a_key_escaped_a_character_at_a_time_is_found_after_decoding() {
+        let redactor = Redactor::new([ApiKey::new("k\"ey\\-é-long")]);
+        // `k`, `"` and `\` each escaped differently, `é` as UTF-8 percent escapes.
+        let echo = r#"\u006b\"ey\\-%C3%A9-long"#;
+        assert_eq!(redactor.redact(&format!("<{echo}>")), "<[REDACTED]>");
     }
 }

@@ -211,6 +211,61 @@ mod tests {
     }
 
     #[test]
+    fn a_deleted_classification_takes_its_batches_but_its_ids_stay_the_runs() {
+        let ledger = Ledger::default();
+        for (classification, batch) in [("c1", "b1"), ("c2", "b2"), ("c1", "b3")] {
+            ledger.record_classification(classification);
+            ledger.record_batch(classification, batch);
+        }
+        ledger.forget_classification("c1");
+        assert_eq!(ledger.classifications(), ["c2"]);
+        assert_eq!(ledger.batches(), [("c2".to_owned(), "b2".to_owned())]);
+        assert!(ledger.owns("c1") && ledger.owns("b1") && ledger.owns("b3"));
+    }
+
+    #[test]
+    fn a_deleted_batch_is_forgotten_and_only_that_batch() {
+        let ledger = Ledger::default();
+        for (classification, batch) in [("c1", "b1"), ("c1", "b2"), ("c2", "b1")] {
+            ledger.record_batch(classification, batch);
+        }
+        ledger.forget_batch("c1", "b1");
+        assert_eq!(
+            ledger.batches(),
+            [
+                ("c1".to_owned(), "b2".to_owned()),
+                ("c2".to_owned(), "b1".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn only_recorded_ids_and_the_unknown_id_are_the_runs() {
+        let ledger = Ledger::default();
+        ledger.record_file("f1");
+        assert!(ledger.owns("f1"));
+        assert!(ledger.owns(UNKNOWN_ID));
+        assert!(!ledger.owns("f2"));
+        let batch = delete(json!({"classificationId": UNKNOWN_ID, "batchId": "theirs"}));
+        assert_eq!(
+            ledger.authorise(&batch),
+            Err(LedgerError::NotOwned {
+                id: "theirs".into()
+            })
+        );
+        let file = delete(json!({"fileId": "f2"}));
+        assert!(ledger.authorise(&file).is_err());
+    }
+
+    #[test]
+    fn without_a_cap_deletes_are_never_refused() {
+        let ledger = Ledger::new(None);
+        for _ in 0..100 {
+            assert_eq!(ledger.take_delete(), Ok(()));
+        }
+    }
+
+    #[test]
     fn the_cap_lets_exactly_max_deletes_through() {
         let ledger = Ledger::new(Some(2));
         assert_eq!(ledger.take_delete(), Ok(()));

@@ -311,6 +311,12 @@ async fn the_admin_endpoint_takes_a_fault_for_one_endpoint() {
 
     // Assert
     assert_eq!(set.0, 200, "{}", set.1);
+    assert_eq!(set.1["status"], "success", "{}", set.1);
+    assert!(
+        set.1["message"].as_str().is_some_and(|m| m.contains("429")),
+        "the answer describes the fault: {}",
+        set.1
+    );
     assert_eq!(other.0, 404);
     assert_eq!((faulted.0, faulted.1.as_deref()), (429, Some("4")));
     assert_eq!(unknown.0, 400);
@@ -348,7 +354,13 @@ async fn the_admin_request_log_lists_what_the_mock_received_without_the_key() {
         !log.to_string().contains("admin-secret-9a"),
         "the key leaked"
     );
-    assert_eq!(cleared.0, 200);
+    assert_eq!(
+        cleared,
+        (
+            200,
+            json!({"status": "success", "message": "the request log is empty"})
+        )
+    );
     assert_eq!(after["requests"], json!([]));
 }
 

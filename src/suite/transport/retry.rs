@@ -114,6 +114,44 @@ mod tests {
     }
 
     #[test]
+    fn a_429_without_retry_after_waits_a_doubling_backoff() {
+        let mut state = RetryState::default();
+        let waits: Vec<Option<Duration>> = (0..3)
+            .map(|_| state.next(Retry::RateLimitOnly, answered(429)))
+            .collect();
+        assert_eq!(
+            waits,
+            [Some(BACKOFF * 2), Some(BACKOFF * 4), Some(BACKOFF * 8)]
+        );
+    }
+
+    #[test]
+    fn a_dropped_connection_is_retried_like_a_5xx_and_shares_its_limit() {
+        let mut state = RetryState::default();
+        assert_eq!(
+            state.next(Retry::Idempotent, Attempt::Dropped),
+            Some(BACKOFF)
+        );
+        assert_eq!(
+            state.next(Retry::Idempotent, answered(500)),
+            Some(BACKOFF * 2)
+        );
+        assert_eq!(
+            state.next(Retry::Idempotent, Attempt::Dropped),
+            Some(BACKOFF * 4)
+        );
+        assert_eq!(state.next(Retry::Idempotent, Attempt::Dropped), None);
+    }
+
+    #[test]
+    fn a_4xx_other_than_429_is_the_answer() {
+        let mut state = RetryState::default();
+        for status in [400, 401, 404, 499] {
+            assert_eq!(state.next(Retry::Idempotent, answered(status)), None);
+        }
+    }
+
+    #[test]
     fn the_429s_stop_after_the_limit_and_long_waits_are_capped() {
         let mut state = RetryState::default();
         let long = Attempt::Answered {

@@ -451,6 +451,24 @@ mod tests {
     }
 
     #[test]
+    fn an_exact_status_the_page_does_not_show_is_not_called_documented() {
+        let observation = observe(
+            400,
+            json!({"status": "error", "message": "Bad request"}),
+            [&["f0", "f1"], &["f2"]],
+        );
+        let failures = check(&case(r#"{"status": 404}"#), &fixture(), &observation);
+        assert_eq!(
+            failures[0],
+            Failure::Status {
+                expected: vec![StatusPattern::Exact(404)],
+                actual: 400,
+                documented: None,
+            }
+        );
+    }
+
+    #[test]
     fn an_earlier_refusal_of_a_repeated_request_is_a_status_failure() {
         let mut observation = observe(
             200,
@@ -548,5 +566,82 @@ mod tests {
         observation.batches[1] = BatchRead::Gone { status: 404 };
         let deletes_all = r#"{"status": 200, "deleted": [2]}"#;
         assert_eq!(check(&case(deletes_all), &fixture(), &observation), vec![]);
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_quoted_up_to_80_characters() {
+        let short = "<html>oops</html>";
+        assert_eq!(excerpt(short), short);
+        let exact = "x".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt(&exact), exact);
+        let long = "é".repeat(100);
+        assert_eq!(excerpt(&long), format!("{}…", "é".repeat(EXCERPT_CHARS)));
+    }
+
+    #[test]
+    fn a_shared_fixture_is_intact_with_every_batch_and_file_and_nothing_more() {
+        let fixture = fixture();
+        let listed =
+            |ids: &[&str]| BatchRead::Listed(ids.iter().map(|s| (*s).to_owned()).collect());
+        assert!(intact(&fixture, &[listed(&["f1", "f0"]), listed(&["f2"])]));
+        let broken = [
+            ("a file gone", vec![listed(&["f0"]), listed(&["f2"])]),
+            (
+                "a file swapped",
+                vec![listed(&["f0", "f9"]), listed(&["f2"])],
+            ),
+            (
+                "a file added",
+                vec![listed(&["f0", "f1", "f9"]), listed(&["f2"])],
+            ),
+            (
+                "a file moved",
+                vec![listed(&["f0", "f1", "f2"]), listed(&[])],
+            ),
+            ("a batch missing", vec![listed(&["f0", "f1"])]),
+            (
+                "a batch gone",
+                vec![listed(&["f0", "f1"]), BatchRead::Gone { status: 404 }],
+            ),
+        ];
+        for (what, batches) in broken {
+            assert!(!intact(&fixture, &batches), "{what}");
+        }
+    }
+
+    #[test]
+    fn a_success_that_took_a_batch_it_did_not_empty_fails() {
+        let mut observation = observe(
+            200,
+            json!({"status": "success", "message": "Files deleted"}),
+            [&[], &["f2"]],
+        );
+        observation.batches[0] = BatchRead::Gone { status: 404 };
+        let failures = check(&case(DELETE_ONE), &fixture(), &observation);
+        assert_eq!(
+            failures,
+            vec![Failure::BatchGone {
+                batch: 0,
+                id: "b0".to_owned()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_batch_that_could_not_be_read_back_fails_and_says_why() {
+        let mut observation = observe(
+            200,
+            json!({"status": "success", "message": "Files deleted"}),
+            [&[], &["f2"]],
+        );
+        observation.batches[0] = BatchRead::Unreadable("timed out".to_owned());
+        let failures = check(&case(DELETE_ONE), &fixture(), &observation);
+        assert_eq!(
+            failures,
+            vec![Failure::Unreadable {
+                batch: 0,
+                reason: "timed out".to_owned()
+            }]
+        );
     }
 }

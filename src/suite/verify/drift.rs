@@ -175,4 +175,32 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn nested_fields_and_array_items_are_named_by_their_path() {
+        let old = observed(
+            200,
+            json!({"data": {"files": [{"id": 1}, {"id": 2}], "ids": [1, 2]}}),
+        );
+        let new = observed(
+            200,
+            json!({"data": {"files": [{"id": 1}, {"id": "2"}], "ids": [1, 2, 3]}}),
+        );
+        assert_eq!(
+            lines(&diff(&old, &new)),
+            [
+                "type of `data.files[1].id` number -> string (breaking)",
+                "field `data.ids` [1,2] -> [1,2,3] (breaking)",
+            ]
+        );
+    }
+
+    #[test]
+    fn statuses_answered_before_the_last_are_compared() {
+        let old = observed(200, json!({}));
+        let mut new = observed(200, json!({}));
+        new.earlier_statuses = vec![429];
+        assert_eq!(diff(&old, &new).len(), 1);
+        assert_eq!(diff(&new, &new), vec![]);
+    }
 }
