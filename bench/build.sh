@@ -3,7 +3,10 @@
 # as a new user or a fresh CI machine meets them. Keeps cargo's --timings page of the release
 # build (the critical path: the slowest units and what waits on them) as
 # bench/timings/release.html.
-# Usage: bench/build.sh [--ci]   (--ci also times .ci/run on a clean clone of HEAD)
+# Usage: bench/build.sh [main] [release] [test] [mock] [ci]
+#   main: the README's main command, `cargo run -- run`, to its verdict; release: the same
+#   in release; test: every test target; mock: the mock alone; ci: .ci/run on a clean clone
+#   of HEAD. Default: all but ci.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -26,14 +29,27 @@ cold() { # label, then the cargo command
   rm -rf "$dir"
 }
 
+wanted() { # is this measurement asked for?
+  local w; for w in "${selection[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
+selection=("$@")
+[ ${#selection[@]} -eq 0 ] && selection=(main release test mock)
+
 echo "| cold build (empty target directory, $(nproc) cores) | wall time |"
 echo "| --- | --- |"
-cold "\`cargo build --release\` (the binary)" cargo build --release --timings
-cold "\`cargo test --no-run\` (every test target)" cargo test --no-run
-cold "\`cargo build --no-default-features --features mock --lib\` (the mock alone)" \
-  cargo build --no-default-features --features mock --lib
-
-if [ "${1:-}" = "--ci" ]; then
+if wanted main; then
+  cold "\`cargo run -- run\` to its verdict (debug)" cargo run --quiet -- run
+fi
+if wanted release; then
+  cold "\`cargo run --release -- run\` to its verdict" cargo run --release --timings --quiet -- run
+fi
+if wanted test; then
+  cold "\`cargo test --no-run\` (every test target)" cargo test --no-run
+fi
+if wanted mock; then
+  cold "\`cargo build --no-default-features --features mock --lib\` (the mock alone)" \
+    cargo build --no-default-features --features mock --lib
+fi
+if wanted ci; then
   clone="$scratch/clone"
   git clone --quiet "$root" "$clone"
   start=$(date +%s)

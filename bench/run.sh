@@ -2,9 +2,18 @@
 # The benchmark: the mock beside Prism and a bare axum ceiling, the suite's wall time, the
 # mock's start-up time and memory, instructions per request under callgrind. Installs what
 # it needs, builds in release, prints a table.
-# Usage: bench/run.sh [--quick]   (--quick: 3 s runs instead of 10 s, for a smoke test)
+# Usage: bench/run.sh [--build] [--quick]
+#   --build: first the cold build times (bench/build.sh: the main command in debug and in
+#            release, the tests, the mock alone, .ci/run on a clean clone; about 25 minutes
+#            on 2 cores)
+#   --quick: 3 s runs instead of 10 s, for a smoke test
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--build" ]; then
+  shift
+  bench/build.sh main release test mock ci
+fi
 
 if ! command -v wrk >/dev/null || ! command -v hyperfine >/dev/null || ! command -v valgrind >/dev/null; then
   apt-get update -qq && apt-get install -y -qq wrk hyperfine valgrind
