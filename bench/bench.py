@@ -156,30 +156,13 @@ def hyperfine_median(command):
 
 
 def suite_timing():
-    """The suite's wall time, and what a request adds to it beyond the fixed start-up.
-
-    The marginal cost is the slope between the suite and four copies of it in one run:
-    (wall(4x) - wall(1x)) / (requests(4x) - requests(1x)). It leaves out what every run pays
-    once (process start, compiling the schemas, starting the mock).
-    """
+    """The suite's wall time with process start, and its time inside the run as it reports it."""
     wall, requests, _ = hyperfine_median(f"{BINARY} run")
     inside = []
     for _ in range(5 if QUICK else 15):
         out = subprocess.run([BINARY, "run"], cwd=ROOT, capture_output=True, text=True).stdout
         inside.append(int(re.search(r"\) in (\d+) ms", out).group(1)))
-    copies = os.path.join(ROOT, "target/bench-cases")
-    shutil.rmtree(copies, ignore_errors=True)
-    os.makedirs(copies)
-    source = os.path.join(ROOT, "cases/delete-files")
-    for name in os.listdir(source):
-        stem, ext = os.path.splitext(name)
-        for k in range(4):
-            shutil.copy(os.path.join(source, name), os.path.join(copies, f"{stem}-{k}{ext}"))
-    wall4, requests4, out4 = hyperfine_median(f"{BINARY} run --cases {copies}")
-    if not re.search(r"\b0 failed", out4):
-        raise RuntimeError("the fourfold suite failed:\n" + out4)
-    marginal = (wall4 - wall) * 1000 / (requests4 - requests)
-    return wall, statistics.median(inside), requests, marginal, wall4, requests4
+    return wall, statistics.median(inside), requests
 
 
 def instructions_per_request(argv, port, body):
@@ -293,7 +276,7 @@ def main():
             mock, ceiling = counts[("mock", body)], counts[("ceiling", body)]
             print(f"callgrind, {body}: mock {mock:,.0f} instructions per request, ceiling {ceiling:,.0f} "
                   f"({mock / ceiling:.2f}x the ceiling's work)")
-    wall, inside, requests, marginal, wall4, requests4 = suite_timing()
+    wall, inside, requests = suite_timing()
     port = free_port()
     process = subprocess.Popen([CEILING, str(port)], stdout=subprocess.DEVNULL)
     wait_ready(port)
@@ -306,9 +289,6 @@ def main():
           f"(target < 500 ms) for {requests} requests: {per_request:.3f} ms per request with process start, "
           f"{per_request_inside:.3f} ms inside the run ({inside:.0f} ms); ceiling round trip {trip:.3f} ms: "
           f"{per_request / trip:.1f}x / {per_request_inside / trip:.1f}x (target <= 3x)")
-    print(f"what a request adds (four copies of the cases: {wall4 * 1000:.1f} ms for {requests4} requests): "
-          f"{marginal:.3f} ms, {marginal / trip:.1f}x the ceiling round trip; fixed start-up "
-          f"{wall * 1000 - marginal * requests:.1f} ms")
     start, idle, rss = startup_and_memory()
     (n1, r1), (n2, r2) = rss[100_000], rss[1_000_000]
     print(f"mock start to first answer: median {start:.1f} ms (target < 50 ms); idle RSS {idle / 1024:.1f} MB (target < 30 MB)")
