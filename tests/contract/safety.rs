@@ -276,50 +276,21 @@ async fn at_any_concurrency_a_run_sends_the_requests_of_its_plan() {
 
 #[test]
 fn ctrl_c_half_way_still_cleans_up_and_exits_2() {
-    let stand_in = crate::standins::StandIn::start("slow");
-    let url = format!("http://127.0.0.1:{}", stand_in.port);
-    let child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
-        .args(["run", "--base-url", &format!("{url}/api/v1")])
-        .env("EXTRACTA_API_KEY", "standin-key")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
     // Every deleteFiles takes 3 s: after 1.5 s the run is provisioned and waiting on them.
-    std::thread::sleep(Duration::from_millis(1500));
-    let _ = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
-    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert_eq!(output.status.code(), Some(2), "{printed}");
+    let (stand_in, code, printed) = interrupted_run("slow", &[1500]);
+    let url = format!("http://127.0.0.1:{}", stand_in.port);
+    assert_eq!(code, Some(2), "{printed}");
     assert!(printed.contains("interrupted"), "{printed}");
     let left = blocking_get(&format!("{url}/__data"));
     assert_eq!(left["classifications"], 0, "{printed}");
 }
 
-/// A GET from a plain thread, for the tests that drive the binary.
 #[test]
 fn ctrl_c_while_the_run_creates_its_classification_deletes_it_and_exits_2() {
     // createClassification takes 2 s: both signals arrive while it is under way.
-    let stand_in = crate::standins::StandIn::start("slow-create");
+    let (stand_in, code, printed) = interrupted_run("slow-create", &[700, 300]);
     let url = format!("http://127.0.0.1:{}", stand_in.port);
-    let child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
-        .args(["run", "--base-url", &format!("{url}/api/v1")])
-        .env("EXTRACTA_API_KEY", "standin-key")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    for pause in [700, 300] {
-        std::thread::sleep(Duration::from_millis(pause));
-        let _ = Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status();
-    }
-    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
-    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert_eq!(output.status.code(), Some(2), "{printed}");
+    assert_eq!(code, Some(2), "{printed}");
     assert!(printed.contains("interrupted"), "{printed}");
     let data = blocking_get(&format!("{url}/__data"));
     assert_eq!(data["received"]["createClassification"], 1, "{data}");
@@ -329,6 +300,34 @@ fn ctrl_c_while_the_run_creates_its_classification_deletes_it_and_exits_2() {
     );
 }
 
+/// Runs the binary against the stand-in `variant` and sends it a Ctrl-C after each pause (in
+/// milliseconds); returns the stand-in (still serving its data), the exit code and what the
+/// run printed.
+fn interrupted_run(
+    variant: &str,
+    pauses: &[u64],
+) -> (crate::standins::StandIn, Option<i32>, String) {
+    let stand_in = crate::standins::StandIn::start(variant);
+    let url = format!("http://127.0.0.1:{}", stand_in.port);
+    let child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+        .args(["run", "--base-url", &format!("{url}/api/v1")])
+        .env("EXTRACTA_API_KEY", "standin-key")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    for pause in pauses {
+        std::thread::sleep(Duration::from_millis(*pause));
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+    }
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    (stand_in, output.status.code(), printed)
+}
+
+/// A GET from a plain thread, for the tests that drive the binary.
 fn blocking_get(url: &str) -> Value {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
