@@ -377,7 +377,7 @@ mod tests {
     }
 
     #[test]
-    fn a_redactor_shows_how_many_forms_it_knows_and_no_more() {
+    fn a_redactor_shows_how_many_forms_it_knows() {
         assert_eq!(format!("{:?}", Redactor::default()), "Redactor(0 forms)");
         let shown = format!("{:?}", Redactor::new([ApiKey::new("sk-123")]));
         assert!(shown.starts_with("Redactor(") && !shown.starts_with("Redactor(0 "));

@@ -213,8 +213,9 @@ mod tests {
     #[test]
     fn a_deleted_classification_takes_its_batches_but_its_ids_stay_the_runs() {
         let ledger = Ledger::default();
+        ledger.record_classification("c1");
+        ledger.record_classification("c2");
         for (classification, batch) in [("c1", "b1"), ("c2", "b2"), ("c1", "b3")] {
-            ledger.record_classification(classification);
             ledger.record_batch(classification, batch);
         }
         ledger.forget_classification("c1");
