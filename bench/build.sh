@@ -4,8 +4,8 @@
 # build (the critical path: the slowest units and what waits on them) as
 # bench/timings/release.html.
 # Usage: bench/build.sh [main] [release] [test] [mock] [ci]
-#   main: the README's main command, `cargo run -- run`, to its verdict; release: the same
-#   in release; test: every test target; mock: the mock alone; ci: .ci/run on a clean clone
+#   main: the README's main command, `cargo run -- run`, to its verdict; release: the
+#   release binary (running it adds milliseconds); test: every test target; mock: the mock alone; ci: .ci/run on a clean clone
 #   of HEAD. Default: all but ci.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +40,7 @@ if wanted main; then
   cold "\`cargo run -- run\` to its verdict (debug)" cargo run --quiet -- run
 fi
 if wanted release; then
-  cold "\`cargo run --release -- run\` to its verdict" cargo run --release --timings --quiet -- run
+  cold "\`cargo build --release\` (the binary; \`run\` adds milliseconds)" cargo build --release --timings
 fi
 if wanted test; then
   cold "\`cargo test --no-run\` (every test target)" cargo test --no-run

@@ -3,8 +3,8 @@
 # mock's start-up time and memory, instructions per request under callgrind. Installs what
 # it needs, builds in release, prints a table.
 # Usage: bench/run.sh [--build] [--quick]
-#   --build: first the cold build times (bench/build.sh: the main command in debug and in
-#            release, the tests, the mock alone, .ci/run on a clean clone; about 25 minutes
+#   --build: first the cold build times (bench/build.sh: the main command in debug, the
+#            release binary, the tests, the mock alone, .ci/run on a clean clone; about 25 minutes
 #            on 2 cores)
 #   --quick: 3 s runs instead of 10 s, for a smoke test
 set -euo pipefail
