@@ -39,6 +39,8 @@ mod reports;
 mod safety;
 #[path = "contract/standins.rs"]
 mod standins;
+#[path = "contract/terminal.rs"]
+mod terminal;
 #[path = "contract/transport.rs"]
 mod transport;
 

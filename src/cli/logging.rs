@@ -1,7 +1,5 @@
 //! Logging through `tracing` to standard error.
 
-use std::io::IsTerminal;
-
 /// Warnings by default, the mock's request log with `--log`, anything else through `RUST_LOG`.
 pub fn init(log_requests: bool) {
     let default = if log_requests {
@@ -14,6 +12,6 @@ pub fn init(log_requests: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_ansi(super::colour::enabled(&std::io::stderr()))
         .try_init();
 }

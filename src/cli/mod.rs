@@ -2,6 +2,7 @@
 //! exit codes ([`exit`]), the signals and the logging.
 
 pub mod args;
+pub mod colour;
 pub mod docs;
 pub mod duration;
 pub mod exit;

@@ -1,6 +1,6 @@
 //! `run`: the suite against a target, or against the built-in mock when none is named.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use extracta_contract::report::{html, json, junit, markdown, text};
@@ -137,9 +137,7 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
         options.mock_like = Some(profile);
     }
     let (options, _mock) = with_built_in_mock(options).await?;
-    let colour = output.text == Stream::Out
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let colour = output.text == Stream::Out && super::colour::enabled(&std::io::stdout());
     let report = run_until(
         &options,
         |event| {
