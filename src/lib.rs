@@ -31,7 +31,8 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use extracta_contract::{RunOptions, run, with_built_in_mock};
 //!
-//! let (options, _mock) = with_built_in_mock(RunOptions::default().cases_dir("cases")).await?;
+//! let options = RunOptions::builder().cases_dir("cases").build()?;
+//! let (options, _mock) = with_built_in_mock(options).await?;
 //! let report = run(&options, |_| {}).await?;
 //! assert!(report.conforms());
 //! # Ok(())
@@ -61,8 +62,6 @@ mod contract;
 mod local;
 #[cfg(feature = "mock")]
 mod mock;
-#[cfg(all(feature = "mock", feature = "suite"))]
-mod parity;
 #[cfg(feature = "suite")]
 mod redact;
 #[cfg(feature = "suite")]
@@ -82,9 +81,9 @@ pub use contract::schema::{SchemaError, SchemaSet, Violation};
 pub use contract::{docs_check, openapi};
 
 #[cfg(all(feature = "mock", feature = "suite"))]
-pub use local::{DEFAULT_SECOND_API_KEY, with_built_in_mock};
+pub use local::parity::{Learned, ParityError, baseline_name, learn_vendor, parity};
 #[cfg(all(feature = "mock", feature = "suite"))]
-pub use parity::{Learned, ParityError, baseline_name, learn_vendor, parity};
+pub use local::start::{DEFAULT_SECOND_API_KEY, with_built_in_mock};
 
 #[cfg(feature = "mock")]
 pub use mock::expect::{Expectation, Times, UnmetExpectation, VerifyError};
@@ -110,15 +109,18 @@ pub use result::{
     TargetInfo, Traffic, Verdict,
 };
 #[cfg(feature = "suite")]
+pub use suite::error::{OptionsError, RunError, Setting};
+#[cfg(feature = "suite")]
 pub use suite::learn::{Lesson, learn};
 #[cfg(feature = "suite")]
-pub use suite::options::{FailOn, MOCK_PROFILE, RunOptions};
+pub use suite::options::{
+    Baseline, BuiltInMock, FailOn, MOCK_PROFILE, Remote, RunOptions, RunOptionsBuilder, Selection,
+    Target,
+};
 #[cfg(feature = "suite")]
 pub use suite::plan::{Plan, Setup, Step};
 #[cfg(feature = "suite")]
-pub use suite::preflight::check_writable;
-#[cfg(feature = "suite")]
-pub use suite::run::{RunError, run, run_until};
+pub use suite::run::{run, run_until};
 #[cfg(feature = "suite")]
 pub use suite::verify::baseline::Baselines;
 #[cfg(feature = "suite")]

@@ -53,11 +53,18 @@ async fn case(#[files("cases/**/*.json")] path: PathBuf) {
     let options = RunOptions::from_env()
         .cases_dir(manifest.join("cases"))
         .only(case.name.clone());
+    let profile = options
+        .clone()
+        .build()
+        .unwrap_or_else(|e| panic!("failed to {e}"))
+        .profile_name();
+    let options = options
+        .snapshots(manifest.join("snapshots").join(&profile), false)
+        .build()
+        .unwrap_or_else(|e| panic!("failed to {e}"));
     let (options, _mock) = with_built_in_mock(options)
         .await
         .unwrap_or_else(|e| panic!("failed to {e}"));
-    let profile = options.profile_name();
-    let options = options.snapshots(manifest.join("snapshots").join(&profile), false);
 
     // Act
     let report = run(&options, |_| {})

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use extracta_contract::{FailOn, RunOptions};
+use extracta_contract::{FailOn, OptionsError, RunOptions, RunOptionsBuilder};
 
 use super::duration;
 
@@ -418,14 +418,17 @@ pub struct BaselineArgs {
 
 impl BaselineArgs {
     /// The library's options for these arguments.
-    pub fn to_options(&self) -> RunOptions {
-        let mut options = RunOptions::default();
+    ///
+    /// # Errors
+    /// When the options cannot make a run.
+    pub fn to_options(&self) -> Result<RunOptions, OptionsError> {
+        let mut options = RunOptions::builder()
+            .filters(&self.filters)
+            .excludes(&self.exclude);
         if let Some(dir) = &self.cases {
             options = options.cases_dir(dir);
         }
-        options.filters.clone_from(&self.filters);
-        options.excludes.clone_from(&self.exclude);
-        options
+        options.build()
     }
 }
 
@@ -471,38 +474,50 @@ pub struct ValidateArgs {
 }
 
 impl RunArgs {
-    /// The library's options for these arguments.
+    /// The builder of the library's options for these arguments, before the vendor profile
+    /// (read from `--mock-like`) is added.
     ///
-    /// Values are passed as given, empty ones included: the run refuses a URL or key that is
-    /// set but empty before it sends anything.
-    pub fn to_options(&self) -> RunOptions {
-        let mut options = RunOptions::default().timeout(self.timeout);
+    /// Values are passed as given, empty ones included: building the options refuses a URL or
+    /// key that is set but empty before anything is sent.
+    pub fn to_builder(&self) -> RunOptionsBuilder {
+        let mut options = RunOptions::builder()
+            .timeout(self.timeout)
+            .filters(&self.filters)
+            .excludes(&self.exclude)
+            .force(self.force)
+            .prune(self.prune)
+            .built_in_mock(self.built_in_mock)
+            .max_response_size(usize::try_from(self.max_response_size).unwrap_or(usize::MAX))
+            .fail_on(self.fail_on.into())
+            .max_deletes(self.max_deletes)
+            .classification_id(self.classification_id.clone());
         if let Some(dir) = &self.cases {
             options = options.cases_dir(dir);
         }
-        options.filters.clone_from(&self.filters);
-        options.excludes.clone_from(&self.exclude);
-        options.force = self.force;
-        options.prune = self.prune;
         if let Some(n) = self.concurrency {
             options = options.concurrency(usize::from(n));
         }
-        options.base_url.clone_from(&self.base_url);
-        options.api_key.clone_from(&self.api_key);
-        options.second_api_key.clone_from(&self.second_api_key);
-        options.profile.clone_from(&self.profile);
-        options.profile_on_mock = self.built_in_mock;
-        options.settle = self.settle;
-        options.max_response_size = usize::try_from(self.max_response_size).unwrap_or(usize::MAX);
+        if let Some(url) = &self.base_url {
+            options = options.base_url(url);
+        }
+        if let Some(key) = &self.api_key {
+            options = options.api_key(key);
+        }
+        if let Some(key) = &self.second_api_key {
+            options = options.second_api_key(key);
+        }
+        if let Some(profile) = &self.profile {
+            options = options.profile(profile);
+        }
+        if let Some(settle) = self.settle {
+            options = options.settle(settle);
+        }
         if let Some(dir) = &self.snapshots {
             options = options.snapshots(dir, self.update_snapshots);
         }
-        options.fail_on = self.fail_on.into();
-        options.pace.clone_from(&self.pace);
-        options.max_deletes = self.max_deletes;
-        options
-            .classification_id
-            .clone_from(&self.classification_id);
+        for (endpoint, interval) in &self.pace {
+            options = options.pace(endpoint, *interval);
+        }
         options
     }
 }
@@ -533,10 +548,17 @@ mod tests {
         else {
             panic!("parse failed")
         };
-        let options = args.to_options();
-        assert_eq!(options.base_url.as_deref(), Some("https://x/api/v1"));
-        assert_eq!(options.concurrency, Some(3));
-        assert_eq!(options.fail_on, FailOn::Any);
+        let options = args
+            .to_builder()
+            .api_key("k")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            options.target().remote().map(|r| r.base_url()),
+            Some("https://x/api/v1")
+        );
+        assert_eq!(options.effective_concurrency(), 3);
+        assert_eq!(options.fail_on(), FailOn::Any);
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub async fn check(args: &ParityArgs) -> anyhow::Result<u8> {
         }
         None => "the built-in mock",
     };
-    let report = parity(&args.baseline.to_options(), dir, like).await?;
+    let report = parity(&args.baseline.to_options()?, dir, like).await?;
     for case in differences(&report).0 {
         line(&case);
     }
@@ -111,7 +111,7 @@ pub async fn check(args: &ParityArgs) -> anyhow::Result<u8> {
 pub async fn learn(args: &LearnArgs) -> anyhow::Result<u8> {
     let dir = &args.baseline.snapshots;
     let baseline = baseline_name(dir);
-    let learned = learn_vendor(&args.baseline.to_options(), dir).await?;
+    let learned = learn_vendor(&args.baseline.to_options()?, dir).await?;
     let (before, _) = verdict(&learned.before, "the plain mock", &baseline);
     line(&before);
     for text in described(&learned.profile, "the profile") {

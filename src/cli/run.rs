@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use extracta_contract::report::{html, json, junit, markdown, text};
 use extracta_contract::{
-    ApiKey, CaseError, DEFAULT_SECOND_API_KEY, Plan, Redactor, RunError, RunEvent, RunOptions,
-    RunReport, check_writable, run_until, with_built_in_mock,
+    CaseError, Plan, Redactor, RunError, RunEvent, RunOptions, RunReport, run_until,
+    with_built_in_mock,
 };
 
 use super::args::RunArgs;
@@ -92,7 +92,12 @@ fn reports(args: &RunArgs) -> Vec<(&PathBuf, &'static str)> {
 /// the verdict's exit code.
 pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
     let stop = signal::shutdown();
-    let options = args.to_options();
+    let like = args
+        .mock_like
+        .as_deref()
+        .map(super::parity::load_profile)
+        .transpose()?;
+    let options = args.to_builder().mock_like(like).build()?;
     let reports = reports(args);
     let to_stdout: Vec<&str> = reports
         .iter()
@@ -106,12 +111,7 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
         );
     }
     let output = Output {
-        redactor: Redactor::new(
-            [&options.api_key, &options.second_api_key]
-                .into_iter()
-                .flatten()
-                .map(ApiKey::new),
-        ),
+        redactor: Redactor::new(options.target().keys()),
         text: if to_stdout.is_empty() {
             Stream::Out
         } else {
@@ -125,16 +125,15 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
         return dry_run(&options, &output);
     }
     for (path, what) in &reports {
-        check_writable(path, what).map_err(|e| anyhow::anyhow!("{}", output.error(&e)))?;
+        check_writable(path, what)?;
     }
-    let mut options = options;
-    if let Some(path) = &args.mock_like {
-        let profile = super::parity::load_profile(path)?;
-        output.line(&format!(
-            "built-in mock: {}",
-            profile.describe().first().map_or("", String::as_str)
-        ));
-        options.mock_like = Some(profile);
+    if let extracta_contract::Target::BuiltInMock(mock) = options.target() {
+        if let Some(profile) = mock.like() {
+            output.line(&format!(
+                "built-in mock: {}",
+                profile.describe().first().map_or("", String::as_str)
+            ));
+        }
     }
     let (options, _mock) = with_built_in_mock(options).await?;
     let colour = output.text == Stream::Out && super::colour::enabled(&std::io::stdout());
@@ -186,7 +185,7 @@ fn write_reports(args: &RunArgs, report: &RunReport, output: &Output) -> anyhow:
 /// Prints the selected cases with their descriptions.
 fn list(options: &RunOptions, output: &Output) -> anyhow::Result<u8> {
     let cases = options
-        .cases
+        .cases()
         .load()
         .map_err(|e| anyhow::anyhow!("{}", output.error(&RunError::Case(e))))?;
     let selected: Vec<_> = cases.iter().filter(|c| options.selects(&c.name)).collect();
@@ -209,20 +208,15 @@ fn list(options: &RunOptions, output: &Output) -> anyhow::Result<u8> {
 /// Prints every request the run would send, in order, and sends nothing.
 fn dry_run(options: &RunOptions, output: &Output) -> anyhow::Result<u8> {
     let mut cases = options
-        .cases
+        .cases()
         .load()
         .map_err(|e| anyhow::anyhow!("{}", output.error(&RunError::Case(e))))?;
     cases.retain(|case| options.selects(&case.name));
-    // Against the built-in mock, the run has a second account of its own.
-    let mut options = options.clone();
-    if options.base_url.is_none() && options.second_api_key.is_none() {
-        options.second_api_key = Some(DEFAULT_SECOND_API_KEY.to_owned());
-    }
-    let plan = Plan::new(&cases, &options);
+    let plan = Plan::new(&cases, options);
     let base_url = options
-        .base_url
-        .clone()
-        .unwrap_or_else(|| "<built-in mock>".to_owned());
+        .target()
+        .remote()
+        .map_or_else(|| "<built-in mock>".to_owned(), |r| r.base_url().to_owned());
     let lines = plan.describe(&base_url);
     for line in &lines {
         output.line(line);
@@ -232,4 +226,42 @@ fn dry_run(options: &RunOptions, output: &Output) -> anyhow::Result<u8> {
         "dry run: {requests} request(s) listed; nothing was sent"
     ));
     Ok(CONFORMS)
+}
+
+/// Checks that a report can be written to `path`, before the run: its folder exists and is
+/// writable, and it is not a folder itself. `-` (standard output) is always writable.
+///
+/// # Errors
+/// Naming the path and what is wrong.
+fn check_writable(path: &Path, what: &str) -> anyhow::Result<()> {
+    if path.as_os_str() == "-" {
+        return Ok(());
+    }
+    if path.is_dir() {
+        anyhow::bail!("write the {what} to {}: it is a folder", path.display());
+    }
+    let folder: PathBuf = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    // Create and remove a file in the folder, to learn whether it is writable.
+    let probe = folder.join(format!(".extracta-contract-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|e| anyhow::anyhow!("write the {what} to {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_path_in_a_missing_folder_is_refused() {
+        let error = check_writable(Path::new("/no/such/folder/report.json"), "JSON report")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("/no/such/folder/report.json"), "{error}");
+        assert!(check_writable(Path::new("-"), "JSON report").is_ok());
+    }
 }

@@ -4,6 +4,7 @@
 //! (typed calls over the [`transport`], every one past the [`ledger`]), provisions each
 //! [`fixture`], and judges what it observed with [`verify`].
 
+pub mod error;
 pub mod fixture;
 pub mod learn;
 pub mod ledger;

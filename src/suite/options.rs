@@ -1,10 +1,17 @@
-//! What to run, and where: [`RunOptions`], built with setters or read from the environment.
+//! What to run, and where: [`RunOptions`], built once by [`RunOptionsBuilder`] into types whose
+//! variants are the modes. The target is a live URL with its keys ([`Remote`]) or the
+//! built-in mock ([`BuiltInMock`]); the baseline is none, compared, inspected or updated
+//! ([`Baseline`]). Keys are [`ApiKey`]s from the moment they are read: no `Debug` of an
+//! option shows one.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::error::{OptionsError, Setting};
 use crate::contract::case::CaseSource;
+use crate::contract::endpoint::Endpoint;
 use crate::contract::profile::VendorProfile;
+use crate::redact::ApiKey;
 use crate::result::ChangeClass;
 
 /// The profile name of the built-in mock.
@@ -19,6 +26,8 @@ pub const REMOTE_CONCURRENCY: usize = 8;
 pub const REMOTE_SETTLE: Duration = Duration::from_secs(10);
 /// The largest answer read, by default; a longer one fails its case.
 pub const MAX_RESPONSE_SIZE: usize = 4 * 1024 * 1024;
+/// The per-request timeout, by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Which drift fails a case.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,190 +46,283 @@ impl FailOn {
     }
 }
 
-/// What to run, and where. `Default` runs the built-in cases against a target still to be
-/// named (the built-in mock, when started through
-/// [`with_built_in_mock`](crate::with_built_in_mock)).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct RunOptions {
-    /// The target's base URL.
-    pub base_url: Option<String>,
-    /// The API key.
-    pub api_key: Option<String>,
-    /// The key of a second account, for the cases that act as another tenant.
-    pub second_api_key: Option<String>,
-    /// Whether the target is the built-in mock (for the default profile and concurrency).
-    pub built_in_mock: bool,
-    /// Run the built-in mock under a profile other than `mock`: it was asked for.
-    pub profile_on_mock: bool,
-    /// Where the cases come from: the built-in ones by default.
-    pub cases: CaseSource,
-    /// How many cases run at once; `None` picks [`MOCK_CONCURRENCY`] against the built-in
-    /// mock and [`REMOTE_CONCURRENCY`] against anything else.
-    pub concurrency: Option<usize>,
-    /// The per-request timeout.
-    pub timeout: Duration,
-    /// How long reads may lag a request before its effect is judged; `None` picks none
-    /// against the built-in mock and [`REMOTE_SETTLE`] against anything else.
-    pub settle: Option<Duration>,
-    /// The largest answer read; past it the case fails and the run goes on.
-    pub max_response_size: usize,
-    /// The snapshot profile; by default `mock`, or the target's host name.
-    pub profile: Option<String>,
-    /// Baselines to compare each observation with (drift).
-    pub snapshots: Option<PathBuf>,
-    /// Record the observations as the new baselines instead of comparing.
-    pub update_snapshots: bool,
-    /// Compare with the baselines without writing or removing a file (no `.snap.new`): the
-    /// baselines are another target's, as when checking the mock's parity with them.
-    pub read_only_baselines: bool,
-    /// Name each case in its request under test ([`CASE_HEADER`]), for a built-in mock that
-    /// keeps a journal of the situations it refused.
-    ///
-    /// [`CASE_HEADER`]: crate::contract::case::CASE_HEADER
-    pub tag_cases: bool,
-    /// The vendor profile the built-in mock answers like, when a run starts one.
-    pub mock_like: Option<VendorProfile>,
-    /// Record also the observations of cases that failed their contract.
-    pub force: bool,
-    /// Remove the baselines whose case no longer exists.
-    pub prune: bool,
-    /// Which drift fails a case.
-    pub fail_on: FailOn,
-    /// Minimum pause between calls per endpoint name, overriding the defaults.
-    pub pace: Vec<(String, Duration)>,
-    /// Cap on destructive requests sent by cases.
-    pub max_deletes: Option<u64>,
-    /// Reuse this classification instead of creating one (only created batches are deleted).
-    pub classification_id: Option<String>,
-    /// Let the cases that must delete nothing share one fixture, checked after them all.
-    pub share_fixtures: bool,
-    /// Run only the cases with these names (all when empty).
-    pub only: Vec<String>,
-    /// Run only the cases whose name contains one of these (all when empty).
-    pub filters: Vec<String>,
-    /// Leave out the cases whose name contains one of these.
-    pub excludes: Vec<String>,
+/// A target reached over HTTP: its base URL and the keys of the accounts the run acts as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remote {
+    pub(crate) base_url: String,
+    pub(crate) api_key: ApiKey,
+    pub(crate) second_api_key: Option<ApiKey>,
 }
 
-impl Default for RunOptions {
-    fn default() -> Self {
-        RunOptions {
-            base_url: None,
-            api_key: None,
-            second_api_key: None,
-            built_in_mock: false,
-            profile_on_mock: false,
-            cases: CaseSource::BuiltIn,
-            concurrency: None,
-            timeout: Duration::from_secs(30),
-            settle: None,
-            max_response_size: MAX_RESPONSE_SIZE,
-            profile: None,
-            snapshots: None,
-            update_snapshots: false,
-            read_only_baselines: false,
-            tag_cases: false,
-            mock_like: None,
-            force: false,
-            prune: false,
-            fail_on: FailOn::Any,
-            pace: Vec::new(),
-            max_deletes: None,
-            classification_id: None,
-            share_fixtures: true,
-            only: Vec::new(),
-            filters: Vec::new(),
-            excludes: Vec::new(),
+impl Remote {
+    /// The base URL, e.g. `https://api.extracta.ai/api/v1`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The key of the account the run acts as.
+    pub fn api_key(&self) -> &ApiKey {
+        &self.api_key
+    }
+
+    /// The key of a second account, for the cases that act as another tenant.
+    pub fn second_api_key(&self) -> Option<&ApiKey> {
+        self.second_api_key.as_ref()
+    }
+}
+
+/// The built-in mock as a run's target: what it answers like, whether it records what it
+/// receives, the keys it accepts, and once started, where it listens.
+#[derive(Debug, Clone, Default)]
+pub struct BuiltInMock {
+    pub(crate) like: Option<VendorProfile>,
+    pub(crate) record: bool,
+    pub(crate) api_key: Option<ApiKey>,
+    pub(crate) second_api_key: Option<ApiKey>,
+    pub(crate) running: Option<Remote>,
+}
+
+impl BuiltInMock {
+    /// The vendor profile it answers like, if any.
+    pub fn like(&self) -> Option<&VendorProfile> {
+        self.like.as_ref()
+    }
+
+    /// Whether it keeps a journal of the requests it receives, each naming its case.
+    pub fn records(&self) -> bool {
+        self.record
+    }
+
+    /// The keys it is to accept, if chosen (else its own).
+    pub fn api_keys(&self) -> (Option<&ApiKey>, Option<&ApiKey>) {
+        (self.api_key.as_ref(), self.second_api_key.as_ref())
+    }
+
+    /// Where it listens and the keys it accepts, once started.
+    pub fn running(&self) -> Option<&Remote> {
+        self.running.as_ref()
+    }
+}
+
+/// Where the run sends its requests.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Target {
+    /// A live target: the vendor, a staging account, a stand-in.
+    Remote(Remote),
+    /// The built-in mock, started for the run by
+    /// [`with_built_in_mock`](crate::with_built_in_mock).
+    BuiltInMock(BuiltInMock),
+}
+
+impl Target {
+    /// Where requests go, with the keys: `None` for a built-in mock not started yet.
+    pub fn remote(&self) -> Option<&Remote> {
+        match self {
+            Target::Remote(remote) => Some(remote),
+            Target::BuiltInMock(mock) => mock.running.as_ref(),
         }
     }
+
+    /// Whether this is the built-in mock.
+    pub fn is_built_in(&self) -> bool {
+        matches!(self, Target::BuiltInMock(_))
+    }
+
+    /// Whether the run has a second account: given for a live target, always for the built-in
+    /// mock (which accepts a second key of its own).
+    pub fn has_second_account(&self) -> bool {
+        match self {
+            Target::Remote(remote) => remote.second_api_key.is_some(),
+            Target::BuiltInMock(_) => true,
+        }
+    }
+
+    /// Every key the run may send, for the redactor.
+    pub fn keys(&self) -> Vec<ApiKey> {
+        let (first, second) = match self {
+            Target::Remote(remote) => (Some(&remote.api_key), remote.second_api_key.as_ref()),
+            Target::BuiltInMock(mock) => match &mock.running {
+                Some(running) => (Some(&running.api_key), running.second_api_key.as_ref()),
+                None => (mock.api_key.as_ref(), mock.second_api_key.as_ref()),
+            },
+        };
+        [first, second].into_iter().flatten().cloned().collect()
+    }
+}
+
+/// What the run does with the baselines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Baseline {
+    /// No baseline: the contract only.
+    #[default]
+    None,
+    /// Compare each observation with the baseline in `dir`; a difference waits as `.snap.new`.
+    Compare {
+        /// The folder.
+        dir: PathBuf,
+        /// Remove the baselines whose case no longer exists.
+        prune: bool,
+    },
+    /// Compare without writing or removing a file: the baselines are another target's, as when
+    /// checking the mock's parity with them.
+    Inspect {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// Record each observation as the new baseline in `dir`.
+    Update {
+        /// The folder.
+        dir: PathBuf,
+        /// Record also the cases that failed their contract.
+        force: bool,
+        /// Remove the baselines whose case no longer exists.
+        prune: bool,
+    },
+}
+
+impl Baseline {
+    /// The folder, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        match self {
+            Baseline::None => None,
+            Baseline::Compare { dir, .. }
+            | Baseline::Inspect { dir }
+            | Baseline::Update { dir, .. } => Some(dir),
+        }
+    }
+
+    /// Whether the baselines without a case are removed.
+    pub fn prunes(&self) -> bool {
+        matches!(
+            self,
+            Baseline::Compare { prune: true, .. } | Baseline::Update { prune: true, .. }
+        )
+    }
+
+    /// Whether the run records rather than compares.
+    pub fn updates(&self) -> bool {
+        matches!(self, Baseline::Update { .. })
+    }
+}
+
+/// Which cases run: by exact name (`only`), by part of the name (`filters`), and which not
+/// (`excludes`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub(crate) only: Vec<String>,
+    pub(crate) filters: Vec<String>,
+    pub(crate) excludes: Vec<String>,
+}
+
+impl Selection {
+    /// Whether the selection keeps the case named `name`.
+    pub fn selects(&self, name: &str) -> bool {
+        (self.only.is_empty() || self.only.iter().any(|n| n == name))
+            && (self.filters.is_empty() || self.filters.iter().any(|f| name.contains(f.as_str())))
+            && !self.excludes.iter().any(|e| name.contains(e.as_str()))
+    }
+}
+
+/// What to run, and where: built by [`RunOptions::builder`] (or [`RunOptions::from_env`]).
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub(crate) target: Target,
+    pub(crate) cases: CaseSource,
+    pub(crate) selection: Selection,
+    pub(crate) baseline: Baseline,
+    pub(crate) profile: Option<String>,
+    pub(crate) fail_on: FailOn,
+    pub(crate) concurrency: Option<usize>,
+    pub(crate) timeout: Duration,
+    pub(crate) settle: Option<Duration>,
+    pub(crate) max_response_size: usize,
+    pub(crate) pace: Vec<(Endpoint, Duration)>,
+    pub(crate) max_deletes: Option<u64>,
+    pub(crate) classification_id: Option<String>,
+    pub(crate) share_fixtures: bool,
 }
 
 impl RunOptions {
-    /// The options the environment gives: `EXTRACTA_BASE_URL`, `EXTRACTA_API_KEY`,
+    /// A builder: the built-in cases against the built-in mock, unless told otherwise.
+    pub fn builder() -> RunOptionsBuilder {
+        RunOptionsBuilder::default()
+    }
+
+    /// A builder from the environment: `EXTRACTA_BASE_URL`, `EXTRACTA_API_KEY`,
     /// `EXTRACTA_SECOND_API_KEY` and `EXTRACTA_PROFILE`. A variable that is set but empty is
-    /// kept as an empty value, which [`check`](RunOptions::check) refuses: a CI recipe whose
-    /// secret is missing must not quietly run against something else.
-    pub fn from_env() -> Self {
+    /// kept, and [`RunOptionsBuilder::build`] refuses it: a CI recipe whose secret is missing
+    /// must not quietly run against something else.
+    pub fn from_env() -> RunOptionsBuilder {
         let get = |name: &str| std::env::var(name).ok();
-        RunOptions {
+        RunOptionsBuilder {
             base_url: get("EXTRACTA_BASE_URL"),
-            api_key: get("EXTRACTA_API_KEY"),
-            second_api_key: get("EXTRACTA_SECOND_API_KEY"),
+            api_key: get("EXTRACTA_API_KEY").map(ApiKey::new),
+            second_api_key: get("EXTRACTA_SECOND_API_KEY").map(ApiKey::new),
             profile: get("EXTRACTA_PROFILE"),
-            ..RunOptions::default()
+            ..RunOptionsBuilder::default()
         }
     }
 
-    /// Sets the target's base URL.
-    #[must_use]
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
+    /// Where the run sends its requests.
+    pub fn target(&self) -> &Target {
+        &self.target
     }
 
-    /// Sets the API key.
-    #[must_use]
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
-        self
+    /// Where the cases come from.
+    pub fn cases(&self) -> &CaseSource {
+        &self.cases
     }
 
-    /// Sets the key of the second account.
-    #[must_use]
-    pub fn second_api_key(mut self, key: impl Into<String>) -> Self {
-        self.second_api_key = Some(key.into());
-        self
+    /// Which cases run.
+    pub fn selection(&self) -> &Selection {
+        &self.selection
     }
 
-    /// Sets how long reads may lag a request.
-    #[must_use]
-    pub fn settle(mut self, settle: Duration) -> Self {
-        self.settle = Some(settle);
-        self
+    /// What the run does with the baselines.
+    pub fn baseline(&self) -> &Baseline {
+        &self.baseline
     }
 
-    /// Reads the cases from this folder instead of the built-in ones.
-    #[must_use]
-    pub fn cases_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.cases = CaseSource::Dir(dir.into());
-        self
+    /// Which drift fails a case.
+    pub fn fail_on(&self) -> FailOn {
+        self.fail_on
     }
 
-    /// Sets how many cases run at once (at least 1).
-    #[must_use]
-    pub fn concurrency(mut self, n: usize) -> Self {
-        self.concurrency = Some(n.max(1));
-        self
+    /// The per-request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
-    /// Sets the per-request timeout.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
+    /// The largest answer read; past it the case fails and the run goes on.
+    pub fn max_response_size(&self) -> usize {
+        self.max_response_size
     }
 
-    /// Compares with (or, with `update`, records) the baselines in `dir`.
-    #[must_use]
-    pub fn snapshots(mut self, dir: impl Into<PathBuf>, update: bool) -> Self {
-        self.snapshots = Some(dir.into());
-        self.update_snapshots = update;
-        self
+    /// The least pause between calls to an endpoint, where set.
+    pub fn pace(&self) -> &[(Endpoint, Duration)] {
+        &self.pace
     }
 
-    /// Sets which drift fails a case.
-    #[must_use]
-    pub fn fail_on(mut self, fail_on: FailOn) -> Self {
-        self.fail_on = fail_on;
-        self
+    /// The cap on destructive requests sent by cases.
+    pub fn max_deletes(&self) -> Option<u64> {
+        self.max_deletes
     }
 
-    /// Runs only the case named `name`.
-    #[must_use]
-    pub fn only(mut self, name: impl Into<String>) -> Self {
-        self.only.push(name.into());
-        self
+    /// The classification the run reuses instead of creating one.
+    pub fn classification_id(&self) -> Option<&str> {
+        self.classification_id.as_deref()
+    }
+
+    /// Whether the cases that must change nothing share one fixture.
+    pub fn shares_fixtures(&self) -> bool {
+        self.share_fixtures
+    }
+
+    /// Whether the selection keeps the case named `name`.
+    pub fn selects(&self, name: &str) -> bool {
+        self.selection.selects(name)
     }
 
     /// The profile the run's baselines are filed under: as given, `mock` for the built-in
@@ -229,38 +331,485 @@ impl RunOptions {
         if let Some(profile) = &self.profile {
             return profile.clone();
         }
-        if self.built_in_mock {
-            return MOCK_PROFILE.to_owned();
+        match &self.target {
+            Target::BuiltInMock(_) => MOCK_PROFILE.to_owned(),
+            Target::Remote(remote) => url::Url::parse(&remote.base_url)
+                .ok()
+                .and_then(|url| url.host_str().map(str::to_owned))
+                .unwrap_or_else(|| "target".to_owned()),
         }
-        self.base_url
-            .as_deref()
-            .and_then(|url| url::Url::parse(url).ok())
-            .and_then(|url| url.host_str().map(str::to_owned))
-            .unwrap_or_else(|| "target".to_owned())
     }
 
-    /// Whether the selection (`only`, `filters`, `excludes`) keeps the case named `name`.
-    pub fn selects(&self, name: &str) -> bool {
-        (self.only.is_empty() || self.only.iter().any(|n| n == name))
-            && (self.filters.is_empty() || self.filters.iter().any(|f| name.contains(f.as_str())))
-            && !self.excludes.iter().any(|e| name.contains(e.as_str()))
-    }
-
-    /// How long reads may lag a request.
+    /// How long reads may lag a request: as given, else none against the built-in mock and
+    /// [`REMOTE_SETTLE`] against anything else.
     pub fn effective_settle(&self) -> Duration {
-        self.settle.unwrap_or(if self.built_in_mock {
+        self.settle.unwrap_or(if self.target.is_built_in() {
             Duration::ZERO
         } else {
             REMOTE_SETTLE
         })
     }
 
-    /// How many cases run at once.
+    /// How many cases run at once: as given, else [`MOCK_CONCURRENCY`] against the built-in
+    /// mock and [`REMOTE_CONCURRENCY`] against anything else.
     pub fn effective_concurrency(&self) -> usize {
-        self.concurrency.unwrap_or(if self.built_in_mock {
+        self.concurrency.unwrap_or(if self.target.is_built_in() {
             MOCK_CONCURRENCY
         } else {
             REMOTE_CONCURRENCY
         })
+    }
+}
+
+/// Builds [`RunOptions`]: setters for every option, checked together by
+/// [`build`](RunOptionsBuilder::build).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct RunOptionsBuilder {
+    base_url: Option<String>,
+    api_key: Option<ApiKey>,
+    second_api_key: Option<ApiKey>,
+    built_in_mock: bool,
+    like: Option<VendorProfile>,
+    record: bool,
+    cases: CaseSource,
+    selection: Selection,
+    snapshots: Option<PathBuf>,
+    update: bool,
+    inspect: bool,
+    force: bool,
+    prune: bool,
+    profile: Option<String>,
+    fail_on: FailOn,
+    concurrency: Option<usize>,
+    timeout: Duration,
+    settle: Option<Duration>,
+    max_response_size: usize,
+    pace: Vec<(String, Duration)>,
+    max_deletes: Option<u64>,
+    classification_id: Option<String>,
+    share_fixtures: bool,
+}
+
+impl Default for RunOptionsBuilder {
+    fn default() -> Self {
+        RunOptionsBuilder {
+            base_url: None,
+            api_key: None,
+            second_api_key: None,
+            built_in_mock: false,
+            like: None,
+            record: false,
+            cases: CaseSource::BuiltIn,
+            selection: Selection::default(),
+            snapshots: None,
+            update: false,
+            inspect: false,
+            force: false,
+            prune: false,
+            profile: None,
+            fail_on: FailOn::Any,
+            concurrency: None,
+            timeout: DEFAULT_TIMEOUT,
+            settle: None,
+            max_response_size: MAX_RESPONSE_SIZE,
+            pace: Vec::new(),
+            max_deletes: None,
+            classification_id: None,
+            share_fixtures: true,
+        }
+    }
+}
+
+/// `value`, refused when set but empty.
+fn given<T: AsRef<str>>(value: Option<T>, setting: Setting) -> Result<Option<T>, OptionsError> {
+    match value {
+        Some(v) if v.as_ref().trim().is_empty() => Err(OptionsError::Empty { setting }),
+        other => Ok(other),
+    }
+}
+
+impl RunOptionsBuilder {
+    /// Runs against a live target at this base URL (e.g. `https://api.extracta.ai/api/v1`);
+    /// without one, against the built-in mock.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The key of the account the run acts as (for the built-in mock: a key it accepts).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(ApiKey::new(key));
+        self
+    }
+
+    /// The key of a second account, for the cases that act as another tenant.
+    pub fn second_api_key(mut self, key: impl Into<String>) -> Self {
+        self.second_api_key = Some(ApiKey::new(key));
+        self
+    }
+
+    /// No second account: the cases that act as another tenant are skipped.
+    pub fn without_second_api_key(mut self) -> Self {
+        self.second_api_key = None;
+        self
+    }
+
+    /// The built-in mock is meant even though the profile names another (its observations
+    /// are then compared with, or recorded as, that profile's baselines).
+    pub fn built_in_mock(mut self, meant: bool) -> Self {
+        self.built_in_mock = meant;
+        self
+    }
+
+    /// The built-in mock answers like this vendor profile.
+    pub fn mock_like(mut self, profile: Option<VendorProfile>) -> Self {
+        self.like = profile;
+        self
+    }
+
+    /// The built-in mock keeps a journal of what it receives, each request under test naming
+    /// its case.
+    pub fn record_requests(mut self, record: bool) -> Self {
+        self.record = record;
+        self
+    }
+
+    /// Reads the cases from this folder instead of the built-in ones.
+    pub fn cases_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cases = CaseSource::Dir(dir.into());
+        self
+    }
+
+    /// Runs only the case named `name` (repeatable).
+    pub fn only(mut self, name: impl Into<String>) -> Self {
+        self.selection.only.push(name.into());
+        self
+    }
+
+    /// Runs only the cases whose name contains one of these.
+    pub fn filters(mut self, filters: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.selection
+            .filters
+            .extend(filters.into_iter().map(Into::into));
+        self
+    }
+
+    /// Leaves out the cases whose name contains one of these.
+    pub fn excludes(mut self, excludes: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.selection
+            .excludes
+            .extend(excludes.into_iter().map(Into::into));
+        self
+    }
+
+    /// Compares with (or, with `update`, records) the baselines in `dir`.
+    pub fn snapshots(mut self, dir: impl Into<PathBuf>, update: bool) -> Self {
+        self.snapshots = Some(dir.into());
+        self.update = update;
+        self
+    }
+
+    /// Compares with the baselines in `dir` without writing or removing a file.
+    pub fn inspect_snapshots(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.snapshots = Some(dir.into());
+        self.update = false;
+        self.inspect = true;
+        self
+    }
+
+    /// With baselines being recorded: record also the cases that failed their contract.
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    /// Removes the baselines whose case no longer exists.
+    pub fn prune(mut self, prune: bool) -> Self {
+        self.prune = prune;
+        self
+    }
+
+    /// The snapshot profile (default: `mock` for the built-in mock, else the host name).
+    pub fn profile(mut self, profile: impl Into<String>) -> Self {
+        self.profile = Some(profile.into());
+        self
+    }
+
+    /// Which drift fails a case.
+    pub fn fail_on(mut self, fail_on: FailOn) -> Self {
+        self.fail_on = fail_on;
+        self
+    }
+
+    /// How many cases run at once (at least 1).
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = Some(n.max(1));
+        self
+    }
+
+    /// The per-request timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long reads may lag a request before its effect is judged.
+    pub fn settle(mut self, settle: Duration) -> Self {
+        self.settle = Some(settle);
+        self
+    }
+
+    /// The largest answer read.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
+    /// The least pause between calls to the endpoint of this name (repeatable; zero turns the
+    /// default off).
+    pub fn pace(mut self, endpoint: impl Into<String>, interval: Duration) -> Self {
+        self.pace.push((endpoint.into(), interval));
+        self
+    }
+
+    /// At most `n` destructive requests from cases.
+    pub fn max_deletes(mut self, n: Option<u64>) -> Self {
+        self.max_deletes = n;
+        self
+    }
+
+    /// Uploads into this existing classification instead of creating one.
+    pub fn classification_id(mut self, id: Option<String>) -> Self {
+        self.classification_id = id;
+        self
+    }
+
+    /// Whether the cases that must change nothing share one fixture (default: yes).
+    pub fn share_fixtures(mut self, share: bool) -> Self {
+        self.share_fixtures = share;
+        self
+    }
+
+    /// The options, checked together.
+    ///
+    /// # Errors
+    /// An [`OptionsError`] naming the option: a value set but empty, a live target without a
+    /// key, the same key for both accounts, a profile for the built-in mock not meant, a
+    /// vendor profile with a live target, an unknown `pace` endpoint, `force` without
+    /// recording.
+    pub fn build(self) -> Result<RunOptions, OptionsError> {
+        let base_url = given(self.base_url, Setting::BaseUrl)?;
+        let api_key = given(self.api_key.as_ref().map(ApiKey::expose), Setting::ApiKey)?
+            .and(self.api_key.clone());
+        let second_api_key = given(
+            self.second_api_key.as_ref().map(ApiKey::expose),
+            Setting::SecondApiKey,
+        )?
+        .and(self.second_api_key.clone());
+        if second_api_key.is_some() && second_api_key == api_key {
+            return Err(OptionsError::SameKeys);
+        }
+        let profile = given(self.profile, Setting::Profile)?;
+        let target = match base_url {
+            Some(base_url) => {
+                if self.like.is_some() {
+                    return Err(OptionsError::LikeOnRemote { base_url });
+                }
+                let Some(api_key) = api_key else {
+                    return Err(OptionsError::NoKey { base_url });
+                };
+                Target::Remote(Remote {
+                    base_url,
+                    api_key,
+                    second_api_key,
+                })
+            }
+            None => {
+                if let Some(profile) = &profile {
+                    if profile != MOCK_PROFILE && !self.built_in_mock {
+                        return Err(OptionsError::ProfileOnMock {
+                            profile: profile.clone(),
+                        });
+                    }
+                }
+                Target::BuiltInMock(BuiltInMock {
+                    like: self.like,
+                    record: self.record,
+                    api_key,
+                    second_api_key,
+                    running: None,
+                })
+            }
+        };
+        let mut pace = Vec::with_capacity(self.pace.len());
+        for (name, interval) in self.pace {
+            let Some(endpoint) = Endpoint::from_name(&name) else {
+                let known: Vec<&str> = Endpoint::ALL.iter().map(|e| e.name()).collect();
+                return Err(OptionsError::UnknownPace {
+                    name,
+                    known: known.join(", "),
+                });
+            };
+            pace.push((endpoint, interval));
+        }
+        if self.force && !self.update {
+            return Err(OptionsError::ForceWithoutUpdate);
+        }
+        let baseline = match self.snapshots {
+            None => Baseline::None,
+            Some(dir) if self.inspect => Baseline::Inspect { dir },
+            Some(dir) if self.update => Baseline::Update {
+                dir,
+                force: self.force,
+                prune: self.prune,
+            },
+            Some(dir) => Baseline::Compare {
+                dir,
+                prune: self.prune,
+            },
+        };
+        Ok(RunOptions {
+            target,
+            cases: self.cases,
+            selection: self.selection,
+            baseline,
+            profile,
+            fail_on: self.fail_on,
+            concurrency: self.concurrency,
+            timeout: self.timeout,
+            settle: self.settle,
+            max_response_size: self.max_response_size,
+            pace,
+            max_deletes: self.max_deletes,
+            classification_id: self.classification_id,
+            share_fixtures: self.share_fixtures,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(builder: RunOptionsBuilder) -> String {
+        builder
+            .build()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    fn remote() -> RunOptionsBuilder {
+        RunOptions::builder()
+            .base_url("https://api.example.invalid/api/v1")
+            .api_key("k")
+    }
+
+    #[test]
+    fn a_set_but_empty_url_or_key_is_refused() {
+        assert!(refusal(remote().base_url("")).contains("set but empty"));
+        assert!(refusal(remote().api_key(" ")).contains("EXTRACTA_API_KEY"));
+        assert!(refusal(remote().second_api_key("")).contains("EXTRACTA_SECOND_API_KEY"));
+        assert!(refusal(remote().profile("")).contains("EXTRACTA_PROFILE"));
+    }
+
+    #[test]
+    fn a_live_target_needs_a_key() {
+        let without = RunOptions::builder().base_url("https://api.example.invalid/api/v1");
+        assert!(refusal(without).contains("an API key is needed"));
+        // The built-in mock has keys of its own.
+        assert!(RunOptions::builder().build().is_ok());
+    }
+
+    #[test]
+    fn a_profile_on_the_built_in_mock_must_be_meant() {
+        assert!(refusal(RunOptions::builder().profile("staging")).contains("--built-in-mock"));
+        let meant = RunOptions::builder().profile("staging").built_in_mock(true);
+        assert!(meant.build().is_ok());
+        assert!(RunOptions::builder().profile("mock").build().is_ok());
+    }
+
+    #[test]
+    fn an_unknown_pace_endpoint_is_refused_naming_the_known_ones() {
+        let error = refusal(remote().pace("getResult", Duration::ZERO));
+        assert!(
+            error.contains("getResult") && error.contains("getResults"),
+            "{error}"
+        );
+        let options = remote().pace("getResults", Duration::ZERO).build();
+        assert!(options.is_ok_and(|o| o.pace() == [(Endpoint::GetResults, Duration::ZERO)]));
+    }
+
+    #[test]
+    fn the_same_key_for_both_accounts_is_refused() {
+        assert!(refusal(remote().second_api_key("k")).contains("second account"));
+    }
+
+    #[test]
+    fn a_vendor_profile_is_for_the_built_in_mock_only() {
+        let like = remote().mock_like(Some(VendorProfile::default()));
+        assert!(refusal(like).contains("only the built-in mock"));
+    }
+
+    #[test]
+    fn the_baseline_is_one_of_its_modes() {
+        let baseline = |b: RunOptionsBuilder| b.build().map(|o| o.baseline).ok();
+        assert_eq!(baseline(RunOptions::builder()), Some(Baseline::None));
+        assert_eq!(
+            baseline(RunOptions::builder().snapshots("s", false).prune(true)),
+            Some(Baseline::Compare {
+                dir: "s".into(),
+                prune: true
+            })
+        );
+        assert_eq!(
+            baseline(RunOptions::builder().snapshots("s", true).force(true)),
+            Some(Baseline::Update {
+                dir: "s".into(),
+                force: true,
+                prune: false
+            })
+        );
+        assert_eq!(
+            baseline(RunOptions::builder().inspect_snapshots("s").prune(true)),
+            Some(Baseline::Inspect { dir: "s".into() })
+        );
+        assert!(refusal(RunOptions::builder().force(true)).contains("--update-snapshots"));
+    }
+
+    #[test]
+    fn no_key_shows_in_the_debug_of_options_or_their_builder() {
+        let builder = remote()
+            .api_key("sk-live-debug-5e1f")
+            .second_api_key("sk-second-debug-9a2b");
+        let shown = format!("{builder:?}");
+        let options = builder.build().unwrap_or_else(|e| panic!("{e}"));
+        let mock = RunOptions::builder()
+            .api_key("sk-live-debug-5e1f")
+            .second_api_key("sk-second-debug-9a2b")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        for text in [
+            shown,
+            format!("{options:?}"),
+            format!("{:?}", options.target()),
+            format!("{mock:?}"),
+            format!("{:#?}", mock.target()),
+        ] {
+            assert!(
+                !text.contains("sk-live-debug-5e1f") && !text.contains("sk-second-debug-9a2b"),
+                "{text}"
+            );
+            assert!(text.contains("[REDACTED]"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_built_in_mock_files_under_mock_and_a_live_target_under_its_host() {
+        let built_in = RunOptions::builder().build().map(|o| o.profile_name());
+        assert_eq!(built_in.ok().as_deref(), Some(MOCK_PROFILE));
+        let live = remote().build().map(|o| o.profile_name());
+        assert_eq!(live.ok().as_deref(), Some("api.example.invalid"));
     }
 }

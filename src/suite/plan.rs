@@ -228,10 +228,7 @@ impl<'a> Plan<'a> {
             Some(id) => Setup::Reuse(id.clone()),
             None => Setup::Create,
         };
-        let second_account = options
-            .second_api_key
-            .as_deref()
-            .is_some_and(|k| !k.trim().is_empty());
+        let second_account = options.target.has_second_account();
         let mut skipped = Vec::new();
         let mut runnable = Vec::new();
         for case in cases {
@@ -512,11 +509,18 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    fn options() -> super::super::options::RunOptionsBuilder {
+        RunOptions::builder()
+            .base_url("https://api.example.invalid/api/v1")
+            .api_key("first")
+    }
+
+    fn built(builder: super::super::options::RunOptionsBuilder) -> RunOptions {
+        builder.build().unwrap_or_else(|e| panic!("{e}"))
+    }
+
     fn with_second_account() -> RunOptions {
-        RunOptions {
-            second_api_key: Some("second".to_owned()),
-            ..RunOptions::default()
-        }
+        built(options().second_api_key("second"))
     }
 
     #[test]
@@ -567,10 +571,11 @@ mod tests {
     #[test]
     fn a_reused_classification_is_never_deleted_only_its_new_batches() {
         let cases = cases();
-        let options = RunOptions {
-            classification_id: Some("theirs".to_owned()),
-            ..with_second_account()
-        };
+        let options = built(
+            options()
+                .second_api_key("second")
+                .classification_id(Some("theirs".to_owned())),
+        );
         let plan = Plan::new(&cases, &options);
         let steps = plan.steps();
         let count = |matches: fn(&Step<'_>) -> bool| steps.iter().filter(|s| matches(s)).count();
@@ -604,7 +609,7 @@ mod tests {
     #[test]
     fn without_a_second_account_its_cases_are_skipped_with_the_reason() {
         let cases = cases();
-        let plan = Plan::new(&cases, &RunOptions::default());
+        let plan = Plan::new(&cases, &built(options()));
         let other: Vec<&str> = cases
             .iter()
             .filter(|c| c.request.auth == Auth::Other)
@@ -619,10 +624,7 @@ mod tests {
     #[test]
     fn the_cap_on_deletes_holds_back_whole_cases_and_their_uploads() {
         let cases = cases();
-        let options = RunOptions {
-            max_deletes: Some(2),
-            ..with_second_account()
-        };
+        let options = built(options().second_api_key("second").max_deletes(Some(2)));
         let plan = Plan::new(&cases, &options);
         let sent: u64 = plan
             .units

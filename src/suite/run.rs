@@ -9,20 +9,21 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use tokio::sync::watch;
 
+use super::error::RunError;
 use super::fixture::{Fixture, provision};
 use super::ledger::Ledger;
-use super::options::RunOptions;
+use super::options::{Baseline, RunOptions, Target as Targeted};
 use super::plan::{Plan, Setup, Unit, case_request};
 use super::preflight;
 use super::transport::request::Request;
-use super::transport::target::{Target, TargetError};
+use super::transport::target::Target;
 use super::vendor::{Vendor, VendorError};
 use super::verify::baseline::{Baselines, Record, compare};
 use super::verify::check::{check, check_effect, intact};
 use super::verify::normalise::normalise;
 use super::verify::volatile::VolatileRules;
-use crate::contract::case::{Case, CaseError};
-use crate::redact::{ApiKey, Redactor};
+use crate::contract::case::Case;
+use crate::redact::Redactor;
 use crate::result::{
     BatchRead, CaseResult, Exchange, Failure, Observation, Outcome, Response, RunEvent, RunReport,
     SentRequest, TargetInfo,
@@ -32,29 +33,6 @@ use crate::result::{
 const SETTLE_FIRST_PAUSE: Duration = Duration::from_millis(250);
 /// The longest pause between two reads of a fixture that has not settled.
 const SETTLE_MAX_PAUSE: Duration = Duration::from_secs(2);
-
-/// Why the suite could not run at all (as opposed to a contract failure, which is a value).
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum RunError {
-    /// A case file is unusable.
-    #[error(transparent)]
-    Case(#[from] CaseError),
-    /// The target is misconfigured or unreachable.
-    #[error(transparent)]
-    Target(#[from] TargetError),
-    /// The run's classification could not be created.
-    #[error("set up the run on {url}: {source}")]
-    Setup {
-        /// The target.
-        url: String,
-        /// The cause.
-        source: VendorError,
-    },
-    /// An option is missing, empty or unusable.
-    #[error("{0}")]
-    Options(String),
-}
 
 /// Runs every selected case of `options.cases` to the end; `on_event` sees each case as it
 /// finishes.
@@ -111,20 +89,22 @@ async fn execute(
     started: Instant,
 ) -> Result<RunReport, RunError> {
     let checked = preflight::check(options)?;
-    let first = ApiKey::new(checked.api_key.clone());
-    let second = checked.second_api_key.clone().map(ApiKey::new);
-    let redactor = Redactor::new([Some(first.clone()), second.clone()].into_iter().flatten());
-    let target = Target::new(&checked.base_url, first, options.timeout, &options.pace)?
-        .with_second_key(second)
-        .tag_cases(options.tag_cases)
-        .max_response_size(options.max_response_size);
+    let remote = &checked.remote;
+    let redactor = Redactor::new(options.target.keys());
+    let records = matches!(&options.target, Targeted::BuiltInMock(mock) if mock.records());
+    let target = Target::new(
+        remote.base_url(),
+        remote.api_key().clone(),
+        options.timeout,
+        &options.pace,
+    )?
+    .with_second_key(remote.second_api_key().cloned())
+    .tag_cases(records)
+    .max_response_size(options.max_response_size);
     let info = TargetInfo {
         base_url: target.base_url().to_owned(),
         profile: options.profile_name(),
-        baseline: options
-            .snapshots
-            .as_ref()
-            .map(|dir| dir.display().to_string()),
+        baseline: options.baseline.dir().map(|dir| dir.display().to_string()),
     };
     let cases = &checked.cases;
     let plan = Plan::new(cases, options);
@@ -148,7 +128,7 @@ async fn execute(
         vendor: &vendor,
         classification: &classification,
         options,
-        baselines: options.snapshots.as_ref().map(Baselines::new),
+        baselines: options.baseline.dir().map(Baselines::new),
         concurrency: options.effective_concurrency(),
         settle: options.effective_settle(),
         stopped: stopped.clone(),
@@ -196,7 +176,9 @@ async fn execute(
     results.sort_by(|a, b| a.name.cmp(&b.name));
     let cleanup = vendor.clean_up().await;
     let (orphaned, pruned) = match &context.baselines {
-        Some(baselines) if !interrupted => orphans(baselines, &checked.all_names, options.prune),
+        Some(baselines) if !interrupted => {
+            orphans(baselines, &checked.all_names, options.baseline.prunes())
+        }
         _ => (Vec::new(), false),
     };
     Ok(RunReport {
@@ -453,12 +435,11 @@ impl Context<'_> {
         };
         let mut baseline = None;
         if let (Some(baselines), Some(observed)) = (&self.baselines, &observation) {
-            let record = match (self.options.update_snapshots, failures.is_empty()) {
-                _ if self.options.read_only_baselines => Record::Inspect,
-                (false, _) => Record::Compare,
-                (true, true) => Record::Write,
-                (true, false) if self.options.force => Record::Write,
-                (true, false) => Record::HeldBack,
+            let record = match &self.options.baseline {
+                Baseline::Inspect { .. } => Record::Inspect,
+                Baseline::Update { force, .. } if *force || failures.is_empty() => Record::Write,
+                Baseline::Update { .. } => Record::HeldBack,
+                Baseline::Compare { .. } | Baseline::None => Record::Compare,
             };
             let (drift, check) = compare(baselines, case, observed, &self.rules, record);
             failures.extend(drift);

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::Command;
 
 use extracta_contract::{
-    EmptyList, MockServer, PartlyUnknown, RunOptions, RunReport, VendorProfile, learn_vendor,
-    parity, run,
+    EmptyList, MockServer, PartlyUnknown, RunOptions, RunOptionsBuilder, RunReport, VendorProfile,
+    learn_vendor, parity, run,
 };
 use serde_json::json;
 
@@ -20,17 +20,20 @@ fn cases() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
 }
 
-fn selected(options: RunOptions) -> RunOptions {
-    let mut options = options.cases_dir(cases());
-    options.filters = vec![SELECTION.to_owned()];
-    options
+fn selected(options: RunOptionsBuilder) -> RunOptionsBuilder {
+    options.cases_dir(cases()).filters([SELECTION])
+}
+
+/// The deleteFiles cases of the built-in cases folder, as parity and learning take them.
+fn deletes() -> RunOptions {
+    super::standins::built(selected(RunOptions::builder()))
 }
 
 /// Records the baseline of `variant` in a new folder named after it.
 async fn record(variant: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let stand_in = StandIn::start(variant);
-    let options = selected(stand_in.options()).snapshots(dir.path(), true);
+    let options = super::standins::built(selected(stand_in.options()).snapshots(dir.path(), true));
     let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("record the baseline of {variant}: {e}"));
@@ -106,7 +109,7 @@ async fn the_plain_mock_differs_from_the_vendor_and_the_learned_mock_does_not(
 ) {
     let baseline = record(variant).await;
     let dir = baseline.path();
-    let plain = parity(&selected(RunOptions::default()), dir, None)
+    let plain = parity(&deletes(), dir, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(
@@ -114,7 +117,7 @@ async fn the_plain_mock_differs_from_the_vendor_and_the_learned_mock_does_not(
         "{variant}: the plain mock shows no difference"
     );
 
-    let learned = learn_vendor(&selected(RunOptions::default()), dir)
+    let learned = learn_vendor(&deletes(), dir)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_learned(variant, &learned.profile);
@@ -232,11 +235,15 @@ async fn the_command_line_learns_writes_the_profile_and_runs_the_mock_like_the_v
 #[tokio::test]
 async fn a_folder_without_a_baseline_or_a_broken_profile_is_a_clear_error() {
     let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let error = parity(&RunOptions::default(), empty.path(), None)
-        .await
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
+    let error = parity(
+        &super::standins::built(RunOptions::builder()),
+        empty.path(),
+        None,
+    )
+    .await
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
     assert!(error.contains("holds no baseline"), "{error}");
     std::fs::write(
         empty.path().join("vendor-profile.json"),

@@ -6,6 +6,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use extracta_contract::{MockServer, Plan, RunOptions, load_dir, run};
+
+use crate::standins::built;
 use serde_json::{Value, json};
 
 const KEY: &str = "safety-key";
@@ -54,10 +56,12 @@ async fn a_run_leaves_nothing_behind_even_when_cases_fail() {
         dir.path().join("expects-the-wrong-status.json"),
         case.replace("\"status\": 200", "\"status\": 201"),
     );
-    let options = RunOptions::default()
-        .base_url(mock.base_url())
-        .api_key(KEY)
-        .cases_dir(dir.path());
+    let options = built(
+        RunOptions::builder()
+            .base_url(mock.base_url())
+            .api_key(KEY)
+            .cases_dir(dir.path()),
+    );
     let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -100,11 +104,13 @@ async fn a_reused_classification_and_its_other_files_survive_the_run() {
         .json()
         .await
         .unwrap_or_default();
-    let mut options = RunOptions::default()
-        .base_url(mock.base_url())
-        .api_key(KEY)
-        .cases_dir(cases_dir());
-    options.classification_id = Some(theirs.clone());
+    let options = built(
+        RunOptions::builder()
+            .base_url(mock.base_url())
+            .api_key(KEY)
+            .cases_dir(cases_dir())
+            .classification_id(Some(theirs.clone())),
+    );
     let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -142,13 +148,15 @@ async fn the_cap_on_deletes_holds_back_whole_cases_and_uploads_nothing_for_them(
         .start()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let mut options = RunOptions::default()
-        .base_url(mock.base_url())
-        .api_key(KEY)
-        .second_api_key("safety-second-key")
-        .cases_dir(cases_dir())
-        .concurrency(1);
-    options.max_deletes = Some(2);
+    let options = built(
+        RunOptions::builder()
+            .base_url(mock.base_url())
+            .api_key(KEY)
+            .second_api_key("safety-second-key")
+            .cases_dir(cases_dir())
+            .concurrency(1)
+            .max_deletes(Some(2)),
+    );
     let cases = load_dir(&cases_dir()).unwrap_or_else(|e| panic!("{e}"));
     let plan = Plan::new(&cases, &options);
     let report = run(&options, |_| {})
@@ -232,11 +240,13 @@ async fn planned_and_sent(concurrency: usize) -> (Vec<String>, Vec<String>) {
         .start()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let options = RunOptions::default()
-        .base_url(mock.base_url())
-        .api_key(KEY)
-        .cases_dir(cases_dir())
-        .concurrency(concurrency);
+    let options = built(
+        RunOptions::builder()
+            .base_url(mock.base_url())
+            .api_key(KEY)
+            .cases_dir(cases_dir())
+            .concurrency(concurrency),
+    );
     let cases = load_dir(&cases_dir()).unwrap_or_else(|e| panic!("{e}"));
     let plan = Plan::new(&cases, &options);
     let planned = plan

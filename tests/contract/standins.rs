@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use extracta_contract::{FailOn, Failure, FailureKind, Outcome, RunOptions, RunReport, run};
+use extracta_contract::{
+    FailOn, Failure, FailureKind, Outcome, RunOptions, RunOptionsBuilder, RunReport, run,
+};
 
 /// The stand-in's second account.
 pub const SECOND_KEY: &str = "standin-second-key";
@@ -61,27 +63,39 @@ impl Drop for StandIn {
 }
 
 impl StandIn {
-    /// Options for a run against this stand-in with both of its accounts. A short settle: a
-    /// stand-in that breaks the contract is judged after a second, not ten.
-    pub fn options(&self) -> RunOptions {
-        RunOptions::default()
+    /// Options for a run against this stand-in with both of its accounts, with the default
+    /// settle time of a remote target.
+    pub fn patient_options(&self) -> RunOptionsBuilder {
+        RunOptions::builder()
             .base_url(format!("http://127.0.0.1:{}/api/v1", self.port))
             .api_key("standin-key")
             .second_api_key(SECOND_KEY)
             .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
-            .settle(Duration::from_secs(1))
+    }
+
+    /// Options for a run against this stand-in with both of its accounts. A short settle: a
+    /// stand-in that breaks the contract is judged after a second, not ten.
+    pub fn options(&self) -> RunOptionsBuilder {
+        self.patient_options().settle(Duration::from_secs(1))
     }
 }
 
-async fn run_with(options: &RunOptions) -> RunReport {
-    run(options, |_| {})
+/// The options of `builder`, which the tests give right.
+pub fn built(builder: RunOptionsBuilder) -> RunOptions {
+    builder
+        .build()
+        .unwrap_or_else(|e| panic!("the options are unusable: {e}"))
+}
+
+async fn run_with(options: RunOptionsBuilder) -> RunReport {
+    run(&built(options), |_| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"))
 }
 
 async fn run_against(variant: &str) -> RunReport {
     let stand_in = StandIn::start(variant);
-    run_with(&stand_in.options()).await
+    run_with(stand_in.options()).await
 }
 
 fn failure_kinds(report: &RunReport, case: &str) -> Vec<FailureKind> {
@@ -193,7 +207,7 @@ fn the_key_never_appears_in_output_reports_or_failures_even_when_the_vendor_echo
 async fn snapshots_of_a_vendor_that_echoes_the_key_hold_it_redacted() {
     let key = "sk-unique-5a0c7e1f93b2";
     let stand_in = StandIn::start_with_key("echo-key", key);
-    let options = stand_in.options().api_key(key);
+    let options = built(stand_in.options().api_key(key));
     let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -215,10 +229,12 @@ async fn run_with_baseline(
     fail_on: FailOn,
 ) -> RunReport {
     let stand_in = StandIn::start(variant);
-    let options = stand_in
-        .options()
-        .snapshots(baseline, update)
-        .fail_on(fail_on);
+    let options = built(
+        stand_in
+            .options()
+            .snapshots(baseline, update)
+            .fail_on(fail_on),
+    );
     run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"))
@@ -421,7 +437,7 @@ async fn a_misbehaving_target_fails_with_the_right_kind_and_is_still_cleaned_up(
     #[case] kinds: &[FailureKind],
 ) {
     let stand_in = StandIn::start(variant);
-    let options = stand_in.options().timeout(Duration::from_secs(2));
+    let options = built(stand_in.options().timeout(Duration::from_secs(2)));
     let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"));
@@ -460,13 +476,11 @@ async fn a_misbehaving_target_fails_with_the_right_kind_and_is_still_cleaned_up(
 async fn a_vendor_whose_reads_lag_its_deletes_passes_within_the_settle_time() {
     let stand_in = StandIn::start("lag");
     // Without a settle time, the lag fails every successful delete...
-    let hasty = run_with(&stand_in.options().settle(Duration::ZERO)).await;
+    let hasty = run_with(stand_in.options().settle(Duration::ZERO)).await;
     let kinds = failure_kinds(&hasty, "delete-files/valid-one-file");
     assert!(kinds.contains(&FailureKind::Effect), "{}", describe(&hasty));
     // ...with the default for a remote target, it passes.
-    let mut patient = stand_in.options();
-    patient.settle = None;
-    let report = run_with(&patient).await;
+    let report = run_with(stand_in.patient_options()).await;
     assert!(report.conforms(), "{}", describe(&report));
 }
 
@@ -565,9 +579,7 @@ async fn a_vendor_that_answers_422_for_a_bad_body_fails_where_the_docs_say_400()
 #[tokio::test]
 async fn without_a_second_account_its_cases_are_skipped_not_passed() {
     let stand_in = StandIn::start("cross-tenant");
-    let mut options = stand_in.options();
-    options.second_api_key = None;
-    let report = run_with(&options).await;
+    let report = run_with(stand_in.options().without_second_api_key()).await;
     let case = report
         .cases
         .iter()
@@ -585,7 +597,7 @@ async fn without_a_second_account_its_cases_are_skipped_not_passed() {
 async fn an_answer_that_never_ends_fails_its_case_and_the_run_goes_on() {
     for variant in ["endless", "huge"] {
         let stand_in = StandIn::start(variant);
-        let report = run_with(&stand_in.options().timeout(Duration::from_secs(20))).await;
+        let report = run_with(stand_in.options().timeout(Duration::from_secs(20))).await;
         let messages: Vec<String> = report
             .cases
             .iter()

@@ -11,7 +11,7 @@ use extracta_contract::{
 };
 use serde_json::Value;
 
-use super::standins::{SECOND_KEY, StandIn};
+use super::standins::{SECOND_KEY, StandIn, built};
 
 const KEY: &str = "transport-key";
 const CASE: &str = "delete-files/valid-one-file";
@@ -33,12 +33,14 @@ async fn mock(faults: Vec<Fault>) -> MockServer {
 }
 
 async fn run_one(mock: &MockServer, case: &str) -> RunReport {
-    let options = RunOptions::default()
-        .base_url(mock.base_url())
-        .api_key(KEY)
-        .second_api_key(SECOND_KEY)
-        .cases_dir(cases())
-        .only(case);
+    let options = built(
+        RunOptions::builder()
+            .base_url(mock.base_url())
+            .api_key(KEY)
+            .second_api_key(SECOND_KEY)
+            .cases_dir(cases())
+            .only(case),
+    );
     run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"))
@@ -123,7 +125,7 @@ fn blocking_get(url: &str) -> Value {
 #[tokio::test]
 async fn a_lost_connection_is_retried_for_set_up_and_cleanup_but_not_for_the_request_under_test() {
     let stand_in = StandIn::start("drop-once");
-    let options = stand_in.options().only(CASE);
+    let options = built(stand_in.options().only(CASE));
     let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"));
@@ -166,10 +168,12 @@ async fn a_destructive_request_naming_data_the_run_did_not_create_is_never_sent(
                     "json": {"classificationId": "theirs"}},
         "expect": {"status": "4xx"}}"#;
     std::fs::write(dir.path().join("foreign.json"), case).unwrap_or_else(|e| panic!("{e}"));
-    let options = RunOptions::default()
-        .base_url(mock.base_url())
-        .api_key(KEY)
-        .cases_dir(dir.path());
+    let options = built(
+        RunOptions::builder()
+            .base_url(mock.base_url())
+            .api_key(KEY)
+            .cases_dir(dir.path()),
+    );
     let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"));

@@ -94,7 +94,7 @@ impl Target {
         base_url: &str,
         key: ApiKey,
         timeout: Duration,
-        pace: &[(String, Duration)],
+        pace: &[(Endpoint, Duration)],
     ) -> Result<Target, TargetError> {
         let bad = |reason: &str| TargetError::BadUrl {
             url: base_url.to_owned(),
@@ -118,7 +118,10 @@ impl Target {
         if !is_loopback(host) {
             intervals.insert(Endpoint::GetResults.name().to_owned(), GET_RESULTS_PACE);
         }
-        intervals.extend(pace.iter().cloned());
+        intervals.extend(
+            pace.iter()
+                .map(|(endpoint, interval)| (endpoint.name().to_owned(), *interval)),
+        );
         // reqwest is built without a TLS crypto provider of its own: rustls's ring provider
         // is installed for the process, unless the application installed one already.
         let _ = rustls::crypto::ring::default_provider().install_default();

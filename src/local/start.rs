@@ -3,50 +3,55 @@
 
 use crate::mock::limits::Limits;
 use crate::mock::server::{DEFAULT_API_KEY, MockError, MockServer};
-use crate::suite::options::RunOptions;
+use crate::redact::ApiKey;
+use crate::suite::options::{Remote, RunOptions, Target};
 
 /// The key of the built-in mock's second account, for the cases that act as another tenant.
 pub const DEFAULT_SECOND_API_KEY: &str = "mock-second-api-key";
 /// The journal of a mock whose run names its cases: room for every request of a large run.
 const TAGGED_JOURNAL: usize = 100_000;
 
-/// `options` pointed at a freshly started built-in mock when they name no target, with the
-/// mock (keep it alive for the run); unchanged, and `None`, when they do. The mock accepts two
-/// keys, so the cases that act as a second account run too; it answers like
-/// `options.mock_like` when that names a vendor profile, and keeps a journal when the run
-/// names its cases (`options.tag_cases`).
+/// `options` with their built-in mock started, and the mock (keep it alive for the run);
+/// unchanged, and `None`, when they name a live target or the mock runs already. The mock
+/// accepts two keys (the options' or its own), so the cases that act as a second account run
+/// too; it answers like the vendor profile the options name, and keeps a journal when they
+/// ask it to record.
 ///
 /// # Errors
 /// When the mock cannot start.
 pub async fn with_built_in_mock(
     mut options: RunOptions,
 ) -> Result<(RunOptions, Option<MockServer>), MockError> {
-    if options.base_url.is_some() {
+    let Target::BuiltInMock(choice) = &mut options.target else {
+        return Ok((options, None));
+    };
+    if choice.running.is_some() {
         return Ok((options, None));
     }
-    let key = options
+    let key = choice
         .api_key
         .clone()
-        .unwrap_or_else(|| DEFAULT_API_KEY.to_owned());
-    let second = options
+        .unwrap_or_else(|| ApiKey::new(DEFAULT_API_KEY));
+    let second = choice
         .second_api_key
         .clone()
-        .unwrap_or_else(|| DEFAULT_SECOND_API_KEY.to_owned());
+        .unwrap_or_else(|| ApiKey::new(DEFAULT_SECOND_API_KEY));
     let mut builder = MockServer::builder()
-        .api_key(key.clone())
-        .api_key(second.clone());
-    if let Some(profile) = &options.mock_like {
+        .api_key(key.expose())
+        .api_key(second.expose());
+    if let Some(profile) = &choice.like {
         builder = builder.profile(profile.clone());
     }
-    if options.tag_cases {
+    if choice.record {
         builder = builder
             .record_requests(true)
             .limits(Limits::default().journal_entries(TAGGED_JOURNAL));
     }
     let mock = builder.start().await?;
-    options.base_url = Some(mock.base_url());
-    options.api_key = Some(key);
-    options.second_api_key = Some(second);
-    options.built_in_mock = true;
+    choice.running = Some(Remote {
+        base_url: mock.base_url(),
+        api_key: key,
+        second_api_key: Some(second),
+    });
     Ok((options, Some(mock)))
 }

@@ -6,14 +6,15 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::start::with_built_in_mock;
 use crate::contract::case::Case;
 use crate::contract::profile::{NotLearned, VendorProfile};
-use crate::local::with_built_in_mock;
 use crate::mock::server::MockError;
 use crate::result::RunReport;
+use crate::suite::error::RunError;
 use crate::suite::learn::{Lesson, learn};
-use crate::suite::options::RunOptions;
-use crate::suite::run::{RunError, run};
+use crate::suite::options::{Baseline, BuiltInMock, RunOptions, Target};
+use crate::suite::run::run;
 use crate::suite::verify::baseline::Baselines;
 use crate::suite::verify::volatile::VolatileRules;
 
@@ -67,11 +68,13 @@ pub fn baseline_name(dir: &Path) -> String {
 }
 
 /// `options` for a run of the built-in mock against the baselines in `dir`: the selected
-/// cases that have one, compared and never written, and the mock answering like `like`.
+/// cases that have one, compared and never written, and the mock answering like `like` (and
+/// recording what it receives, when `record`).
 fn parity_options(
     options: &RunOptions,
     dir: &Path,
     like: Option<VendorProfile>,
+    record: bool,
 ) -> Result<RunOptions, ParityError> {
     let cases = options.cases.load().map_err(RunError::from)?;
     let recorded = Baselines::new(dir).names();
@@ -86,15 +89,16 @@ fn parity_options(
         });
     }
     let mut options = options.clone();
-    options.base_url = None;
+    options.target = Target::BuiltInMock(BuiltInMock {
+        like,
+        record,
+        ..BuiltInMock::default()
+    });
     options.profile = Some(baseline_name(dir));
-    options.profile_on_mock = true;
-    options.snapshots = Some(dir.to_owned());
-    options.update_snapshots = false;
-    options.read_only_baselines = true;
-    options.prune = false;
-    options.only = only;
-    options.mock_like = like;
+    options.baseline = Baseline::Inspect {
+        dir: dir.to_owned(),
+    };
+    options.selection.only = only;
     Ok(options)
 }
 
@@ -109,7 +113,7 @@ pub async fn parity(
     dir: &Path,
     like: Option<VendorProfile>,
 ) -> Result<RunReport, ParityError> {
-    let options = parity_options(options, dir, like)?;
+    let options = parity_options(options, dir, like, false)?;
     let (options, _mock) = with_built_in_mock(options).await?;
     Ok(run(&options, |_| {}).await?)
 }
@@ -127,8 +131,7 @@ pub async fn learn_vendor(options: &RunOptions, dir: &Path) -> Result<Learned, P
         dir: dir.to_owned(),
         reason,
     };
-    let mut plain = parity_options(options, dir, None)?;
-    plain.tag_cases = true;
+    let plain = parity_options(options, dir, None, true)?;
     let (plain, mock) = with_built_in_mock(plain).await?;
     let before = run(&plain, |_| {}).await?;
     // The mock's situation in each case: that of the last request under test it received.

@@ -1,0 +1,6 @@
+//! The built-in mock beside the suite: the one part that imports both. [`start`] starts the
+//! mock a run names as its target; [`parity`] runs the cases against it beside a baseline
+//! recorded against a vendor, and learns the vendor's choices from that baseline.
+
+pub mod parity;
+pub mod start;
