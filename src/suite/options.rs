@@ -341,7 +341,7 @@ impl RunOptions {
     }
 
     /// How long reads may lag a request: as given, else none against the built-in mock and
-    /// [`REMOTE_SETTLE`] against anything else.
+    /// 10 s against anything else.
     pub fn effective_settle(&self) -> Duration {
         self.settle.unwrap_or(if self.target.is_built_in() {
             Duration::ZERO
@@ -350,8 +350,8 @@ impl RunOptions {
         })
     }
 
-    /// How many cases run at once: as given, else [`MOCK_CONCURRENCY`] against the built-in
-    /// mock and [`REMOTE_CONCURRENCY`] against anything else.
+    /// How many cases run at once: as given, else 2 against the built-in mock (it answers at
+    /// once) and 8 against anything else.
     pub fn effective_concurrency(&self) -> usize {
         self.concurrency.unwrap_or(if self.target.is_built_in() {
             MOCK_CONCURRENCY
