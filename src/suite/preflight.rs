@@ -138,6 +138,21 @@ mod tests {
     }
 
     #[test]
+    fn what_the_checks_found_shows_no_key_in_its_debug() {
+        let options = RunOptions::builder()
+            .base_url("https://api.example.invalid/api/v1")
+            .api_key("sk-preflight-debug-3c7d")
+            .second_api_key("sk-preflight-second-8e0f")
+            .cases_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let checked = check(&options).unwrap_or_else(|e| panic!("{e}"));
+        let shown = format!("{checked:?}");
+        assert!(!shown.contains("sk-preflight"), "{shown}");
+        assert!(shown.contains("[REDACTED]"));
+    }
+
+    #[test]
     fn the_built_in_mock_must_be_started_first() {
         let unstarted = RunOptions::builder()
             .build()
