@@ -115,10 +115,15 @@ pub struct Plan<'a> {
 }
 
 /// Whether a case can share a fixture with others: it must change nothing, in the run's own
-/// classification.
+/// classification, whatever it is answered: a refusal, or a destructive request that names
+/// nothing its fixture lets it delete (a vendor may accept it as a no-op).
 fn shareable(case: &Case) -> bool {
+    let destructive = case
+        .request
+        .endpoint()
+        .is_some_and(|endpoint| endpoint.is_destructive());
     case.request.repeat == 1
-        && case.expects_refusal()
+        && (case.expects_refusal() || destructive)
         && case.expect.deleted.is_empty()
         && case.expect.may_delete.is_empty()
         && case.expect.deleted_batches.is_empty()

@@ -719,3 +719,51 @@ fn server_text_cannot_pose_as_our_lines_or_a_ci_command() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_vendor_that_sends_json_with_a_utf8_charset_passes_and_does_not_drift() {
+    let baseline = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let recorded = run_with_baseline("independent", baseline.path(), true, FailOn::Any).await;
+    assert!(recorded.conforms(), "{}", describe(&recorded));
+    let report = run_with_baseline("express", baseline.path(), false, FailOn::Any).await;
+    assert!(report.conforms(), "{}", describe(&report));
+    assert_eq!(report.drifts().count(), 0, "{}", describe(&report));
+    // The observation keeps the header as it came, for a person to see.
+    let exchange = report
+        .cases
+        .iter()
+        .find(|c| c.name == "delete-files/valid-one-file")
+        .and_then(|c| c.observation.as_ref())
+        .and_then(|o| o.content_type.clone());
+    assert_eq!(exchange.as_deref(), Some("application/json; charset=utf-8"));
+}
+
+#[tokio::test]
+async fn a_vendor_that_answers_ids_it_does_not_hold_with_a_no_op_200_passes_without_a_baseline() {
+    let report = run_against("idempotent").await;
+    assert!(report.conforms(), "{}", describe(&report));
+    // It did answer 200 where the built-in mock refuses: the choice is the vendor's.
+    let unknown = report
+        .cases
+        .iter()
+        .find(|c| c.name == "delete-files/unknown-file")
+        .and_then(|c| c.observation.as_ref())
+        .map(|o| o.status);
+    assert_eq!(unknown, Some(200));
+}
+
+#[tokio::test]
+async fn a_no_op_200_that_deleted_a_file_the_request_did_not_name_still_fails() {
+    let report = run_against("idempotent-sloppy").await;
+    assert!(!report.conforms());
+    for case in [
+        "delete-files/unknown-file",
+        "delete-files/file-of-another-batch",
+    ] {
+        assert!(
+            failure_kinds(&report, case).contains(&FailureKind::Effect),
+            "{case}: {}",
+            describe(&report)
+        );
+    }
+}

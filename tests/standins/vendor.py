@@ -43,12 +43,15 @@ VARIANTS = [
     "drift-message",  # the unknown-batch message is reworded
     "drift-atomic",  # a partly unknown id list deletes nothing and answers 400
     "auth-401",  # a missing or unknown key is a 401 with a code of its own, not a 403
+    "idempotent",  # a delete naming an id the account does not hold is a 200 that deletes nothing
+    "express",  # every answer is application/json; charset=utf-8, as Express and most gateways send
     # Healthy, but noisy:
     "request-id",  # every answer carries a random requestId, traceId and timestamps
     "lag",  # getResults lists a deleted file for 1.5 s after its delete
     # Healthy, but hard to talk to:
     "rate-limit",  # the first deleteFiles is answered 429 with Retry-After: 1
     "waiting",  # the first getResults of each batch answers {"status": "waiting"}
+    "processing",  # getResults answers {"status": "waiting"} for 1.5 s after each upload into a batch
     "slow",  # deleteFiles takes 3 s to answer
     "slow-create",  # createClassification takes 2 s to answer
     "drop-once",  # the first request to each endpoint loses its connection before any answer
@@ -64,6 +67,8 @@ VARIANTS = [
     "stall",  # no answer for 30 s
     "html-500",  # a 500 with an HTML page
     "redirect",  # a 302 to another URL
+    # Breaks the contract where it looks idempotent:
+    "idempotent-sloppy",  # as "idempotent", but such a delete takes the batch's first file
 ]
 
 PREFIX = "/api/v1/documentClassification/"
@@ -72,6 +77,8 @@ DATA = {}  # classificationId -> {"owner": key, "batches": {batchId -> [file dic
 DELETED = {}  # fileId -> (batchId, file dict, deleted at), for "lag"
 LAG = 1.5
 SEEN = set()  # first calls already answered, for "rate-limit", "waiting" and "drop-once"
+UPLOADED = {}  # batchId -> when files last arrived in it, for "processing"
+PROCESSING = 1.5
 RECEIVED = {}  # endpoint name -> requests received
 
 
@@ -102,6 +109,8 @@ class Handler(BaseHTTPRequestHandler):
                         timestamp=time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".%03dZ" % (time.time() % 1 * 1000),
                         servedAt=int(time.time() * 1000))
         data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        if self.server.variant == "express" and content_type == "application/json":
+            content_type = "application/json; charset=utf-8"
         self.send_response(code)
         for name, value in headers:
             self.send_header(name, value)
@@ -306,6 +315,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 stored = [{"fileId": str(uuid.uuid4()), "fileName": name} for name in files]
             batches.setdefault(bid, []).extend(stored)
+            UPLOADED[bid] = time.time()
         return 200, {"status": "uploaded", "classificationId": fields["classificationId"], "batchId": bid,
                      "files": [dict(f, url="https://files.example/" + f["fileId"]) for f in stored]}
 
@@ -317,6 +327,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise Refused(400, "Invalid batch")
             if self.server.variant == "waiting" and first_time(("waiting", body.get("batchId"))):
                 return 200, {"status": "waiting", "classificationId": body.get("classificationId"), "batchId": body.get("batchId")}
+            if self.server.variant == "processing" and time.time() - UPLOADED.get(body.get("batchId"), 0) < PROCESSING:
+                return 200, {"status": "waiting", "classificationId": body.get("classificationId"), "batchId": body.get("batchId")}
             listed = list(batch)
             if self.server.variant == "lag":
                 # A read replica that has not seen the latest deletes yet.
@@ -325,10 +337,16 @@ class Handler(BaseHTTPRequestHandler):
             files = [dict(f, status="processed", result={"documentType": "Invoice", "confidence": 0.9}) for f in listed]
         return 200, {"status": "success", "classificationId": body["classificationId"], "batchId": body["batchId"], "files": files}
 
+    def idempotent(self):
+        """Whether a delete naming what the account does not hold is a 200 that deletes nothing."""
+        return self.server.variant in ("idempotent", "idempotent-sloppy")
+
     def ep_deleteClassification(self):
         body = self.json_body()
         with LOCK:
             if self.classification(body.get("classificationId")) is None:
+                if self.idempotent() and isinstance(body.get("classificationId"), str):
+                    return 200, {"status": "success", "message": "Classification deleted"}
                 raise Refused(400, "Invalid classificationId")
             DATA.pop(body.get("classificationId"))
         return 200, {"status": "success", "message": "Classification deleted"}
@@ -338,6 +356,8 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             batches = self.classification(body.get("classificationId"))
             if batches is None or batches.pop(body.get("batchId"), None) is None:
+                if self.idempotent() and isinstance(body.get("batchId"), str):
+                    return 200, {"status": "success", "message": "Batch deleted"}
                 raise Refused(400, "Invalid batch")
         return 200, {"status": "success", "message": "Batch deleted"}
 
@@ -359,6 +379,8 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             batches = self.classification(cid)
             if batches is None:
+                if self.idempotent():
+                    return 200, {"status": "success", "message": "Files deleted"}
                 raise Refused(400, "Invalid classificationId")
             if bid is None or variant == "ignores-batch":
                 pool = [f for files in batches.values() for f in files]
@@ -370,10 +392,14 @@ class Handler(BaseHTTPRequestHandler):
                 raise Refused(404, "Invalid batchId")
             elif variant == "drift-message":
                 raise Refused(400, "Unknown batch")
+            elif self.idempotent():
+                return 200, {"status": "success", "message": "Files deleted"}
             else:
                 raise Refused(400, "Invalid batchId")
             matched = [f for f in pool if f["fileId"] in ids]
-            if ids and not matched:
+            if variant == "idempotent-sloppy" and ids and not matched and pool:
+                matched = [pool[0]]
+            elif ids and not matched and not self.idempotent():
                 raise Refused(400, "No matching files")
             if variant == "drift-atomic" and len(matched) < len(set(ids)):
                 raise Refused(400, "Some files were not found")

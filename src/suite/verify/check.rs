@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::media;
 use crate::contract::case::{Case, StatusPattern};
 use crate::contract::endpoint::STATUS_SCHEMA;
 use crate::contract::schema::SchemaSet;
@@ -78,20 +79,12 @@ fn check_status(case: &Case, observation: &Observation) -> Option<Failure> {
     })
 }
 
-/// The media type of a `Content-Type` value, lowercased, without parameters.
-fn media_type(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
+/// The answer's media type must be the case's: compared as media types (a JSON answer may say
+/// `charset=utf-8`, and no other charset).
 fn check_content_type(case: &Case, observation: &Observation) -> Option<Failure> {
-    let expected = media_type(&case.expect.content_type);
+    let expected = media::essence(&case.expect.content_type);
     match &observation.response.content_type {
-        Some(actual) if media_type(actual) == expected => None,
+        Some(actual) if media::conforms(actual, &expected) => None,
         actual => Some(Failure::ContentType {
             expected,
             actual: actual.clone(),
@@ -409,6 +402,22 @@ mod tests {
         );
         let expect = r#"{"status": [200, 400], "mayDelete": [0]}"#;
         assert_eq!(check(&case(expect), &fixture(), &accepted), vec![]);
+    }
+
+    #[test]
+    fn json_may_say_utf8_and_no_other_charset() {
+        let body = json!({"status": "success", "message": "Files deleted"});
+        for (content_type, passes) in [
+            ("application/json", true),
+            ("Application/JSON;charset=UTF-8", true),
+            ("application/json; charset=iso-8859-1", false),
+            ("application/problem+json", false),
+        ] {
+            let mut observation = observe(200, body.clone(), [&["f1"], &["f2"]]);
+            observation.response.content_type = Some(content_type.into());
+            let failures = check(&case(DELETE_ONE), &fixture(), &observation);
+            assert_eq!(failures.is_empty(), passes, "{content_type}: {failures:?}");
+        }
     }
 
     #[test]

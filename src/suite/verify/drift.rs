@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::media;
 use crate::result::{Change, Snapshot};
 
 /// Every change from `baseline` to `observed`.
@@ -14,7 +15,10 @@ pub fn diff(baseline: &Snapshot, observed: &Snapshot) -> Vec<Change> {
             after: observed.status,
         });
     }
-    if baseline.content_type != observed.content_type {
+    if !media::same(
+        baseline.content_type.as_deref(),
+        observed.content_type.as_deref(),
+    ) {
         changes.push(Change::ContentType {
             before: baseline.content_type.clone(),
             after: observed.content_type.clone(),
@@ -173,6 +177,26 @@ mod tests {
                 "content type application/json -> text/plain (breaking)",
                 "files left in batch 0 [fileId:1] -> none (breaking)",
             ]
+        );
+    }
+
+    #[test]
+    fn a_utf8_charset_on_json_coming_or_going_is_no_drift() {
+        let old = observed(200, json!({}));
+        for same in [
+            "application/json; charset=utf-8",
+            "application/json;charset=UTF-8",
+        ] {
+            let mut new = observed(200, json!({}));
+            new.content_type = Some(same.to_owned());
+            assert_eq!(diff(&old, &new), vec![], "{same}");
+            assert_eq!(diff(&new, &old), vec![], "{same}");
+        }
+        let mut problem = observed(200, json!({}));
+        problem.content_type = Some("application/problem+json".to_owned());
+        assert_eq!(
+            lines(&diff(&old, &problem)),
+            ["content type application/json -> application/problem+json (breaking)"]
         );
     }
 

@@ -5,5 +5,6 @@
 pub mod baseline;
 pub mod check;
 pub mod drift;
+pub mod media;
 pub mod normalise;
 pub mod volatile;
