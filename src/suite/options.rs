@@ -238,6 +238,7 @@ pub struct RunOptions {
     pub(crate) timeout: Duration,
     pub(crate) settle: Option<Duration>,
     pub(crate) max_response_size: usize,
+    pub(crate) max_retry_wait: Duration,
     pub(crate) pace: Vec<(Endpoint, Duration)>,
     pub(crate) max_deletes: Option<u64>,
     pub(crate) classification_id: Option<String>,
@@ -298,6 +299,12 @@ impl RunOptions {
     /// The largest answer read; past it the case fails and the run goes on.
     pub fn max_response_size(&self) -> usize {
         self.max_response_size
+    }
+
+    /// The longest wait before a request is sent again: a target that asks for longer is not
+    /// waited for.
+    pub fn max_retry_wait(&self) -> Duration {
+        self.max_retry_wait
     }
 
     /// The least pause between calls to an endpoint, where set.
@@ -385,6 +392,7 @@ pub struct RunOptionsBuilder {
     timeout: Duration,
     settle: Option<Duration>,
     max_response_size: usize,
+    max_retry_wait: Duration,
     pace: Vec<(String, Duration)>,
     max_deletes: Option<u64>,
     classification_id: Option<String>,
@@ -413,6 +421,7 @@ impl Default for RunOptionsBuilder {
             timeout: DEFAULT_TIMEOUT,
             settle: None,
             max_response_size: MAX_RESPONSE_SIZE,
+            max_retry_wait: super::transport::retry::MAX_RETRY_WAIT,
             pace: Vec::new(),
             max_deletes: None,
             classification_id: None,
@@ -566,6 +575,13 @@ impl RunOptionsBuilder {
         self
     }
 
+    /// The longest wait before a request is sent again (default 60 s): a `Retry-After` longer
+    /// than this is not waited, and the request fails at once.
+    pub fn max_retry_wait(mut self, max: Duration) -> Self {
+        self.max_retry_wait = max;
+        self
+    }
+
     /// The least pause between calls to the endpoint of this name (repeatable; zero turns the
     /// default off).
     pub fn pace(mut self, endpoint: impl Into<String>, interval: Duration) -> Self {
@@ -680,6 +696,7 @@ impl RunOptionsBuilder {
             timeout: self.timeout,
             settle: self.settle,
             max_response_size: self.max_response_size,
+            max_retry_wait: self.max_retry_wait,
             pace,
             max_deletes: self.max_deletes,
             classification_id: self.classification_id,

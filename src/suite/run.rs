@@ -100,7 +100,8 @@ async fn execute(
     )?
     .with_second_key(remote.second_api_key().cloned())
     .tag_cases(records)
-    .max_response_size(options.max_response_size);
+    .max_response_size(options.max_response_size)
+    .max_retry_wait(options.max_retry_wait);
     let info = TargetInfo {
         base_url: target.base_url().to_owned(),
         profile: options.profile_name(),

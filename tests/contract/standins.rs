@@ -767,3 +767,52 @@ async fn a_no_op_200_that_deleted_a_file_the_request_did_not_name_still_fails() 
         );
     }
 }
+
+/// A run against `variant` that must end within two minutes, whatever the target asks.
+async fn bounded_run(variant: &str) -> RunReport {
+    let stand_in = StandIn::start(variant);
+    tokio::time::timeout(Duration::from_secs(120), run_with(stand_in.options()))
+        .await
+        .unwrap_or_else(|_| panic!("the run against {variant} waited more than two minutes"))
+}
+
+#[tokio::test]
+async fn a_retry_after_of_an_hour_fails_the_case_at_once_and_the_run_cleans_up() {
+    let report = bounded_run("rate-limit-hour").await;
+    assert!(!report.conforms());
+    let case = report
+        .cases
+        .iter()
+        .find(|c| c.name == "delete-files/valid-one-file");
+    let reasons: Vec<String> = case
+        .map(|c| c.failures.iter().map(ToString::to_string).collect())
+        .unwrap_or_default();
+    assert!(
+        reasons.iter().any(|r| r.contains(
+            "rate limited: the target asks to wait 3600s, more than --max-retry-wait 60s"
+        )),
+        "{reasons:?}"
+    );
+    assert!(report.cleanup.failed.is_empty(), "{:?}", report.cleanup);
+    assert_eq!(report.verdict(), extracta_contract::Verdict::Contract);
+}
+
+#[tokio::test]
+async fn a_cleanup_held_off_for_an_hour_says_what_it_left_behind() {
+    let report = bounded_run("rate-limit-hour-deletes").await;
+    assert_eq!(
+        report.verdict(),
+        extracta_contract::Verdict::CouldNotFinish,
+        "{}",
+        describe(&report)
+    );
+    assert!(
+        report
+            .cleanup
+            .failed
+            .iter()
+            .any(|(_, why)| why.contains("--max-retry-wait")),
+        "{:?}",
+        report.cleanup
+    );
+}

@@ -50,6 +50,8 @@ VARIANTS = [
     "lag",  # getResults lists a deleted file for 1.5 s after its delete
     # Healthy, but hard to talk to:
     "rate-limit",  # the first deleteFiles is answered 429 with Retry-After: 1
+    "rate-limit-hour",  # every deleteFiles is answered 429 with Retry-After: 3600
+    "rate-limit-hour-deletes",  # every delete, cleanup's too, is answered 429 with Retry-After: 3600
     "waiting",  # the first getResults of each batch answers {"status": "waiting"}
     "processing",  # getResults answers {"status": "waiting"} for 1.5 s after each upload into a batch
     "slow",  # deleteFiles takes 3 s to answer
@@ -186,6 +188,10 @@ class Handler(BaseHTTPRequestHandler):
         if variant == "rate-limit" and endpoint == "deleteFiles" and first_time("429"):
             self.body()
             return self.send(429, {"status": "error", "message": "Too many requests"}, headers=[("Retry-After", "1")])
+        if (variant == "rate-limit-hour" and endpoint == "deleteFiles") or (
+                variant == "rate-limit-hour-deletes" and endpoint.startswith("delete")):
+            self.body()
+            return self.send(429, {"status": "error", "message": "Too many requests"}, headers=[("Retry-After", "3600")])
         try:
             handler = getattr(self, "ep_" + endpoint, None)
             if handler is None:

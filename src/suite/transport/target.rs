@@ -11,7 +11,7 @@ use url::Url;
 
 use super::pace::{GET_RESULTS_PACE, Pacer};
 use super::request::{Body, Request};
-use super::retry::{Attempt, RetryState};
+use super::retry::{Attempt, MAX_RETRY_WAIT, Next, RetryState, retry_after};
 use crate::contract::case::{Auth, CASE_HEADER, INVALID_API_KEY};
 use crate::contract::endpoint::Endpoint;
 use crate::redact::ApiKey;
@@ -39,6 +39,20 @@ pub enum TargetError {
         /// The limit.
         limit: usize,
     },
+    /// The target asks the run to wait longer than it waits before trying again.
+    #[error(
+        "rate limited: the target asks to wait {}, more than --max-retry-wait {}",
+        seconds(*asked),
+        seconds(*max)
+    )]
+    RateLimited {
+        /// The URL of the request.
+        url: String,
+        /// The wait the target asked for (`Retry-After`).
+        asked: Duration,
+        /// The longest wait the run accepts.
+        max: Duration,
+    },
     /// No answer: connection, DNS, TLS or timeout.
     #[error("reach {url}: {cause}")]
     Transport {
@@ -50,6 +64,15 @@ pub enum TargetError {
         /// failure or a timeout (which already waited in full) will not.
         transient: bool,
     },
+}
+
+/// A duration as a person writes it: whole seconds as `60s`, else milliseconds.
+fn seconds(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        format!("{}s", duration.as_secs())
+    } else {
+        format!("{}ms", duration.as_millis())
+    }
 }
 
 #[derive(Debug, Default)]
@@ -69,6 +92,7 @@ pub struct Target {
     /// Whether requests under test name their case.
     tag_cases: bool,
     max_response_size: usize,
+    max_retry_wait: Duration,
     client: reqwest::Client,
     counters: Arc<Counters>,
     pacer: Arc<Pacer>,
@@ -144,6 +168,7 @@ impl Target {
             second_key: None,
             tag_cases: false,
             max_response_size: crate::suite::options::MAX_RESPONSE_SIZE,
+            max_retry_wait: MAX_RETRY_WAIT,
             client,
             counters: Arc::default(),
             pacer: Arc::new(Pacer::new(intervals)),
@@ -172,6 +197,14 @@ impl Target {
         self
     }
 
+    /// Waits at most `max` before sending a request again; a target that asks for longer
+    /// (`Retry-After`) gets a [`TargetError::RateLimited`] at once.
+    #[must_use]
+    pub fn max_retry_wait(mut self, max: Duration) -> Self {
+        self.max_retry_wait = max;
+        self
+    }
+
     /// The base URL, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -192,7 +225,7 @@ impl Target {
     /// # Errors
     /// [`TargetError::Transport`] when no complete answer arrived (after any retries).
     pub async fn send(&self, request: &Request) -> Result<Response, TargetError> {
-        let mut retries = RetryState::default();
+        let mut retries = RetryState::new(self.max_retry_wait);
         loop {
             self.pacer.wait(request.endpoint_name()).await;
             let outcome = self.send_once(request).await;
@@ -207,8 +240,15 @@ impl Target {
                 Err(_) => Attempt::Failed,
             };
             match retries.next(request.retry, attempt) {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => return outcome.map(|(response, _)| response),
+                Next::Retry(wait) => tokio::time::sleep(wait).await,
+                Next::Done => return outcome.map(|(response, _)| response),
+                Next::TooLong { asked } => {
+                    return Err(TargetError::RateLimited {
+                        url: format!("{}{}", self.base_url, request.path),
+                        asked,
+                        max: self.max_retry_wait,
+                    });
+                }
             }
         }
     }
@@ -281,8 +321,7 @@ impl Target {
         };
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let retry_after = header(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| retry_after(&v, std::time::SystemTime::now()));
         let too_large = || TargetError::TooLarge {
             url: url.clone(),
             limit: self.max_response_size,
