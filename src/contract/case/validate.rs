@@ -1,0 +1,170 @@
+//! What the schema cannot see: references to fixture items that do not exist, unknown
+//! placeholders and schemas.
+
+use serde_json::Value;
+
+use super::model::{BodySpec, Case};
+use super::placeholder::{PLAIN_PLACEHOLDERS, Placeholder, placeholders};
+use crate::contract::endpoint::Endpoint;
+use crate::contract::schema::SchemaSet;
+
+impl Case {
+    /// What the schema cannot see: references to fixture items that do not exist.
+    pub(super) fn problems(&self, schemas: &SchemaSet) -> Vec<String> {
+        let mut problems = Vec::new();
+        let files = self.fixture.file_count();
+        let batches = self.fixture.batches.len();
+        let classifications = self.fixture.classification_count();
+        for (field, list) in [
+            ("/expect/deleted", &self.expect.deleted),
+            ("/expect/mayDelete", &self.expect.may_delete),
+        ] {
+            for index in list.iter().filter(|&&i| i >= files) {
+                problems.push(format!(
+                    "{field}: file {index} does not exist, the fixture has {files} file(s)"
+                ));
+            }
+        }
+        for index in self
+            .expect
+            .deleted_batches
+            .iter()
+            .filter(|&&i| i >= batches)
+        {
+            problems.push(format!(
+                "/expect/deletedBatches: batch {index} does not exist, the fixture has {batches}"
+            ));
+        }
+        if self.expect.added.len() > batches {
+            problems.push(format!(
+                "/expect/added: {} entries, the fixture has {batches} batch(es)",
+                self.expect.added.len()
+            ));
+        }
+        if self.request.endpoint() == Some(Endpoint::DeleteClassification) {
+            if let BodySpec::Json(body) = &self.request.body {
+                let named = body.get("classificationId").and_then(Value::as_str);
+                if matches!(
+                    named,
+                    Some("{{classificationId}}" | "{{classificationId:0}}")
+                ) {
+                    problems.push(
+                        "/request: deleteClassification names the run's own classification, which holds every other case's data; put the case's batches in a classification of its own ({\"files\": N, \"classification\": 1}) and name {{classificationId:1}}"
+                            .to_owned(),
+                    );
+                }
+            }
+        }
+        if let Some(schema) = &self.expect.schema {
+            if schemas.names().all(|name| name != schema) {
+                problems.push(format!("/expect/schema: no schema named `{schema}`"));
+            }
+        }
+        let mut texts = Vec::new();
+        match &self.request.body {
+            BodySpec::Json(json) => collect_strings(json, &mut texts),
+            BodySpec::Raw(raw) => texts.push(raw.as_str()),
+            BodySpec::Form { fields, .. } => {
+                texts.extend(fields.iter().map(|(_, value)| value.as_str()));
+            }
+            BodySpec::None => {}
+        }
+        let mut expected = Vec::new();
+        for value in self.expect.body.values() {
+            collect_strings(value, &mut expected);
+        }
+        for (field, texts) in [("/request", texts), ("/expect/body", expected)] {
+            for text in texts {
+                for placeholder in placeholders(text) {
+                    let problem = match Placeholder::parse(placeholder) {
+                        Some(Placeholder::Batch(n)) if n >= batches.max(1) => {
+                            format!("names batch {n}, the fixture has {batches}")
+                        }
+                        Some(Placeholder::File(n)) if n >= files => {
+                            format!("names file {n}, the fixture has {files}")
+                        }
+                        Some(Placeholder::Classification(n)) if n >= classifications => {
+                            format!("names classification {n}, the fixture has {classifications}")
+                        }
+                        Some(_) => continue,
+                        None => format!(
+                            "is unknown; known: {}, classificationId:N, batchId:N, fileId:N",
+                            PLAIN_PLACEHOLDERS.join(", ")
+                        ),
+                    };
+                    problems.push(format!(
+                        "{field}: placeholder {{{{{placeholder}}}}} {problem}"
+                    ));
+                }
+            }
+        }
+        problems
+    }
+}
+
+fn collect_strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::String(s) => out.push(s),
+        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| {
+            out.push(k);
+            collect_strings(v, out);
+        }),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::example::{MINIMAL, parse};
+
+    #[test]
+    fn a_placeholder_beyond_the_fixture_is_refused() {
+        let text = MINIMAL.replace("{{fileId:1}}", "{{fileId:7}}");
+        let error = parse(&text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("names file 7"), "{error}");
+    }
+
+    #[test]
+    fn a_misspelt_placeholder_is_refused() {
+        let text = MINIMAL.replace("{{batchId}}", "{{batch}}");
+        let error = parse(&text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.contains("placeholder {{batch}} is unknown"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_effect_on_a_missing_file_is_refused() {
+        let text = MINIMAL.replace(r#""deleted": [1]"#, r#""deleted": [2]"#);
+        let error = parse(&text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("/expect/deleted: file 2"), "{error}");
+    }
+
+    #[test]
+    fn batches_may_name_a_classification_of_their_own() {
+        let text = MINIMAL.replace(
+            r#""batches": [2]"#,
+            r#""batches": [2, {"files": 1, "classification": 1}]"#,
+        );
+        let case = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(case.fixture.classification_count(), 2);
+        assert_eq!(case.fixture.batches[1].classification, 1);
+        let beyond = MINIMAL.replace("{{classificationId}}", "{{classificationId:1}}");
+        let error = parse(&beyond)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("names classification 1"), "{error}");
+    }
+}
