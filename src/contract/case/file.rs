@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::error::CaseError;
 use super::model::{
-    Auth, BatchSpec, BodySpec, Case, Expectation, FixtureSpec, RequestSpec, StatusPattern,
+    Auth, BatchSpec, BodySpec, Case, Expect, FixtureSpec, RequestSpec, StatusPattern,
 };
 use crate::contract::schema::SchemaSet;
 
@@ -176,7 +176,7 @@ impl Case {
                 body,
                 repeat: raw.request.repeat,
             },
-            expect: Expectation {
+            expect: Expect {
                 status: match raw.expect.status {
                     RawStatus::One(value) => vec![status_pattern(&value)],
                     RawStatus::Many(values) => values.iter().map(status_pattern).collect(),

@@ -24,7 +24,7 @@ pub struct Case {
     /// What is sent.
     pub request: RequestSpec,
     /// What must come back.
-    pub expect: Expectation,
+    pub expect: Expect,
 }
 
 /// One batch of a fixture: how many files, in which of the fixture's classifications.
@@ -180,7 +180,7 @@ impl fmt::Display for StatusPattern {
 /// What must come back, and what the request must have done.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct Expectation {
+pub struct Expect {
     /// Acceptable statuses (any one of them).
     pub status: Vec<StatusPattern>,
     /// The media type of the answer.
