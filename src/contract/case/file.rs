@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::error::CaseError;
+use super::error::{CaseError, CaseProblem};
 use super::model::{
     Auth, BatchSpec, BodySpec, Case, Expect, FixtureSpec, RequestSpec, StatusPattern,
 };
@@ -104,25 +104,23 @@ impl Case {
     /// # Errors
     /// As [`Case::load`].
     pub fn parse(path: &Path, name: &str, text: &str) -> Result<Case, CaseError> {
-        let invalid = |problems: Vec<String>| CaseError::Invalid {
-            path: path.to_owned(),
-            problems: problems.join("; "),
-        };
-        let document: Value = serde_json::from_str(text).map_err(|e| CaseError::Parse {
-            path: path.to_owned(),
-            reason: e.to_string(),
-        })?;
-        let schemas = SchemaSet::global().map_err(|e| invalid(vec![e.to_string()]))?;
+        let invalid = |problems: Vec<CaseProblem>| CaseError::Invalid { problems };
+        let whole = |message: String| invalid(vec![CaseProblem::invalid(path, "", message)]);
+        let document: Value = serde_json::from_str(text)
+            .map_err(|e| invalid(vec![CaseProblem::not_json(path, e.to_string())]))?;
+        let schemas = SchemaSet::global().map_err(|e| whole(e.to_string()))?;
         let violations = schemas
             .check("case", &document)
-            .map_err(|e| invalid(vec![e.to_string()]))?;
+            .map_err(|e| whole(e.to_string()))?;
         if !violations.is_empty() {
             return Err(invalid(
-                violations.iter().map(ToString::to_string).collect(),
+                violations
+                    .into_iter()
+                    .map(|v| CaseProblem::invalid(path, v.pointer, v.message))
+                    .collect(),
             ));
         }
-        let raw: RawCase =
-            serde_json::from_value(document).map_err(|e| invalid(vec![e.to_string()]))?;
+        let raw: RawCase = serde_json::from_value(document).map_err(|e| whole(e.to_string()))?;
         let body = match (raw.request.json, raw.request.raw, raw.request.form) {
             (Some(json), _, _) => BodySpec::Json(json),
             (None, Some(raw), _) => BodySpec::Raw(raw),
@@ -168,8 +166,13 @@ impl Case {
             },
             request: RequestSpec {
                 // The case schema admits only the methods of its enum.
-                method: http::Method::from_bytes(raw.request.method.as_bytes())
-                    .map_err(|e| invalid(vec![format!("/request/method: {e}")]))?,
+                method: http::Method::from_bytes(raw.request.method.as_bytes()).map_err(|e| {
+                    invalid(vec![CaseProblem::invalid(
+                        path,
+                        "/request/method",
+                        e.to_string(),
+                    )])
+                })?,
                 path: raw.request.path,
                 auth: raw.request.auth,
                 content_type: raw.request.content_type,

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
-use super::error::CaseError;
+use super::error::{CaseError, CaseProblem};
 use super::model::Case;
 
 /// A case's name from its path below `root`: `delete-files/valid-one-file`.
@@ -31,9 +31,8 @@ impl Case {
     /// When the file cannot be read, is not JSON, or is not a valid case; the error names the
     /// file and every offending field.
     pub fn load(root: &Path, path: &Path) -> Result<Case, CaseError> {
-        let text = std::fs::read_to_string(path).map_err(|source| CaseError::Read {
-            path: path.to_owned(),
-            source,
+        let text = std::fs::read_to_string(path).map_err(|e| CaseError::Invalid {
+            problems: vec![CaseProblem::unreadable(path, &e)],
         })?;
         Case::parse(path, &name_of(root, path), &text)
     }
@@ -67,50 +66,48 @@ impl CaseSource {
     pub fn load(&self) -> Result<Vec<Case>, CaseError> {
         match self {
             CaseSource::Dir(dir) => load_dir(dir),
-            CaseSource::BuiltIn => collect_errors(
-                EMBEDDED_CASES.iter().map(|(relative, text)| {
+            CaseSource::BuiltIn => {
+                let mut cases = collect(EMBEDDED_CASES.iter().map(|(relative, text)| {
                     let path = Path::new("cases").join(relative);
                     let name = relative.strip_suffix(".json").unwrap_or(relative);
                     Case::parse(&path, name, text)
-                }),
-                Path::new("cases"),
-            ),
+                }))?;
+                if cases.is_empty() {
+                    return Err(CaseError::Empty {
+                        path: PathBuf::from("cases"),
+                    });
+                }
+                cases.sort_by(|a, b| a.name.cmp(&b.name));
+                Ok(cases)
+            }
         }
     }
 }
 
-/// The cases, or every error among them (one alone as itself).
-fn collect_errors(
-    results: impl Iterator<Item = Result<Case, CaseError>>,
-    dir: &Path,
-) -> Result<Vec<Case>, CaseError> {
-    let (cases, mut errors): (Vec<_>, Vec<_>) = results.partition(Result::is_ok);
-    match errors.len() {
-        0 if cases.is_empty() => Err(CaseError::Empty {
-            path: dir.to_owned(),
-        }),
-        0 => {
-            let mut cases: Vec<Case> = cases.into_iter().filter_map(Result::ok).collect();
-            cases.sort_by(|a, b| a.name.cmp(&b.name));
-            Ok(cases)
+/// The cases, or every problem of every file that cannot be used.
+fn collect(results: impl Iterator<Item = Result<Case, CaseError>>) -> Result<Vec<Case>, CaseError> {
+    let mut cases = Vec::new();
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(case) => cases.push(case),
+            Err(CaseError::Invalid { problems: more }) => problems.extend(more),
+            Err(other) => return Err(other),
         }
-        1 => Err(errors
-            .pop()
-            .and_then(Result::err)
-            .unwrap_or(CaseError::Empty {
-                path: dir.to_owned(),
-            })),
-        _ => Err(CaseError::Many(
-            errors.into_iter().filter_map(Result::err).collect(),
-        )),
+    }
+    if problems.is_empty() {
+        Ok(cases)
+    } else {
+        Err(CaseError::Invalid { problems })
     }
 }
 
-/// Loads every `*.json` case below `dir` (recursively), sorted by name.
+/// Loads every `*.json` case below `dir` (recursively), in the order of their paths.
 ///
 /// # Errors
-/// [`CaseError::Many`] with every file that cannot be used (or the one, alone), or
-/// [`CaseError::Empty`] when there is none.
+/// [`CaseError::Invalid`] with every problem of every file that cannot be used,
+/// [`CaseError::Read`] when a folder cannot be read, or [`CaseError::Empty`] when there is no
+/// case file.
 pub fn load_dir(dir: &Path) -> Result<Vec<Case>, CaseError> {
     let mut paths = Vec::new();
     collect_case_paths(dir, &mut paths)?;
@@ -120,22 +117,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Case>, CaseError> {
         });
     }
     paths.sort();
-    let (cases, mut errors): (Vec<_>, Vec<_>) = paths
-        .iter()
-        .map(|p| Case::load(dir, p))
-        .partition(Result::is_ok);
-    match errors.len() {
-        0 => Ok(cases.into_iter().filter_map(Result::ok).collect()),
-        1 => Err(errors
-            .pop()
-            .and_then(Result::err)
-            .unwrap_or(CaseError::Empty {
-                path: dir.to_owned(),
-            })),
-        _ => Err(CaseError::Many(
-            errors.into_iter().filter_map(Result::err).collect(),
-        )),
-    }
+    collect(paths.iter().map(|p| Case::load(dir, p)))
 }
 
 fn collect_case_paths(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CaseError> {

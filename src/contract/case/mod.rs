@@ -10,7 +10,7 @@ mod model;
 mod placeholder;
 mod validate;
 
-pub use error::CaseError;
+pub use error::{CaseError, CaseProblem, CaseProblemKind};
 pub use load::{CaseSource, load_dir};
 pub use model::{Auth, CASE_HEADER, Case, StatusPattern};
 // What only the suite's engine names.

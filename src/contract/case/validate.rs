@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::error::CaseProblem;
 use super::model::{BodySpec, Case};
 use super::placeholder::{PLAIN_PLACEHOLDERS, Placeholder, placeholders};
 use crate::contract::endpoint::Endpoint;
@@ -10,8 +11,11 @@ use crate::contract::schema::SchemaSet;
 
 impl Case {
     /// What the schema cannot see: references to fixture items that do not exist.
-    pub(super) fn problems(&self, schemas: &SchemaSet) -> Vec<String> {
+    pub(super) fn problems(&self, schemas: &SchemaSet) -> Vec<CaseProblem> {
         let mut problems = Vec::new();
+        let mut push = |pointer: &str, message: String| {
+            problems.push(CaseProblem::invalid(&self.path, pointer, message));
+        };
         let files = self.fixture.file_count();
         let batches = self.fixture.batches.len();
         let classifications = self.fixture.classification_count();
@@ -20,9 +24,10 @@ impl Case {
             ("/expect/mayDelete", &self.expect.may_delete),
         ] {
             for index in list.iter().filter(|&&i| i >= files) {
-                problems.push(format!(
-                    "{field}: file {index} does not exist, the fixture has {files} file(s)"
-                ));
+                push(
+                    field,
+                    format!("file {index} does not exist, the fixture has {files} file(s)"),
+                );
             }
         }
         for index in self
@@ -31,15 +36,19 @@ impl Case {
             .iter()
             .filter(|&&i| i >= batches)
         {
-            problems.push(format!(
-                "/expect/deletedBatches: batch {index} does not exist, the fixture has {batches}"
-            ));
+            push(
+                "/expect/deletedBatches",
+                format!("batch {index} does not exist, the fixture has {batches}"),
+            );
         }
         if self.expect.added.len() > batches {
-            problems.push(format!(
-                "/expect/added: {} entries, the fixture has {batches} batch(es)",
-                self.expect.added.len()
-            ));
+            push(
+                "/expect/added",
+                format!(
+                    "{} entries, the fixture has {batches} batch(es)",
+                    self.expect.added.len()
+                ),
+            );
         }
         if self.request.endpoint() == Some(Endpoint::DeleteClassification) {
             if let BodySpec::Json(body) = &self.request.body {
@@ -48,8 +57,9 @@ impl Case {
                     named,
                     Some("{{classificationId}}" | "{{classificationId:0}}")
                 ) {
-                    problems.push(
-                        "/request: deleteClassification names the run's own classification, which holds every other case's data; put the case's batches in a classification of its own ({\"files\": N, \"classification\": 1}) and name {{classificationId:1}}"
+                    push(
+                        "/request",
+                        "deleteClassification names the run's own classification, which holds every other case's data; put the case's batches in a classification of its own ({\"files\": N, \"classification\": 1}) and name {{classificationId:1}}"
                             .to_owned(),
                     );
                 }
@@ -57,7 +67,7 @@ impl Case {
         }
         if let Some(schema) = &self.expect.schema {
             if schemas.names().all(|name| name != schema) {
-                problems.push(format!("/expect/schema: no schema named `{schema}`"));
+                push("/expect/schema", format!("no schema named `{schema}`"));
             }
         }
         let mut texts = Vec::new();
@@ -92,9 +102,10 @@ impl Case {
                             PLAIN_PLACEHOLDERS.join(", ")
                         ),
                     };
-                    problems.push(format!(
-                        "{field}: placeholder {{{{{placeholder}}}}} {problem}"
-                    ));
+                    push(
+                        field,
+                        format!("placeholder {{{{{placeholder}}}}} {problem}"),
+                    );
                 }
             }
         }
@@ -116,7 +127,26 @@ fn collect_strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    use super::super::error::CaseProblemKind;
     use super::super::example::{MINIMAL, parse};
+
+    #[test]
+    fn every_problem_is_a_value_naming_its_file_and_field() {
+        let text = MINIMAL
+            .replace(r#""deleted": [1]"#, r#""deleted": [2]"#)
+            .replace("{{batchId}}", "{{batch}}");
+        let error = parse(&text).err();
+        let problems = error.as_ref().map(|e| e.problems()).unwrap_or_default();
+        let fields: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
+        assert_eq!(fields, ["/expect/deleted", "/request"], "{problems:?}");
+        for problem in problems {
+            assert_eq!(problem.file, Path::new("cases/delete-files/example.json"));
+            assert_eq!(problem.kind, CaseProblemKind::Invalid);
+        }
+        assert!(problems[0].message.starts_with("file 2 does not exist"));
+    }
 
     #[test]
     fn a_placeholder_beyond_the_fixture_is_refused() {
