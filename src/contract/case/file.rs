@@ -9,6 +9,7 @@ use super::error::{CaseError, CaseProblem};
 use super::model::{
     Auth, BatchSpec, BodySpec, Case, Expect, FixtureSpec, RequestSpec, StatusPattern,
 };
+use super::validate::name_problem;
 use crate::contract::schema::SchemaSet;
 
 #[derive(Deserialize)]
@@ -104,6 +105,18 @@ impl Case {
     /// # Errors
     /// As [`Case::load`].
     pub fn parse(path: &Path, name: &str, text: &str) -> Result<Case, CaseError> {
+        let Some(misnamed) = name_problem(path, name) else {
+            return Case::read(path, name, text);
+        };
+        let mut problems = vec![misnamed];
+        if let Err(CaseError::Invalid { problems: more }) = Case::read(path, name, text) {
+            problems.extend(more);
+        }
+        Err(CaseError::Invalid { problems })
+    }
+
+    /// The case in `text`, checked against the schema and its own fixture.
+    fn read(path: &Path, name: &str, text: &str) -> Result<Case, CaseError> {
         let invalid = |problems: Vec<CaseProblem>| CaseError::Invalid { problems };
         let whole = |message: String| invalid(vec![CaseProblem::invalid(path, "", message)]);
         let document: Value = serde_json::from_str(text)

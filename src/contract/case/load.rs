@@ -28,8 +28,8 @@ impl Case {
     /// Reads and checks one case file of the folder `root`, which gives the case its name.
     ///
     /// # Errors
-    /// When the file cannot be read, is not JSON, or is not a valid case; the error names the
-    /// file and every offending field.
+    /// When the file cannot be read, is not JSON, or is not a valid case, or when its name
+    /// holds a control character; the error names the file and every offending field.
     pub fn load(root: &Path, path: &Path) -> Result<Case, CaseError> {
         let text = std::fs::read_to_string(path).map_err(|e| CaseError::Invalid {
             problems: vec![CaseProblem::unreadable(path, &e)],
@@ -178,6 +178,22 @@ mod tests {
         let cases = load_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
         let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["a/same", "b/same"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_case_file_named_with_a_line_break_is_refused_naming_it() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let _ = std::fs::write(dir.path().join("good.json"), MINIMAL);
+        let _ = std::fs::write(dir.path().join("two\nlines.json"), MINIMAL);
+        let error = load_dir(dir.path())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.contains(r#"name "two\nlines" holds the control character"#),
+            "{error}"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! What the schema cannot see: references to fixture items that do not exist, unknown
 //! placeholders and schemas.
 
+use std::path::Path;
+
 use serde_json::Value;
 
 use super::error::CaseProblem;
@@ -113,6 +115,22 @@ impl Case {
     }
 }
 
+/// A name that holds a control character: a case's name is its path below the cases folder,
+/// and it goes where a line break or an escape would forge a line (a snapshot's header, a
+/// report, the terminal).
+pub(super) fn name_problem(path: &Path, name: &str) -> Option<CaseProblem> {
+    let control = name.chars().find(|c| c.is_control())?;
+    Some(CaseProblem::invalid(
+        path,
+        "",
+        format!(
+            "the case's name {name:?} holds the control character U+{:04X}; a case is named by \
+             its path below the cases folder: rename the file or its folder",
+            u32::from(control)
+        ),
+    ))
+}
+
 fn collect_strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
     match value {
         Value::String(s) => out.push(s),
@@ -131,6 +149,7 @@ mod tests {
 
     use super::super::error::CaseProblemKind;
     use super::super::example::{MINIMAL, parse};
+    use super::super::model::Case;
 
     #[test]
     fn every_problem_is_a_value_naming_its_file_and_field() {
@@ -146,6 +165,28 @@ mod tests {
             assert_eq!(problem.kind, CaseProblemKind::Invalid);
         }
         assert!(problems[0].message.starts_with("file 2 does not exist"));
+    }
+
+    #[test]
+    fn a_name_with_a_control_character_is_refused_with_the_file_s_other_problems() {
+        let path = Path::new("cases/delete-files/two\nlines.json");
+        let broken = MINIMAL.replace("{{batchId}}", "{{batch}}");
+        for (text, count) in [(MINIMAL.to_owned(), 1), (broken, 2)] {
+            let error = Case::parse(path, "delete-files/two\nlines", &text).err();
+            let problems = error.as_ref().map(|e| e.problems()).unwrap_or_default();
+            assert_eq!(problems.len(), count, "{problems:?}");
+            assert_eq!(problems[0].pointer, "");
+            assert!(
+                problems[0]
+                    .message
+                    .contains(r#""delete-files/two\nlines" holds the control character U+000A"#),
+                "{}",
+                problems[0].message
+            );
+        }
+        for fine in ["delete-files/a: \"b\"", "delete-files/ünïcode"] {
+            assert!(Case::parse(path, fine, MINIMAL).is_ok(), "{fine}");
+        }
     }
 
     #[test]
