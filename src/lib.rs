@@ -71,7 +71,9 @@ mod result;
 #[cfg(feature = "suite")]
 mod suite;
 
-pub use contract::case::{Auth, Case, CaseError, CaseSource, StatusPattern, load_dir};
+pub use contract::case::{
+    Auth, Case, CaseError, CaseProblem, CaseProblemKind, CaseSource, StatusPattern, load_dir,
+};
 pub use contract::endpoint::{API_ROOT, Endpoint, MediaType};
 pub use contract::profile::{
     Behaviours, EmptyList, LearnedRefusal, LearnedSuccess, NotLearned, PROFILE_FILE, PartlyUnknown,

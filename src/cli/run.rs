@@ -36,18 +36,21 @@ impl Output {
     }
 
     /// Why the run could not run, redacted, and escaped where it holds the target's text:
-    /// every broken case file on a line of its own.
+    /// every problem of the case files on a line of its own.
     fn error(&self, error: &RunError) -> String {
         let shown = |text: &str| text::escaped(&self.redactor.redact(text)).into_owned();
         match error {
-            RunError::Case(CaseError::Many(errors)) => {
-                let lines: Vec<String> = errors.iter().map(|e| shown(&e.to_string())).collect();
-                format!(
-                    "load cases: {} case file(s) are unusable:\n  {}",
-                    errors.len(),
-                    lines.join("\n  ")
-                )
-            }
+            RunError::Case(error @ CaseError::Invalid { .. }) => match error.heading() {
+                Some(heading) => {
+                    let lines: Vec<String> = error
+                        .problems()
+                        .iter()
+                        .map(|p| shown(&p.to_string()))
+                        .collect();
+                    format!("{}\n  {}", shown(&heading), lines.join("\n  "))
+                }
+                None => shown(&error.to_string()),
+            },
             other => shown(&other.to_string()),
         }
     }

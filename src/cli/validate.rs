@@ -33,7 +33,18 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<u8> {
     if args.schema == "case" && problems.is_empty() {
         // What the schema cannot see, checked as a run checks it.
         if let Err(error) = Case::parse(Path::new(&args.file), "case", &text) {
-            problems.push(error.to_string());
+            match error.problems() {
+                [] => problems.push(error.to_string()),
+                // Each with its pointer, as the schema's violations are listed.
+                listed => problems.extend(listed.iter().map(|problem| {
+                    let pointer = if problem.pointer.is_empty() {
+                        "/"
+                    } else {
+                        problem.pointer.as_str()
+                    };
+                    format!("{pointer}: {}", problem.message)
+                })),
+            }
         }
     }
     let mut stdout = std::io::stdout();

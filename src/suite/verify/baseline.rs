@@ -2,9 +2,8 @@
 //! normalised observation. `cargo test` asserts them with insta; `run --snapshots` reads them
 //! (and `--update-snapshots` writes them) byte for byte as insta does.
 
+use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
-
-use serde_json::Value;
 
 use super::drift::diff;
 use super::volatile::VolatileRules;
@@ -239,13 +238,15 @@ impl Baselines {
 }
 
 /// The `.snap` text insta writes for `cargo test`'s assertion of this case: the store's files
-/// are insta's, asserted in `tests/contract.rs`, so `cargo insta review` can accept them.
+/// are insta's, asserted in `tests/contract.rs`, so `cargo insta review` can accept them. Every
+/// header value is a YAML scalar quoted as insta quotes it: a line break or `: ` in a case's
+/// path or description stays inside its own field.
 pub fn render(case: &Case, observation: &Snapshot) -> String {
     let contents = serde_json::to_string_pretty(observation).unwrap_or_default();
     format!(
         "---\nsource: tests/contract.rs\ndescription: {}\ninput_file: {}\n---\n{contents}\n",
         yaml_scalar(&case.description),
-        input_file(&case.path)
+        yaml_scalar(&input_file(&case.path))
     )
 }
 
@@ -265,8 +266,8 @@ fn input_file(path: &Path) -> String {
     parts[start..].join("/")
 }
 
-/// A YAML scalar quoted exactly where insta's emitter quotes it, so that a baseline written
-/// by `run` is byte for byte the file `cargo test` writes.
+/// A YAML scalar quoted exactly where insta's emitter quotes it, and escaped as it escapes
+/// it, so that a baseline written by `run` is byte for byte the file `cargo test` writes.
 fn yaml_scalar(text: &str) -> String {
     const RESERVED: &[&str] = &[
         "yes", "Yes", "YES", "no", "No", "NO", "True", "TRUE", "true", "False", "FALSE", "false",
@@ -277,20 +278,53 @@ fn yaml_scalar(text: &str) -> String {
         || text.ends_with(' ')
         || text.starts_with(['&', '*', '?', '|', '-', '<', '>', '=', '!', '%', '@', '.'])
         || text.contains(|c: char| {
+            // insta leaves BEL, BS, VT, FF and ESC unquoted; any other C0 control is quoted.
             matches!(
                 c,
-                ':' | '{' | '}' | '[' | ']' | ',' | '#' | '`' | '"' | '\'' | '\\'
-            ) || (c.is_ascii_control() && c != '\x7f')
+                ':' | '{'
+                    | '}'
+                    | '['
+                    | ']'
+                    | ','
+                    | '#'
+                    | '`'
+                    | '"'
+                    | '\''
+                    | '\\'
+                    | '\0'..='\x06'
+                    | '\t'
+                    | '\n'
+                    | '\r'
+                    | '\x0e'..='\x1a'
+                    | '\x1c'..='\x1f'
+            )
         })
         || RESERVED.contains(&text)
         || text.starts_with("0x")
         || text.parse::<i64>().is_ok()
         || text.parse::<f64>().is_ok();
-    if quote {
-        Value::String(text.to_owned()).to_string()
-    } else {
-        text.to_owned()
+    if !quote {
+        return text.to_owned();
     }
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\x08' => quoted.push_str("\\b"),
+            '\t' => quoted.push_str("\\t"),
+            '\n' => quoted.push_str("\\n"),
+            '\x0c' => quoted.push_str("\\f"),
+            '\r' => quoted.push_str("\\r"),
+            '\0'..='\x1f' | '\x7f' => {
+                let _ = write!(quoted, "\\u{:04x}", u32::from(c));
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 #[cfg(test)]
@@ -312,6 +346,58 @@ mod tests {
                 on_disk,
                 "{} renders differently from insta",
                 case.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_header_field_keeps_its_value_whatever_its_characters() {
+        // Arrange: one case, its file's path and its description holding what YAML reads as
+        // structure (a line break, `: `, quotes, a leading dash) or cannot print.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let name = "delete-files/valid-one-file";
+        let observation = Baselines::new(root.join("snapshots/mock"))
+            .read(name)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no baseline for {name}"));
+        let text = std::fs::read_to_string(root.join("cases").join(format!("{name}.json")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let plain = "Deleting one file.";
+        for (folder, description) in [
+            ("cases/a\nsource: injected", plain),
+            ("cases/a: b", plain),
+            ("cases/\"quoted\"", plain),
+            ("cases/-dash", plain),
+            ("cases/x", "two\nsource: injected"),
+            ("cases/x", "a bell \u{7}, a tab\t and an escape \u{1b}"),
+            ("cases/x", "delete: \u{7f}"),
+        ] {
+            let path = Path::new(folder).join(format!("{name}.json"));
+            let mut case = Case::parse(&path, name, &text).unwrap_or_else(|e| panic!("{e}"));
+            case.description = description.to_owned();
+            let written = dir.path().join("written.snap");
+            let _ = std::fs::write(&written, render(&case, &observation));
+
+            // Act: insta reads the file, and writes what it read.
+            let read = insta::Snapshot::from_file(&written)
+                .unwrap_or_else(|e| panic!("{folder:?} {description:?}: {e}"));
+            let again = dir.path().join("again.snap");
+            let _ = read.save(&again);
+
+            // Assert: every field holds what was put in it, byte for byte as insta writes it.
+            let metadata = read.metadata();
+            assert_eq!(metadata.source(), Some("tests/contract.rs"), "{folder:?}");
+            assert_eq!(
+                metadata.input_file(),
+                Some(format!("{folder}/{name}.json").as_str())
+            );
+            assert_eq!(metadata.description(), Some(description));
+            assert_eq!(
+                std::fs::read_to_string(&written).ok(),
+                std::fs::read_to_string(&again).ok(),
+                "{folder:?} {description:?}"
             );
         }
     }
