@@ -524,7 +524,7 @@ async fn a_volatile_field_named_beside_the_baseline_is_not_drift() {
 #[case::lets_a_second_account_delete_a_batch(
     "cross-tenant",
     "delete-batch/second-account",
-    FailureKind::Status
+    FailureKind::Effect
 )]
 #[case::lets_a_second_account_read(
     "cross-tenant",
