@@ -10,7 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::extract::{JSON, Rejection};
+use super::reply::{JSON, Rejection};
 use crate::contract::endpoint::Endpoint;
 
 /// How the mock behaves beyond the contract.

@@ -6,18 +6,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::bounds::Validators;
 use super::expect::{self, Expectation, VerifyError};
-use super::extract::{JSON, Rejection};
 use super::faults::{Behaviour, Faults};
 use super::journal::Journal;
 use super::journal::Situation;
 use super::limits::Limits;
+use super::reply::{Rejection, json_response, ok};
 use super::store::Store;
 use crate::contract::endpoint::Endpoint;
 use crate::contract::profile::{
@@ -142,7 +142,7 @@ impl MockState {
             .as_ref()
             .and_then(|p| p.successes.get(endpoint.name()));
         let Some(learned) = learned else {
-            return (StatusCode::OK, axum::Json(body)).into_response();
+            return ok(body);
         };
         let mut value = serde_json::to_value(body).unwrap_or(Value::Null);
         shape(&mut value, learned);
@@ -279,15 +279,6 @@ impl MockState {
             .clone();
         expect::check(&expectations, |e| self.received(e))
     }
-}
-
-/// A JSON (or other) body with `status`.
-fn json_response(status: StatusCode, content_type: Option<&str>, body: &Value) -> Response {
-    let content_type = content_type
-        .and_then(|c| HeaderValue::from_str(c).ok())
-        .unwrap_or(HeaderValue::from_static(JSON));
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
-    (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response()
 }
 
 /// `value` with the fields a learned success sets and removes, in the body and in each item

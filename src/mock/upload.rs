@@ -11,9 +11,10 @@ use axum::response::Response;
 use serde::Serialize;
 
 use super::classify::{Classifier, Prepared, Verdict};
-use super::extract::{self, Rejection, closing, content_length, refuse};
-use super::handlers::{file_url, prelude};
+use super::extract::{self, closing, content_length, refuse};
+use super::handling::{UploadedFile, prelude};
 use super::journal::Seen;
+use super::reply::Rejection;
 use super::state::MockState;
 use super::store::{NewFile, Refusal};
 use crate::contract::endpoint::Endpoint;
@@ -179,15 +180,6 @@ struct UploadReply<'a> {
     files: Vec<UploadedFile>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct UploadedFile {
-    file_id: String,
-    file_name: String,
-    number_of_pages: u32,
-    url: String,
-}
-
 /// Whether the request says it carries a multipart form with its boundary.
 fn is_form(headers: &axum::http::HeaderMap) -> bool {
     let Some(content_type) = headers
@@ -323,16 +315,7 @@ async fn upload(state: &MockState, key: &str, multipart: Multipart) -> Result<Re
             status: "success",
             classification_id: &classification_id,
             batch_id: &uploaded.batch_id,
-            files: uploaded
-                .files
-                .into_iter()
-                .map(|f| UploadedFile {
-                    url: file_url(&f.file_id),
-                    file_id: f.file_id,
-                    file_name: f.file_name,
-                    number_of_pages: 1,
-                })
-                .collect(),
+            files: uploaded.files.into_iter().map(UploadedFile::from).collect(),
         },
     ))
 }
