@@ -99,7 +99,7 @@ pub use mock::seed::{BatchSeed, ClassificationSeed, Seed};
 #[cfg(feature = "mock")]
 pub use mock::server::{DEFAULT_API_KEY, MockBuilder, MockError, MockServer};
 #[cfg(feature = "mock")]
-pub use mock::store::Usage;
+pub use mock::store::{SeedError, Usage};
 
 #[cfg(feature = "suite")]
 pub use redact::{ApiKey, REDACTED, Redactor};

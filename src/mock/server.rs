@@ -17,7 +17,7 @@ use super::limits::Limits;
 use super::seed::Seed;
 use super::socket;
 use super::state::MockState;
-use super::store::{Quotas, Store, Usage};
+use super::store::{Quotas, SeedError, Store, Usage};
 use crate::contract::endpoint::{API_ROOT, Endpoint};
 use crate::contract::profile::{ProfileError, VendorProfile};
 use crate::contract::schema::SchemaSet;
@@ -40,8 +40,8 @@ pub enum MockError {
     /// The seed document is not usable.
     #[error("load the seed: {reason}")]
     Seed {
-        /// Every problem, with its JSON pointer.
-        reason: String,
+        /// What is wrong with it.
+        reason: SeedError,
     },
     /// An option is out of range.
     #[error("configure the mock: {reason}")]
@@ -59,6 +59,12 @@ pub enum MockError {
 enum Like {
     File(PathBuf),
     Profile(Box<VendorProfile>),
+}
+
+impl From<SeedError> for MockError {
+    fn from(reason: SeedError) -> Self {
+        MockError::Seed { reason }
+    }
 }
 
 /// How to start a [`MockServer`]. `Default` is: `127.0.0.1`, a free port, [`DEFAULT_API_KEY`],
@@ -234,18 +240,17 @@ impl MockBuilder {
         let store = Store::default()
             .with_quotas(Quotas::from(&self.limits))
             .with_processing(self.behaviour.processing);
-        let seed_error = |reason: String| MockError::Seed { reason };
         for document in self.seed.documents() {
-            let violations = schemas
-                .check("seed", &document)
-                .map_err(|e| seed_error(e.to_string()))?;
+            let violations =
+                schemas
+                    .check("seed", &document)
+                    .map_err(|e| SeedError::Unchecked {
+                        reason: e.to_string(),
+                    })?;
             if !violations.is_empty() {
-                let listed: Vec<String> = violations.iter().map(ToString::to_string).collect();
-                return Err(seed_error(listed.join("; ")));
+                return Err(SeedError::Invalid { violations }.into());
             }
-            store
-                .seed(&document, &self.tenants[0].1)
-                .map_err(|e| seed_error(e.to_string()))?;
+            store.seed(&document, &self.tenants[0].1)?;
         }
         let addr = SocketAddr::new(self.host, self.port);
         let listener = TcpListener::bind(addr)
