@@ -89,7 +89,7 @@ pub use parity::{Learned, ParityError, baseline_name, learn_vendor, parity};
 #[cfg(feature = "mock")]
 pub use mock::expect::{Expectation, Times, UnmetExpectation, VerifyError};
 #[cfg(feature = "mock")]
-pub use mock::faults::{Behaviour, Fault};
+pub use mock::faults::{Conditions, Fault};
 #[cfg(feature = "mock")]
 pub use mock::journal::ReceivedRequest;
 #[cfg(feature = "mock")]

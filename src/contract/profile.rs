@@ -102,6 +102,7 @@ pub struct Behaviours {
 /// A case the profile could not learn from, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct NotLearned {
     /// The case.
     pub case: String,

@@ -30,7 +30,7 @@ use crate::contract::endpoint::{API_ROOT, Endpoint};
 /// The mock's routes, ready to serve or to call with `tower::ServiceExt::oneshot`.
 pub fn router(state: Arc<MockState>) -> Router {
     let mut router = Router::new();
-    if state.behaviour().admin {
+    if state.conditions().admin {
         let limit = DefaultBodyLimit::max(state.limits().max_json_body);
         router = router
             .route(

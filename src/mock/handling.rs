@@ -13,9 +13,9 @@ use crate::contract::endpoint::Endpoint;
 /// Returns the fault's answer, if it gives one.
 pub async fn prelude(state: &MockState, endpoint: Endpoint) -> Option<Response> {
     state.count(endpoint);
-    let behaviour = state.behaviour();
-    if !behaviour.latency.is_zero() {
-        tokio::time::sleep(behaviour.latency).await;
+    let conditions = state.conditions();
+    if !conditions.latency.is_zero() {
+        tokio::time::sleep(conditions.latency).await;
     }
     if let Some(fault) = state.faults().take(endpoint) {
         if !fault.wait().is_zero() {
@@ -25,7 +25,7 @@ pub async fn prelude(state: &MockState, endpoint: Endpoint) -> Option<Response> 
             return Some(answer);
         }
     }
-    random_failure(behaviour.fail_rate)
+    random_failure(conditions.fail_rate)
 }
 
 /// A file's `url` in replies.

@@ -1,5 +1,5 @@
-//! What the handlers share: the keys the mock accepts and who holds them, its behaviour and
-//! limits, the faults in force, what it received, and the data.
+//! What the handlers share: the keys the mock accepts and who holds them, the conditions it
+//! serves under and its limits, the faults in force, what it received, and the data.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::bounds::Validators;
 use super::expect::{self, Expectation, VerifyError};
-use super::faults::{Behaviour, Faults};
+use super::faults::{Conditions, Faults};
 use super::journal::Journal;
 use super::journal::Situation;
 use super::limits::Limits;
@@ -30,7 +30,7 @@ use crate::contract::schema::SchemaError;
 pub struct MockState {
     /// Each accepted key and the name of its holder.
     keys: HashMap<String, Arc<str>>,
-    behaviour: Behaviour,
+    conditions: Conditions,
     limits: Limits,
     validators: Validators,
     faults: Faults,
@@ -45,7 +45,7 @@ pub struct MockState {
 
 impl MockState {
     /// A mock that accepts `keys` (held by `key-1`, `key-2`, ... in the journal) and holds
-    /// `store`, with the default behaviour and limits.
+    /// `store`, under the default conditions and limits.
     pub fn new(keys: impl IntoIterator<Item = String>, store: Store) -> Self {
         let tenants = keys
             .into_iter()
@@ -62,7 +62,7 @@ impl MockState {
                 .into_iter()
                 .map(|(holder, key)| (key, Arc::from(holder)))
                 .collect(),
-            behaviour: Behaviour::default(),
+            conditions: Conditions::default(),
             journal: Journal::new(limits.journal_entries),
             validators: Validators::contract(),
             limits,
@@ -166,10 +166,10 @@ impl MockState {
         )
     }
 
-    /// The same mock, behaving as `behaviour` says.
+    /// The same mock, serving under `conditions`.
     #[must_use]
-    pub fn with_behaviour(mut self, behaviour: Behaviour) -> Self {
-        self.behaviour = behaviour;
+    pub fn with_conditions(mut self, conditions: Conditions) -> Self {
+        self.conditions = conditions;
         self
     }
 
@@ -194,9 +194,9 @@ impl MockState {
         self.keys.contains_key(key)
     }
 
-    /// How the mock misbehaves on purpose.
-    pub fn behaviour(&self) -> &Behaviour {
-        &self.behaviour
+    /// The conditions it serves under.
+    pub fn conditions(&self) -> &Conditions {
+        &self.conditions
     }
 
     /// The limits it keeps to.
@@ -221,7 +221,7 @@ impl MockState {
 
     /// Whether requests are written in the journal.
     pub fn recording(&self) -> bool {
-        self.behaviour.record
+        self.conditions.record
     }
 
     /// When the mock started.

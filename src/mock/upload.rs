@@ -1,5 +1,5 @@
 //! uploadFiles: a multipart form read as it arrives, each file classified chunk by chunk and
-//! never kept, with no lock held meanwhile; the store sees only names and verdicts.
+//! never kept, with no lock held meanwhile; the store sees only names and guesses.
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 
-use super::classify::{Classifier, Prepared, Verdict};
+use super::classify::{Classifier, Guess, Prepared};
 use super::extract::{self, closing, content_length, refuse};
 use super::handling::{UploadedFile, prelude};
 use super::journal::Seen;
@@ -85,7 +85,7 @@ async fn prepared(details: Arc<str>) -> Arc<Prepared> {
 }
 
 /// Feeds chunks to a matcher, letting other tasks run between them.
-async fn classify_chunks(classifier: &Arc<Prepared>, chunks: Vec<Bytes>) -> Verdict {
+async fn classify_chunks(classifier: &Arc<Prepared>, chunks: Vec<Bytes>) -> Guess {
     let mut matcher = classifier.matcher();
     for chunk in chunks {
         matcher.feed(&chunk);
@@ -125,7 +125,7 @@ async fn read_form(
                     }
                     form.files.push(FormFile::Classified(NewFile {
                         file_name,
-                        verdict: matcher.finish(),
+                        guess: matcher.finish(),
                     }));
                 } else {
                     let mut chunks = Vec::new();
@@ -301,7 +301,7 @@ async fn upload(state: &MockState, key: &str, multipart: Multipart) -> Result<Re
             FormFile::Classified(file) => file,
             FormFile::Waiting(file_name, chunks) => NewFile {
                 file_name,
-                verdict: classify_chunks(&classifier, chunks).await,
+                guess: classify_chunks(&classifier, chunks).await,
             },
         });
     }

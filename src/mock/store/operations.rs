@@ -241,8 +241,8 @@ impl Store {
             .map(|file| StoredFile {
                 file_id: self.new_id("file-"),
                 file_name: file.file_name,
-                document_type: file.verdict.document_type,
-                confidence: file.verdict.confidence,
+                document_type: file.guess.document_type,
+                confidence: file.guess.confidence,
             })
             .collect();
         let mut bytes: usize = stored.iter().map(file_bytes).sum();
@@ -491,7 +491,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mock::classify::Verdict;
+    use crate::mock::classify::Guess;
     use serde_json::json;
 
     fn details() -> Value {
@@ -504,7 +504,7 @@ mod tests {
         (0..n)
             .map(|i| NewFile {
                 file_name: format!("{i}.pdf"),
-                verdict: Verdict {
+                guess: Guess {
                     document_type: None,
                     confidence: 0.0,
                 },

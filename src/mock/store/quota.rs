@@ -104,7 +104,7 @@ pub fn classification_bytes(id: &str, cls: &Classification) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mock::classify::Verdict;
+    use crate::mock::classify::Guess;
     use crate::mock::store::{NewFile, Refusal, Store};
     use serde_json::{Value, json};
 
@@ -118,7 +118,7 @@ mod tests {
         (0..n)
             .map(|i| NewFile {
                 file_name: format!("{i}.pdf"),
-                verdict: Verdict {
+                guess: Guess {
                     document_type: None,
                     confidence: 0.0,
                 },

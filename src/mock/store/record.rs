@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use crate::mock::classify::Verdict;
+use crate::mock::classify::Guess;
 
 /// A stored file, as getResults reports it.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,7 +26,7 @@ pub struct NewFile {
     /// The file name sent by the client.
     pub file_name: String,
     /// What it was classified as.
-    pub verdict: Verdict,
+    pub guess: Guess,
 }
 
 /// A batch: its files, in upload order.
