@@ -79,6 +79,7 @@ pub use contract::profile::{
     ProfileError, VendorProfile, render_template,
 };
 pub use contract::schema::{SchemaError, SchemaSet, Violation};
+pub use contract::situation::{RefusalKey, Situation, SituationError};
 pub use contract::{docs_check, openapi};
 
 #[cfg(all(feature = "mock", feature = "suite"))]

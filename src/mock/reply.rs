@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::store::Refusal;
+use crate::contract::situation::Situation;
 
 /// The media type of every body the mock answers with.
 pub const JSON: &str = "application/json";
@@ -128,34 +129,35 @@ impl From<Refusal> for Rejection {
 impl Rejection {
     /// The situation, as a vendor profile names it (`missing-key`, `unknown-batch`,
     /// `invalid-body required:/batchId`...): what a refusal is, whatever it says.
-    pub fn situation(&self) -> String {
-        let name = match self {
-            Rejection::MissingKey => "missing-key",
-            Rejection::MalformedKey => "malformed-key",
-            Rejection::InvalidKey => "invalid-key",
-            Rejection::WrongContentType { .. } => "wrong-content-type",
-            Rejection::EmptyBody => "empty-body",
-            Rejection::MalformedJson { .. } => "malformed-json",
-            Rejection::InvalidBody {
-                signature: Some(signature),
-                ..
-            } => return format!("invalid-body {signature}"),
-            Rejection::InvalidBody { .. } => "invalid-body",
-            Rejection::TooLarge { .. } => "too-large",
-            Rejection::Unreadable { .. } => "unreadable",
-            Rejection::BodyTimeout { .. } => "body-timeout",
-            Rejection::BadForm { .. } => "bad-form",
-            Rejection::UnknownFormField { .. } => "unknown-form-field",
-            Rejection::RepeatedFormField { name } => return format!("repeated-form-field {name}"),
-            Rejection::MissingFormField { name } => return format!("missing-form-field {name}"),
-            Rejection::EmptyFormField { name } => return format!("empty-form-field {name}"),
-            Rejection::TooManyFiles { .. } => "too-many-files",
+    pub fn situation(&self) -> Situation {
+        match self {
+            Rejection::MissingKey => Situation::MissingKey,
+            Rejection::MalformedKey => Situation::MalformedKey,
+            Rejection::InvalidKey => Situation::InvalidKey,
+            Rejection::WrongContentType { .. } => Situation::WrongContentType,
+            Rejection::EmptyBody => Situation::EmptyBody,
+            Rejection::MalformedJson { .. } => Situation::MalformedJson,
+            Rejection::InvalidBody { signature, .. } => Situation::InvalidBody {
+                signature: signature.clone(),
+            },
+            Rejection::TooLarge { .. } => Situation::TooLarge,
+            Rejection::Unreadable { .. } => Situation::Unreadable,
+            Rejection::BodyTimeout { .. } => Situation::BodyTimeout,
+            Rejection::BadForm { .. } => Situation::BadForm,
+            Rejection::UnknownFormField { .. } => Situation::UnknownFormField,
+            Rejection::RepeatedFormField { name } => Situation::RepeatedFormField {
+                name: (*name).to_owned(),
+            },
+            Rejection::MissingFormField { name } => Situation::MissingFormField {
+                name: (*name).to_owned(),
+            },
+            Rejection::EmptyFormField { name } => Situation::EmptyFormField { name: name.clone() },
+            Rejection::TooManyFiles { .. } => Situation::TooManyFiles,
             Rejection::Store(refusal) => refusal.situation(),
-            Rejection::UnknownPath { .. } => "unknown-path",
-            Rejection::WrongMethod { .. } => "wrong-method",
-            Rejection::Injected { .. } => "injected",
-        };
-        name.to_owned()
+            Rejection::UnknownPath { .. } => Situation::UnknownPath,
+            Rejection::WrongMethod { .. } => Situation::WrongMethod,
+            Rejection::Injected { .. } => Situation::Injected,
+        }
     }
 
     /// The status the mock answers with.

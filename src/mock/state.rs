@@ -15,7 +15,6 @@ use super::bounds::Validators;
 use super::expect::{self, Expectation, VerifyError};
 use super::faults::{Conditions, Faults};
 use super::journal::Journal;
-use super::journal::Situation;
 use super::limits::Limits;
 use super::reply::{Rejection, json_response, ok};
 use super::store::Store;
@@ -108,7 +107,7 @@ impl MockState {
         let learned = self
             .profile
             .as_ref()
-            .and_then(|profile| profile.refusal(endpoint.map_or("*", Endpoint::name), &situation));
+            .and_then(|profile| profile.refusal(endpoint, &situation));
         let mut response = match learned {
             Some(learned) => {
                 let mut body = learned.extra.clone();
@@ -130,7 +129,7 @@ impl MockState {
             None => rejection.clone().into_response(),
         };
         if self.recording() {
-            response.extensions_mut().insert(Situation(situation));
+            response.extensions_mut().insert(situation);
         }
         response
     }

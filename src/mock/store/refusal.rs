@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::quota::QuotaKind;
+use crate::contract::situation::Situation;
 
 /// Why the store refused an operation. The HTTP layer gives each its status and wording.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,20 +53,20 @@ pub enum Refusal {
 
 impl Refusal {
     /// The situation, as a vendor profile names it.
-    pub fn situation(&self) -> &'static str {
+    pub fn situation(&self) -> Situation {
         match self {
-            Refusal::UnknownClassification { .. } => "unknown-classification",
-            Refusal::UnknownBatch { .. } => "unknown-batch",
-            Refusal::UnknownFile { .. } => "unknown-file",
+            Refusal::UnknownClassification { .. } => Situation::UnknownClassification,
+            Refusal::UnknownBatch { .. } => Situation::UnknownBatch,
+            Refusal::UnknownFile { .. } => Situation::UnknownFile,
             Refusal::UnknownFiles {
                 some_known: false, ..
-            } => "unknown-files",
+            } => Situation::UnknownFiles,
             Refusal::UnknownFiles {
                 some_known: true, ..
-            } => "partly-unknown-files",
-            Refusal::EmptyFileIds => "empty-file-ids",
-            Refusal::NoFiles => "no-files",
-            Refusal::Quota { .. } => "quota",
+            } => Situation::PartlyUnknownFiles,
+            Refusal::EmptyFileIds => Situation::EmptyFileIds,
+            Refusal::NoFiles => Situation::NoFiles,
+            Refusal::Quota { .. } => Situation::Quota,
         }
     }
 }
