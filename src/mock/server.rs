@@ -54,17 +54,17 @@ pub enum MockError {
     Profile(#[from] ProfileError),
 }
 
+impl From<SeedError> for MockError {
+    fn from(reason: SeedError) -> Self {
+        MockError::Seed { reason }
+    }
+}
+
 /// The vendor a mock answers like: a profile, or where to read one.
 #[derive(Debug, Clone)]
 enum Like {
     File(PathBuf),
     Profile(Box<VendorProfile>),
-}
-
-impl From<SeedError> for MockError {
-    fn from(reason: SeedError) -> Self {
-        MockError::Seed { reason }
-    }
 }
 
 /// How to start a [`MockServer`]. `Default` is: `127.0.0.1`, a free port, [`DEFAULT_API_KEY`],
