@@ -80,6 +80,7 @@ pub use contract::profile::{
     ProfileError, VendorProfile, render_template,
 };
 pub use contract::schema::{SchemaError, SchemaSet, Violation};
+pub use contract::situation::{RefusalKey, Situation, SituationError};
 pub use contract::{docs_check, openapi};
 
 #[cfg(all(feature = "mock", feature = "suite"))]
@@ -90,7 +91,7 @@ pub use local::start::{DEFAULT_SECOND_API_KEY, with_built_in_mock};
 #[cfg(feature = "mock")]
 pub use mock::expect::{Expectation, Times, UnmetExpectation, VerifyError};
 #[cfg(feature = "mock")]
-pub use mock::faults::{Behaviour, Fault};
+pub use mock::faults::{Conditions, Fault};
 #[cfg(feature = "mock")]
 pub use mock::journal::ReceivedRequest;
 #[cfg(feature = "mock")]
@@ -100,7 +101,7 @@ pub use mock::seed::{BatchSeed, ClassificationSeed, Seed};
 #[cfg(feature = "mock")]
 pub use mock::server::{DEFAULT_API_KEY, MockBuilder, MockError, MockServer};
 #[cfg(feature = "mock")]
-pub use mock::store::Usage;
+pub use mock::store::{SeedError, Usage};
 
 #[cfg(feature = "suite")]
 pub use redact::{ApiKey, REDACTED, Redactor};

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::endpoint::Endpoint;
 use super::schema::SchemaSet;
+use super::situation::{RefusalKey, Situation};
 
 /// The file a profile is kept in, beside the baselines it was learned from.
 pub const PROFILE_FILE: &str = "vendor-profile.json";
@@ -102,6 +104,7 @@ pub struct Behaviours {
 /// A case the profile could not learn from, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct NotLearned {
     /// The case.
     pub case: String,
@@ -120,10 +123,10 @@ pub struct VendorProfile {
     /// The baseline it was learned from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub learned_from: Option<String>,
-    /// How each kind of refusal is answered, by `<endpoint> <situation>` (e.g.
+    /// How each kind of refusal is answered, by endpoint and situation (written
     /// `deleteFiles unknown-batch`, `deleteFiles invalid-body required:/batchId`).
     #[serde(default)]
-    pub refusals: BTreeMap<String, LearnedRefusal>,
+    pub refusals: BTreeMap<RefusalKey, LearnedRefusal>,
     /// How each endpoint's success is answered, by endpoint name.
     #[serde(default)]
     pub successes: BTreeMap<String, LearnedSuccess>,
@@ -201,15 +204,23 @@ impl VendorProfile {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }
 
-    /// How the vendor answers `situation` on `endpoint`: learned on that endpoint, or else on
-    /// another (a vendor answers a missing key alike everywhere).
-    pub fn refusal(&self, endpoint: &str, situation: &str) -> Option<&LearnedRefusal> {
-        self.refusals
-            .get(&format!("{endpoint} {situation}"))
+    /// How the vendor answers `situation` on `endpoint` (`None` for a request to no endpoint):
+    /// learned on that endpoint, or else on another (a vendor answers a missing key alike
+    /// everywhere).
+    pub fn refusal(
+        &self,
+        endpoint: Option<Endpoint>,
+        situation: &Situation,
+    ) -> Option<&LearnedRefusal> {
+        endpoint
+            .and_then(|endpoint| {
+                self.refusals
+                    .get(&RefusalKey::new(endpoint, situation.clone()))
+            })
             .or_else(|| {
                 self.refusals
                     .iter()
-                    .find(|(key, _)| key.split_once(' ').is_some_and(|(_, s)| s == situation))
+                    .find(|(key, _)| key.situation() == situation)
                     .map(|(_, refusal)| refusal)
             })
     }
@@ -224,8 +235,8 @@ impl VendorProfile {
                 .unwrap_or("an unnamed baseline"),
             self.count()
         )];
-        for (situation, refusal) in &self.refusals {
-            let mut line = format!("  {situation}: {} \"{}\"", refusal.status, refusal.message);
+        for (key, refusal) in &self.refusals {
+            let mut line = format!("  {key}: {} \"{}\"", refusal.status, refusal.message);
             if !refusal.extra.is_empty() {
                 line.push_str(&format!(" with {}", Value::Object(refusal.extra.clone())));
             }
@@ -352,7 +363,7 @@ mod tests {
     fn a_profile_reads_back_as_it_was_written() {
         let mut profile = VendorProfile::default();
         profile.refusals.insert(
-            "deleteFiles unknown-batch".to_owned(),
+            RefusalKey::new(Endpoint::DeleteFiles, Situation::UnknownBatch),
             LearnedRefusal {
                 status: 400,
                 message: "Invalid batchId".to_owned(),
@@ -367,7 +378,7 @@ mod tests {
             VendorProfile::parse(Path::new("p.json"), &text).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(read, profile);
         assert_eq!(
-            read.refusal("deleteBatch", "unknown-batch")
+            read.refusal(Some(Endpoint::DeleteBatch), &Situation::UnknownBatch)
                 .map(|r| r.status),
             Some(400),
             "learned on another endpoint, used where nothing else was learned"

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use super::start::with_built_in_mock;
 use crate::contract::case::Case;
 use crate::contract::profile::{NotLearned, VendorProfile};
+use crate::contract::situation::Situation;
 use crate::mock::server::MockError;
 use crate::result::RunReport;
 use crate::suite::error::RunError;
@@ -135,7 +136,7 @@ pub async fn learn_vendor(options: &RunOptions, dir: &Path) -> Result<Learned, P
     let (plain, mock) = with_built_in_mock(plain).await?;
     let before = run(&plain, |_| {}).await?;
     // The mock's situation in each case: that of the last request under test it received.
-    let mut situations: HashMap<String, Option<String>> = HashMap::new();
+    let mut situations: HashMap<String, Option<Situation>> = HashMap::new();
     if let Some(mock) = &mock {
         for entry in mock.received_requests() {
             if let Some(case) = entry.case {
@@ -172,7 +173,7 @@ pub async fn learn_vendor(options: &RunOptions, dir: &Path) -> Result<Learned, P
             case,
             vendor,
             mock,
-            situation: situation.as_deref(),
+            situation: situation.as_ref(),
         })
         .collect();
     let mut profile = learn(&lessons, &dir.display().to_string());

@@ -13,9 +13,8 @@ use axum::response::Response;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::extract::error_reply;
 use super::faults::Fault;
-use super::handlers::{ok, success};
+use super::reply::{error_reply, ok, success};
 use super::state::MockState;
 use crate::contract::endpoint::Endpoint;
 

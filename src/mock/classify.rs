@@ -113,9 +113,9 @@ impl Prepared {
     }
 }
 
-/// What a file was classified as.
+/// The mock's guess at a file's document type.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
+pub struct Guess {
     /// The document type, if any word of any type occurs.
     pub document_type: Option<Arc<str>>,
     /// The share of that type's words that occur, 0 to 1.
@@ -176,8 +176,8 @@ impl Matcher {
         }
     }
 
-    /// The verdict, once the whole file was fed.
-    pub fn finish(mut self) -> Verdict {
+    /// The guess, once the whole file was fed.
+    pub fn finish(mut self) -> Guess {
         if !self.carry.is_empty() {
             // An incomplete sequence at the very end reads as one replacement character.
             let mut haystack = std::mem::take(&mut self.tail);
@@ -201,11 +201,11 @@ impl Matcher {
             }
         }
         match best {
-            Some((name, confidence)) => Verdict {
+            Some((name, confidence)) => Guess {
                 document_type: Some(Arc::clone(name)),
                 confidence,
             },
-            None => Verdict {
+            None => Guess {
                 document_type: None,
                 confidence: 0.0,
             },
@@ -244,7 +244,7 @@ fn decode_lossy(mut bytes: &[u8], carry: &mut Vec<u8>) -> String {
 
 /// Classifies `contents` in one go.
 #[cfg(test)]
-fn classify(contents: &[u8], document_types: &serde_json::Value) -> Verdict {
+fn classify(contents: &[u8], document_types: &serde_json::Value) -> Guess {
     let details = serde_json::json!({ "documentTypes": document_types }).to_string();
     let mut matcher = Arc::new(Classifier::from_details(&details))
         .prepare()
@@ -264,8 +264,8 @@ mod tests {
             {"name": "Receipt", "description": "", "uniqueWords": ["receipt", "paid"]}])
     }
 
-    fn named(verdict: &Verdict) -> (Option<&str>, f64) {
-        (verdict.document_type.as_deref(), verdict.confidence)
+    fn named(guess: &Guess) -> (Option<&str>, f64) {
+        (guess.document_type.as_deref(), guess.confidence)
     }
 
     #[test]

@@ -78,6 +78,7 @@ impl fmt::Display for Times {
 
 /// An endpoint should receive a number of requests (any answer counts, refusals too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Expectation {
     /// The endpoint.
     pub endpoint: Endpoint,

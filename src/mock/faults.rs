@@ -10,13 +10,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::extract::{JSON, Rejection};
+use super::reply::{JSON, Rejection};
 use crate::contract::endpoint::Endpoint;
 
-/// How the mock behaves beyond the contract.
+/// The conditions the mock serves under, beyond the contract: its latency, a random share of
+/// 503s, a processing delay, and whether it serves the admin endpoints and keeps a journal.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
-pub struct Behaviour {
+pub struct Conditions {
     /// Added before every answer.
     pub latency: Duration,
     /// The share of requests (0 to 1) answered 503, at random.

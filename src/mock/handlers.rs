@@ -10,29 +10,27 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::StatusCode;
 use axum::middleware;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter, on, post};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::admin;
-use super::extract::{
-    self, Rejection, closing, json_media_type, parse_json_body, read_json_body, refuse,
-};
-use super::faults::random_failure;
+use super::extract::{self, closing, json_media_type, parse_json_body, read_json_body, refuse};
+use super::handling::{FileResult, prelude};
 use super::journal::Seen;
 use super::observe;
+use super::reply::{Rejection, Success};
 use super::state::MockState;
-use super::store::{Results, StoredFile};
+use super::store::Results;
 use super::upload;
 use crate::contract::endpoint::{API_ROOT, Endpoint};
 
 /// The mock's routes, ready to serve or to call with `tower::ServiceExt::oneshot`.
 pub fn router(state: Arc<MockState>) -> Router {
     let mut router = Router::new();
-    if state.behaviour().admin {
+    if state.conditions().admin {
         let limit = DefaultBodyLimit::max(state.limits().max_json_body);
         router = router
             .route(
@@ -82,55 +80,10 @@ fn route(endpoint: Endpoint, state: &MockState) -> MethodRouter<Arc<MockState>> 
     }
 }
 
-/// A 200 with `body` as JSON.
-pub fn ok(body: &impl Serialize) -> Response {
-    (StatusCode::OK, axum::Json(body)).into_response()
-}
-
-/// The `{"status": "success", "message": ...}` body.
-#[derive(Serialize)]
-pub struct Success<'a> {
-    status: &'static str,
-    message: &'a str,
-}
-
-/// The `{"status": "success", "message": ...}` reply.
-pub fn success(message: &str) -> Response {
-    ok(&Success {
-        status: "success",
-        message,
-    })
-}
-
 /// The `{"status": "success", "message": ...}` reply of `endpoint`, as the vendor words it
 /// when the mock answers like one.
 fn succeeded(state: &MockState, endpoint: Endpoint, message: &str) -> Response {
-    state.success(
-        endpoint,
-        &Success {
-            status: "success",
-            message,
-        },
-    )
-}
-
-/// What every endpoint does first: count the request, wait the latency, apply a fault.
-/// Returns the fault's answer, if it gives one.
-pub async fn prelude(state: &MockState, endpoint: Endpoint) -> Option<Response> {
-    state.count(endpoint);
-    let behaviour = state.behaviour();
-    if !behaviour.latency.is_zero() {
-        tokio::time::sleep(behaviour.latency).await;
-    }
-    if let Some(fault) = state.faults().take(endpoint) {
-        if !fault.wait().is_zero() {
-            tokio::time::sleep(fault.wait()).await;
-        }
-        if let Some(answer) = fault.answer() {
-            return Some(answer);
-        }
-    }
-    random_failure(behaviour.fail_rate)
+    state.success(endpoint, &Success::new(message))
 }
 
 /// The common path of every JSON endpoint: count, faults, key, media type, body, schema,
@@ -165,7 +118,9 @@ async fn json_endpoint(
         // Part of the body may be left unread: this connection cannot carry another request.
         Err(rejection) => return closing(refusal(rejection, None)),
     };
-    let mut response = match parse_json_body(&bytes, endpoint.request_schema(), state) {
+    let schema = endpoint.request_schema();
+    let parsed = parse_json_body(&bytes, schema, state.validators(), state.keeps_situations());
+    let mut response = match parsed {
         Ok(document) => match op(key, &document) {
             Ok(response) => response,
             Err(rejection) => refusal(rejection, Some(&document)),
@@ -248,11 +203,6 @@ async fn view_classification(State(state): State<Arc<MockState>>, request: Reque
     .await
 }
 
-/// A file's `url` in replies.
-pub fn file_url(file_id: &str) -> String {
-    format!("https://files.mock.invalid/{file_id}")
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResultsReply<'a> {
@@ -261,38 +211,6 @@ struct ResultsReply<'a> {
     batch_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     files: Option<Vec<FileResult>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FileResult {
-    file_id: String,
-    file_name: String,
-    status: &'static str,
-    result: Classified,
-    url: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Classified {
-    document_type: Option<String>,
-    confidence: f64,
-}
-
-impl From<StoredFile> for FileResult {
-    fn from(file: StoredFile) -> Self {
-        FileResult {
-            url: file_url(&file.file_id),
-            file_id: file.file_id,
-            file_name: file.file_name,
-            status: "processed",
-            result: Classified {
-                document_type: file.document_type.as_deref().map(str::to_owned),
-                confidence: file.confidence,
-            },
-        }
-    }
 }
 
 async fn get_results(State(state): State<Arc<MockState>>, request: Request) -> Response {

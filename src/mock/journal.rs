@@ -11,6 +11,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::Value;
 
 use crate::contract::endpoint::Endpoint;
+use crate::contract::situation::Situation;
 
 /// The longest JSON body the journal keeps; a longer one is recorded without its body.
 pub const JOURNAL_BODY_LIMIT: usize = 16 * 1024;
@@ -35,16 +36,12 @@ pub struct ReceivedRequest {
     /// When it arrived, counted from the mock's start.
     pub at: Duration,
     /// The situation of its refusal (`unknown-batch`...), when the mock refused it.
-    pub situation: Option<String>,
+    pub situation: Option<Situation>,
     /// The case it belongs to, when the client named one (`x-extracta-case`).
     pub case: Option<String>,
 }
 
 pub use crate::contract::case::CASE_HEADER;
-
-/// A refusal's situation, for the journal.
-#[derive(Debug, Clone)]
-pub struct Situation(pub String);
 
 impl ReceivedRequest {
     /// The body as JSON, if it was kept and is JSON.
@@ -107,7 +104,7 @@ impl Journal {
         status: StatusCode,
         seen: Seen,
         at: Duration,
-        situation: Option<String>,
+        situation: Option<Situation>,
         case: Option<String>,
     ) {
         if self.capacity == 0 {

@@ -8,8 +8,9 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::journal::{CASE_HEADER, Seen, Situation};
+use super::journal::{CASE_HEADER, Seen};
 use super::state::MockState;
+use crate::contract::situation::Situation;
 
 /// Writes every request to the journal (admin requests excepted) and logs it.
 pub async fn observe(
@@ -30,7 +31,7 @@ pub async fn observe(
         .extensions_mut()
         .remove::<Seen>()
         .unwrap_or_default();
-    let situation = response.extensions_mut().remove::<Situation>().map(|s| s.0);
+    let situation = response.extensions_mut().remove::<Situation>();
     let holder = seen.holder.as_deref().unwrap_or("none").to_owned();
     tracing::info!(
         target: "extracta_contract::mock",

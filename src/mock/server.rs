@@ -10,14 +10,14 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use super::expect::{Expectation, Times, VerifyError};
-use super::faults::{Behaviour, Fault};
+use super::faults::{Conditions, Fault};
 use super::handlers::router;
 use super::journal::ReceivedRequest;
 use super::limits::Limits;
 use super::seed::Seed;
 use super::socket;
 use super::state::MockState;
-use super::store::{Quotas, Store, Usage};
+use super::store::{Quotas, SeedError, Store, Usage};
 use crate::contract::endpoint::{API_ROOT, Endpoint};
 use crate::contract::profile::{ProfileError, VendorProfile};
 use crate::contract::schema::SchemaSet;
@@ -40,8 +40,8 @@ pub enum MockError {
     /// The seed document is not usable.
     #[error("load the seed: {reason}")]
     Seed {
-        /// Every problem, with its JSON pointer.
-        reason: String,
+        /// What is wrong with it.
+        reason: SeedError,
     },
     /// An option is out of range.
     #[error("configure the mock: {reason}")]
@@ -52,6 +52,12 @@ pub enum MockError {
     /// The vendor profile to answer like could not be loaded.
     #[error(transparent)]
     Profile(#[from] ProfileError),
+}
+
+impl From<SeedError> for MockError {
+    fn from(reason: SeedError) -> Self {
+        MockError::Seed { reason }
+    }
 }
 
 /// The vendor a mock answers like: a profile, or where to read one.
@@ -70,7 +76,7 @@ pub struct MockBuilder {
     port: u16,
     tenants: Vec<(Option<String>, String)>,
     seed: Seed,
-    behaviour: Behaviour,
+    conditions: Conditions,
     limits: Limits,
     faults: Vec<Fault>,
     expectations: Vec<Expectation>,
@@ -84,7 +90,7 @@ impl Default for MockBuilder {
             port: 0,
             tenants: Vec::new(),
             seed: Seed::new(),
-            behaviour: Behaviour::default(),
+            conditions: Conditions::default(),
             limits: Limits::default(),
             faults: Vec::new(),
             expectations: Vec::new(),
@@ -129,33 +135,33 @@ impl MockBuilder {
 
     /// Waits this long before every answer.
     pub fn latency(mut self, latency: Duration) -> Self {
-        self.behaviour.latency = latency;
+        self.conditions.latency = latency;
         self
     }
 
     /// Answers this share of requests (0 to 1) with 503, at random.
     pub fn fail_rate(mut self, rate: f64) -> Self {
-        self.behaviour.fail_rate = rate;
+        self.conditions.fail_rate = rate;
         self
     }
 
     /// Serves `/__admin/faults` (faults to inject) and `/__admin/requests` (what the mock
     /// received; recording is then on).
     pub fn admin(mut self, enabled: bool) -> Self {
-        self.behaviour.admin = enabled;
+        self.conditions.admin = enabled;
         self
     }
 
     /// Keeps a journal of the requests received (see [`MockServer::received_requests`]).
     pub fn record_requests(mut self, enabled: bool) -> Self {
-        self.behaviour.record = enabled;
+        self.conditions.record = enabled;
         self
     }
 
     /// getResults answers `{"status": "waiting"}` (no files) for this long after each upload
     /// into a batch, as the vendor does while it processes (default: zero, processed at once).
     pub fn processing(mut self, processing: Duration) -> Self {
-        self.behaviour.processing = processing;
+        self.conditions.processing = processing;
         self
     }
 
@@ -198,10 +204,10 @@ impl MockBuilder {
 
     fn check(&self) -> Result<(), MockError> {
         let option = |reason: String| Err(MockError::Option { reason });
-        if !(0.0..=1.0).contains(&self.behaviour.fail_rate) {
+        if !(0.0..=1.0).contains(&self.conditions.fail_rate) {
             return option(format!(
                 "the fail rate must be from 0 to 1, got {}",
-                self.behaviour.fail_rate
+                self.conditions.fail_rate
             ));
         }
         if let Some(reason) = self.limits.problem() {
@@ -233,19 +239,18 @@ impl MockBuilder {
         })?;
         let store = Store::default()
             .with_quotas(Quotas::from(&self.limits))
-            .with_processing(self.behaviour.processing);
-        let seed_error = |reason: String| MockError::Seed { reason };
+            .with_processing(self.conditions.processing);
         for document in self.seed.documents() {
-            let violations = schemas
-                .check("seed", &document)
-                .map_err(|e| seed_error(e.to_string()))?;
+            let violations =
+                schemas
+                    .check("seed", &document)
+                    .map_err(|e| SeedError::Unchecked {
+                        reason: e.to_string(),
+                    })?;
             if !violations.is_empty() {
-                let listed: Vec<String> = violations.iter().map(ToString::to_string).collect();
-                return Err(seed_error(listed.join("; ")));
+                return Err(SeedError::Invalid { violations }.into());
             }
-            store
-                .seed(&document, &self.tenants[0].1)
-                .map_err(|e| seed_error(e.to_string()))?;
+            store.seed(&document, &self.tenants[0].1)?;
         }
         let addr = SocketAddr::new(self.host, self.port);
         let listener = TcpListener::bind(addr)
@@ -259,11 +264,11 @@ impl MockBuilder {
             .into_iter()
             .enumerate()
             .map(|(n, (holder, key))| (holder.unwrap_or_else(|| format!("key-{}", n + 1)), key));
-        let mut behaviour = self.behaviour;
-        behaviour.record |= behaviour.admin;
+        let mut conditions = self.conditions;
+        conditions.record |= conditions.admin;
         let state = MockState::with_tenants(tenants, store)
             .with_profile(profile)
-            .with_behaviour(behaviour)
+            .with_conditions(conditions)
             .with_limits(self.limits.clone())
             .map_err(|e| MockError::Option {
                 reason: e.to_string(),

@@ -1,23 +1,22 @@
-//! What the handlers share: the keys the mock accepts and who holds them, its behaviour and
-//! limits, the faults in force, what it received, and the data.
+//! What the handlers share: the keys the mock accepts and who holds them, the conditions it
+//! serves under and its limits, the faults in force, what it received, and the data.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::bounds::Validators;
 use super::expect::{self, Expectation, VerifyError};
-use super::extract::{JSON, Rejection};
-use super::faults::{Behaviour, Faults};
+use super::faults::{Conditions, Faults};
 use super::journal::Journal;
-use super::journal::Situation;
 use super::limits::Limits;
+use super::reply::{Rejection, json_response, ok};
 use super::store::Store;
 use crate::contract::endpoint::Endpoint;
 use crate::contract::profile::{
@@ -30,7 +29,7 @@ use crate::contract::schema::SchemaError;
 pub struct MockState {
     /// Each accepted key and the name of its holder.
     keys: HashMap<String, Arc<str>>,
-    behaviour: Behaviour,
+    conditions: Conditions,
     limits: Limits,
     validators: Validators,
     faults: Faults,
@@ -45,7 +44,7 @@ pub struct MockState {
 
 impl MockState {
     /// A mock that accepts `keys` (held by `key-1`, `key-2`, ... in the journal) and holds
-    /// `store`, with the default behaviour and limits.
+    /// `store`, under the default conditions and limits.
     pub fn new(keys: impl IntoIterator<Item = String>, store: Store) -> Self {
         let tenants = keys
             .into_iter()
@@ -62,7 +61,7 @@ impl MockState {
                 .into_iter()
                 .map(|(holder, key)| (key, Arc::from(holder)))
                 .collect(),
-            behaviour: Behaviour::default(),
+            conditions: Conditions::default(),
             journal: Journal::new(limits.journal_entries),
             validators: Validators::contract(),
             limits,
@@ -108,7 +107,7 @@ impl MockState {
         let learned = self
             .profile
             .as_ref()
-            .and_then(|profile| profile.refusal(endpoint.map_or("*", Endpoint::name), &situation));
+            .and_then(|profile| profile.refusal(endpoint, &situation));
         let mut response = match learned {
             Some(learned) => {
                 let mut body = learned.extra.clone();
@@ -130,7 +129,7 @@ impl MockState {
             None => rejection.clone().into_response(),
         };
         if self.recording() {
-            response.extensions_mut().insert(Situation(situation));
+            response.extensions_mut().insert(situation);
         }
         response
     }
@@ -142,7 +141,7 @@ impl MockState {
             .as_ref()
             .and_then(|p| p.successes.get(endpoint.name()));
         let Some(learned) = learned else {
-            return (StatusCode::OK, axum::Json(body)).into_response();
+            return ok(body);
         };
         let mut value = serde_json::to_value(body).unwrap_or(Value::Null);
         shape(&mut value, learned);
@@ -166,10 +165,10 @@ impl MockState {
         )
     }
 
-    /// The same mock, behaving as `behaviour` says.
+    /// The same mock, serving under `conditions`.
     #[must_use]
-    pub fn with_behaviour(mut self, behaviour: Behaviour) -> Self {
-        self.behaviour = behaviour;
+    pub fn with_conditions(mut self, conditions: Conditions) -> Self {
+        self.conditions = conditions;
         self
     }
 
@@ -194,9 +193,9 @@ impl MockState {
         self.keys.contains_key(key)
     }
 
-    /// How the mock misbehaves on purpose.
-    pub fn behaviour(&self) -> &Behaviour {
-        &self.behaviour
+    /// The conditions it serves under.
+    pub fn conditions(&self) -> &Conditions {
+        &self.conditions
     }
 
     /// The limits it keeps to.
@@ -221,7 +220,7 @@ impl MockState {
 
     /// Whether requests are written in the journal.
     pub fn recording(&self) -> bool {
-        self.behaviour.record
+        self.conditions.record
     }
 
     /// When the mock started.
@@ -279,15 +278,6 @@ impl MockState {
             .clone();
         expect::check(&expectations, |e| self.received(e))
     }
-}
-
-/// A JSON (or other) body with `status`.
-fn json_response(status: StatusCode, content_type: Option<&str>, body: &Value) -> Response {
-    let content_type = content_type
-        .and_then(|c| HeaderValue::from_str(c).ok())
-        .unwrap_or(HeaderValue::from_static(JSON));
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
-    (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response()
 }
 
 /// `value` with the fields a learned success sets and removes, in the body and in each item

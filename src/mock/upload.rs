@@ -1,5 +1,5 @@
 //! uploadFiles: a multipart form read as it arrives, each file classified chunk by chunk and
-//! never kept, with no lock held meanwhile; the store sees only names and verdicts.
+//! never kept, with no lock held meanwhile; the store sees only names and guesses.
 
 use std::sync::Arc;
 
@@ -10,10 +10,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 
-use super::classify::{Classifier, Prepared, Verdict};
-use super::extract::{self, Rejection, closing, content_length, refuse};
-use super::handlers::{file_url, prelude};
+use super::classify::{Classifier, Guess, Prepared};
+use super::extract::{self, closing, content_length, refuse};
+use super::handling::{UploadedFile, prelude};
 use super::journal::Seen;
+use super::reply::Rejection;
 use super::state::MockState;
 use super::store::{NewFile, Refusal};
 use crate::contract::endpoint::Endpoint;
@@ -84,7 +85,7 @@ async fn prepared(details: Arc<str>) -> Arc<Prepared> {
 }
 
 /// Feeds chunks to a matcher, letting other tasks run between them.
-async fn classify_chunks(classifier: &Arc<Prepared>, chunks: Vec<Bytes>) -> Verdict {
+async fn classify_chunks(classifier: &Arc<Prepared>, chunks: Vec<Bytes>) -> Guess {
     let mut matcher = classifier.matcher();
     for chunk in chunks {
         matcher.feed(&chunk);
@@ -124,7 +125,7 @@ async fn read_form(
                     }
                     form.files.push(FormFile::Classified(NewFile {
                         file_name,
-                        verdict: matcher.finish(),
+                        guess: matcher.finish(),
                     }));
                 } else {
                     let mut chunks = Vec::new();
@@ -177,15 +178,6 @@ struct UploadReply<'a> {
     classification_id: &'a str,
     batch_id: &'a str,
     files: Vec<UploadedFile>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct UploadedFile {
-    file_id: String,
-    file_name: String,
-    number_of_pages: u32,
-    url: String,
 }
 
 /// Whether the request says it carries a multipart form with its boundary.
@@ -309,7 +301,7 @@ async fn upload(state: &MockState, key: &str, multipart: Multipart) -> Result<Re
             FormFile::Classified(file) => file,
             FormFile::Waiting(file_name, chunks) => NewFile {
                 file_name,
-                verdict: classify_chunks(&classifier, chunks).await,
+                guess: classify_chunks(&classifier, chunks).await,
             },
         });
     }
@@ -323,16 +315,7 @@ async fn upload(state: &MockState, key: &str, multipart: Multipart) -> Result<Re
             status: "success",
             classification_id: &classification_id,
             batch_id: &uploaded.batch_id,
-            files: uploaded
-                .files
-                .into_iter()
-                .map(|f| UploadedFile {
-                    url: file_url(&f.file_id),
-                    file_id: f.file_id,
-                    file_name: f.file_name,
-                    number_of_pages: 1,
-                })
-                .collect(),
+            files: uploaded.files.into_iter().map(UploadedFile::from).collect(),
         },
     ))
 }

@@ -11,13 +11,8 @@ use crate::contract::case::{BodySpec, Case, Placeholder, placeholders};
 use crate::contract::profile::{
     EmptyList, LearnedRefusal, LearnedSuccess, NotLearned, PartlyUnknown, VendorProfile,
 };
+use crate::contract::situation::{RefusalKey, Situation};
 use crate::result::{BatchAfter, Snapshot};
-
-/// The situation of the mock's refusal of an empty `fileIds` list.
-pub const EMPTY_FILE_IDS: &str = "empty-file-ids";
-/// The situation of the mock's refusal of a list naming some files the batch holds and some
-/// it does not.
-pub const PARTLY_UNKNOWN_FILES: &str = "partly-unknown-files";
 
 /// What one case teaches.
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +25,7 @@ pub struct Lesson<'a> {
     pub mock: &'a Snapshot,
     /// The situation the mock saw in the case's request: the refusal's, or `None` when it
     /// accepted it.
-    pub situation: Option<&'a str>,
+    pub situation: Option<&'a Situation>,
 }
 
 /// The profile the lessons teach; `learned_from` names the baseline.
@@ -81,7 +76,7 @@ fn learn_one(profile: &mut VendorProfile, lesson: &Lesson<'_>) -> Result<(), Str
                 );
             }
             let refusal = refusal_of(lesson)?;
-            let key = format!("{} {situation}", endpoint.name());
+            let key = RefusalKey::new(endpoint, situation.clone());
             match profile.refusals.get(&key) {
                 Some(known)
                     if known.status != refusal.status || known.message != refusal.message =>
@@ -106,17 +101,19 @@ fn learn_one(profile: &mut VendorProfile, lesson: &Lesson<'_>) -> Result<(), Str
         (false, false, _) => learn_success(profile, lesson, endpoint.name()),
         // The body of the success is learned from the cases the mock accepts too; the check
         // of the learned mock tells whether it answers this one alike.
-        (false, true, Some(EMPTY_FILE_IDS)) if vendor.batches_after == mock.batches_after => {
+        (false, true, Some(Situation::EmptyFileIds))
+            if vendor.batches_after == mock.batches_after =>
+        {
             profile.behaviours.empty_file_ids = Some(EmptyList::Accept);
             Ok(())
         }
-        (false, true, Some(PARTLY_UNKNOWN_FILES)) if deleted_some(vendor, mock) => {
+        (false, true, Some(Situation::PartlyUnknownFiles)) if deleted_some(vendor, mock) => {
             profile.behaviours.partly_unknown_file_ids = Some(PartlyUnknown::DeleteKnown);
             Ok(())
         }
         (false, true, situation) => Err(format!(
             "the vendor accepts what the mock refuses ({}), and no choice of the profile covers that",
-            situation.unwrap_or("no situation")
+            situation.map_or_else(|| "no situation".to_owned(), ToString::to_string)
         )),
         (true, false, _) => Err(
             "the vendor refuses what the mock accepts, and no choice of the profile covers that"
@@ -446,7 +443,7 @@ mod tests {
                 case: &case,
                 vendor: &vendor,
                 mock: &mock,
-                situation: Some("unknown-batch"),
+                situation: Some(&Situation::UnknownBatch),
             }],
             "snapshots/staging",
         );
@@ -472,13 +469,13 @@ mod tests {
                 case: &empty,
                 vendor: &snapshot(200, success.clone(), &two),
                 mock: &snapshot(400, refusal.clone(), &two),
-                situation: Some(EMPTY_FILE_IDS),
+                situation: Some(&Situation::EmptyFileIds),
             },
             Lesson {
                 case: &partly,
                 vendor: &snapshot(200, success, &["[fileId:1]", "[fileId:2]"]),
                 mock: &snapshot(404, refusal, &["[fileId:0]", "[fileId:1]", "[fileId:2]"]),
-                situation: Some(PARTLY_UNKNOWN_FILES),
+                situation: Some(&Situation::PartlyUnknownFiles),
             },
         ];
         let profile = learn(&lessons, "b");
