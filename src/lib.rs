@@ -105,9 +105,10 @@ pub use mock::store::Usage;
 pub use redact::{ApiKey, REDACTED, Redactor};
 #[cfg(feature = "suite")]
 pub use result::{
-    BatchAfter, BatchRead, CaseResult, Change, ChangeClass, Cleanup, EffectProblem, Failure,
-    FailureKind, FileRef, Observation, Outcome, Response, RunEvent, RunReport, Snapshot, Summary,
-    TargetInfo, Traffic, Verdict,
+    BaselineCheck, BaselineStatus, BaselineSummary, BatchAfter, BatchRead, CaseResult, Change,
+    ChangeClass, Cleanup, EffectProblem, Exchange, Failure, FailureKind, FileRef, Observation,
+    Outcome, Response, RunEvent, RunReport, SentBody, SentRequest, Snapshot, Summary, TargetInfo,
+    Traffic, Verdict,
 };
 #[cfg(feature = "suite")]
 pub use suite::learn::{Lesson, learn};

@@ -1,0 +1,140 @@
+//! One case's result: how it ended, its failures, the exchange that produced them, and what
+//! became of its baseline.
+
+use std::time::Duration;
+
+use serde::{Serialize, Serializer};
+
+use super::{Exchange, Failure, Snapshot};
+
+/// How a case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Every check held (drift that the run lets pass included).
+    Passed,
+    /// A check failed, or a drift that fails the run.
+    Failed,
+    /// Not run.
+    Skipped,
+}
+
+/// What became of a case's baseline in a run with `--snapshots`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum BaselineStatus {
+    /// The observation matches it.
+    Unchanged,
+    /// The observation differs (drift); the new one waits as `.snap.new`.
+    Changed,
+    /// There is none yet; the observation waits as `.snap.new`.
+    Missing,
+    /// Recorded (`--update-snapshots`): new, or rewritten.
+    Recorded,
+    /// Not recorded: the case failed its contract (`--force` records it anyway).
+    HeldBack,
+}
+
+/// A case's baseline: what became of it, and what it held before the run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BaselineCheck {
+    /// What became of it.
+    pub status: BaselineStatus,
+    /// What it held before the run, if anything.
+    #[serde(skip)]
+    pub recorded: Option<Snapshot>,
+}
+
+/// One case's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CaseResult {
+    /// The case's name.
+    pub name: String,
+    /// What it checks.
+    pub description: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Wall time of the case, provisioning included.
+    #[serde(rename = "duration_ms", serialize_with = "millis")]
+    pub duration: Duration,
+    /// Every failed check and every drift.
+    pub failures: Vec<Failure>,
+    /// The normalised observation; `None` when nothing was observed.
+    #[serde(skip)]
+    pub observation: Option<Snapshot>,
+    /// Why it was skipped, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_reason: Option<String>,
+    /// The last request it sent and the answer, when it sent one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<Exchange>,
+    /// Its baseline, in a run with `--snapshots`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineCheck>,
+}
+
+fn millis<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u128(duration.as_millis())
+}
+
+impl CaseResult {
+    /// A case that ran, with the outcome its failures earned.
+    pub fn new(
+        name: &str,
+        description: &str,
+        outcome: Outcome,
+        failures: Vec<Failure>,
+        observation: Option<Snapshot>,
+        duration: Duration,
+    ) -> Self {
+        CaseResult {
+            name: name.to_owned(),
+            description: description.to_owned(),
+            outcome,
+            failures,
+            observation,
+            duration,
+            skip_reason: None,
+            exchange: None,
+            baseline: None,
+        }
+    }
+
+    /// The result with the exchange that produced it.
+    #[must_use]
+    pub fn with_exchange(mut self, exchange: Option<Exchange>) -> Self {
+        self.exchange = exchange;
+        self
+    }
+
+    /// The result with what became of its baseline.
+    #[must_use]
+    pub fn with_baseline(mut self, baseline: Option<BaselineCheck>) -> Self {
+        self.baseline = baseline;
+        self
+    }
+
+    /// A case that was not run, and why.
+    pub fn skipped(name: &str, description: &str, reason: impl Into<String>) -> Self {
+        CaseResult {
+            skip_reason: Some(reason.into()),
+            ..CaseResult::new(
+                name,
+                description,
+                Outcome::Skipped,
+                Vec::new(),
+                None,
+                Duration::ZERO,
+            )
+        }
+    }
+
+    /// Every drift of this case.
+    pub fn drifts(&self) -> impl Iterator<Item = &Failure> {
+        self.failures.iter().filter(|f| f.change_class().is_some())
+    }
+}
