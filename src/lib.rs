@@ -107,8 +107,8 @@ pub use redact::{ApiKey, REDACTED, Redactor};
 pub use result::{
     BaselineCheck, BaselineStatus, BaselineSummary, BatchAfter, BatchRead, CaseResult, Change,
     ChangeClass, Cleanup, EffectProblem, Exchange, Failure, FailureKind, FileRef, Observation,
-    Outcome, Response, RunEvent, RunReport, SentBody, SentRequest, Snapshot, Summary, TargetInfo,
-    Traffic, Verdict,
+    Outcome, Response, RunEvent, RunReport, SentBody, SentRequest, SkipReason, Snapshot, Summary,
+    TargetInfo, Traffic, Verdict,
 };
 #[cfg(feature = "suite")]
 pub use suite::learn::{Lesson, learn};

@@ -102,7 +102,7 @@ fn case_section(case: &CaseResult) -> String {
         },
     );
     if let Some(reason) = &case.skip_reason {
-        let _ = writeln!(section, "<p>Skipped: {}</p>", html(reason));
+        let _ = writeln!(section, "<p>Skipped: {}</p>", html(&reason.to_string()));
     }
     if !case.failures.is_empty() {
         section.push_str("<ul class=\"failures\">\n");

@@ -24,7 +24,7 @@ pub fn to_junit(report: &RunReport) -> Result<String, quick_junit::SerializeErro
             Outcome::Skipped => {
                 let mut status = TestCaseStatus::skipped();
                 if let Some(reason) = &case.skip_reason {
-                    status.set_message(escaped(reason).into_owned());
+                    status.set_message(escaped(&reason.to_string()).into_owned());
                 }
                 status
             }

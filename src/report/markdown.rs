@@ -59,7 +59,10 @@ pub fn to_markdown(report: &RunReport) -> String {
         text.push_str("| case | outcome | why |\n| --- | --- | --- |\n");
         for case in not_passed {
             let (outcome, why) = match case.outcome {
-                Outcome::Skipped => ("skipped", case.skip_reason.clone().unwrap_or_default()),
+                Outcome::Skipped => (
+                    "skipped",
+                    case.skip_reason.map(|r| r.to_string()).unwrap_or_default(),
+                ),
                 _ => (
                     "failed",
                     case.failures

@@ -70,7 +70,7 @@ pub fn case_lines(case: &CaseResult, progress: (usize, usize), colour: bool) -> 
         case.duration.as_millis()
     );
     if let Some(reason) = &case.skip_reason {
-        let _ = write!(text, "\n     skipped: {}", escaped(reason));
+        let _ = write!(text, "\n     skipped: {}", escaped(&reason.to_string()));
     }
     for failure in &case.failures {
         let _ = write!(text, "\n     {}", escaped(&failure.to_string()));

@@ -1,6 +1,7 @@
 //! One case's result: how it ended, its failures, the exchange that produced them, and what
 //! became of its baseline.
 
+use std::fmt;
 use std::time::Duration;
 
 use serde::{Serialize, Serializer};
@@ -18,6 +19,50 @@ pub enum Outcome {
     Failed,
     /// Not run.
     Skipped,
+}
+
+/// Why a case was not run: the one place its wording lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// It acts as a second account, and the run has no second key.
+    NoSecondAccount,
+    /// It needs a classification of its own, and `--classification-id` keeps the run to one.
+    NeedsOwnClassification,
+    /// `--max-deletes` was spent before its turn.
+    DeleteCap {
+        /// The cap.
+        max: u64,
+        /// How many destructive requests the case sends.
+        needs: u64,
+    },
+    /// The run was stopped before the case ran.
+    Interrupted,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::NoSecondAccount => f.write_str(
+                "it acts as a second account: give one with --second-api-key or EXTRACTA_SECOND_API_KEY",
+            ),
+            SkipReason::NeedsOwnClassification => f.write_str(
+                "it needs a classification of its own, and --classification-id keeps the run to the one it names",
+            ),
+            SkipReason::DeleteCap { max, needs } => write!(
+                f,
+                "held back by --max-deletes {max}: it sends {needs} delete(s) and the cap is spent"
+            ),
+            SkipReason::Interrupted => f.write_str("the run was interrupted before it"),
+        }
+    }
+}
+
+impl Serialize for SkipReason {
+    /// As its sentence.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// What became of a case's baseline in a run with `--snapshots`.
@@ -68,7 +113,7 @@ pub struct CaseResult {
     pub observation: Option<Snapshot>,
     /// Why it was skipped, when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_reason: Option<String>,
+    pub skip_reason: Option<SkipReason>,
     /// The last request it sent and the answer, when it sent one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange: Option<Exchange>,
@@ -119,9 +164,9 @@ impl CaseResult {
     }
 
     /// A case that was not run, and why.
-    pub fn skipped(name: &str, description: &str, reason: impl Into<String>) -> Self {
+    pub fn skipped(name: &str, description: &str, reason: SkipReason) -> Self {
         CaseResult {
-            skip_reason: Some(reason.into()),
+            skip_reason: Some(reason),
             ..CaseResult::new(
                 name,
                 description,
@@ -136,5 +181,25 @@ impl CaseResult {
     /// Every drift of this case.
     pub fn drifts(&self) -> impl Iterator<Item = &Failure> {
         self.failures.iter().filter(|f| f.change_class().is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_skip_reason_reads_as_the_sentence_the_reports_show() {
+        let held = SkipReason::DeleteCap { max: 2, needs: 3 };
+        assert_eq!(
+            held.to_string(),
+            "held back by --max-deletes 2: it sends 3 delete(s) and the cap is spent"
+        );
+        let case = CaseResult::skipped("c", "d", SkipReason::Interrupted);
+        assert_eq!(case.outcome, Outcome::Skipped);
+        assert_eq!(
+            case.skip_reason.map(|r| r.to_string()).as_deref(),
+            Some("the run was interrupted before it")
+        );
     }
 }

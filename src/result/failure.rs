@@ -183,6 +183,8 @@ pub enum Failure {
         /// What went wrong.
         reason: String,
     },
+    /// The run was stopped while the case's request or its read-back was under way.
+    Interrupted,
     /// The observation differs from the baseline.
     Drift(Change),
     /// No baseline is recorded for the case.
@@ -206,7 +208,7 @@ impl Failure {
             | Failure::BatchGone { .. }
             | Failure::BatchRemains { .. } => FailureKind::Effect,
             Failure::Transport { .. } => FailureKind::Transport,
-            Failure::Setup { .. } => FailureKind::Setup,
+            Failure::Setup { .. } | Failure::Interrupted => FailureKind::Setup,
             Failure::Drift(_) | Failure::NoBaseline { .. } => FailureKind::Drift,
         }
     }
@@ -299,6 +301,7 @@ impl Failure {
             }
             Failure::Transport { cause } => cause.clone(),
             Failure::Setup { reason } => reason.clone(),
+            Failure::Interrupted => "interrupted".to_owned(),
             Failure::Drift(change) => change.to_string(),
             Failure::NoBaseline { pending } => format!(
                 "no baseline recorded; this run's observation waits in {} (accept with --update-snapshots or cargo insta review)",

@@ -17,7 +17,7 @@ mod run;
 #[cfg(test)]
 mod tests;
 
-pub use case::{BaselineCheck, BaselineStatus, CaseResult, Outcome};
+pub use case::{BaselineCheck, BaselineStatus, CaseResult, Outcome, SkipReason};
 pub use change::{Change, ChangeClass};
 pub use failure::{EffectProblem, Failure, FailureKind, FileRef};
 pub use observation::{BatchAfter, BatchRead, Observation, Snapshot};

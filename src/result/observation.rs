@@ -19,6 +19,8 @@ pub enum BatchRead {
     },
     /// The read failed otherwise; the reason.
     Unreadable(String),
+    /// The run was stopped before the read finished.
+    Interrupted,
 }
 
 impl BatchRead {
@@ -26,7 +28,7 @@ impl BatchRead {
     pub fn files(&self) -> Option<&[String]> {
         match self {
             BatchRead::Listed(ids) => Some(ids),
-            BatchRead::Gone { .. } | BatchRead::Unreadable(_) => None,
+            BatchRead::Gone { .. } | BatchRead::Unreadable(_) | BatchRead::Interrupted => None,
         }
     }
 
@@ -35,7 +37,7 @@ impl BatchRead {
         match self {
             BatchRead::Listed(ids) => ids.is_empty(),
             BatchRead::Gone { .. } => true,
-            BatchRead::Unreadable(_) => false,
+            BatchRead::Unreadable(_) | BatchRead::Interrupted => false,
         }
     }
 }
