@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use super::{Exchange, Failure, Snapshot};
 
@@ -58,13 +58,6 @@ impl fmt::Display for SkipReason {
     }
 }
 
-impl Serialize for SkipReason {
-    /// As its sentence.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
 /// What became of a case's baseline in a run with `--snapshots`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -83,18 +76,17 @@ pub enum BaselineStatus {
 }
 
 /// A case's baseline: what became of it, and what it held before the run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BaselineCheck {
     /// What became of it.
     pub status: BaselineStatus,
     /// What it held before the run, if anything.
-    #[serde(skip)]
     pub recorded: Option<Snapshot>,
 }
 
 /// One case's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CaseResult {
     /// The case's name.
@@ -104,26 +96,17 @@ pub struct CaseResult {
     /// How it ended.
     pub outcome: Outcome,
     /// Wall time of the case, provisioning included.
-    #[serde(rename = "duration_ms", serialize_with = "millis")]
     pub duration: Duration,
     /// Every failed check and every drift.
     pub failures: Vec<Failure>,
     /// The normalised observation; `None` when nothing was observed.
-    #[serde(skip)]
     pub observation: Option<Snapshot>,
     /// Why it was skipped, when it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_reason: Option<SkipReason>,
     /// The last request it sent and the answer, when it sent one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange: Option<Exchange>,
     /// Its baseline, in a run with `--snapshots`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineCheck>,
-}
-
-fn millis<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_u128(duration.as_millis())
 }
 
 impl CaseResult {

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::{Change, ChangeClass};
@@ -24,8 +24,7 @@ pub struct FileRef {
 }
 
 /// What a request did wrong to one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EffectProblem {
     /// Gone after an answer that refused: a refusal must delete nothing.
@@ -317,26 +316,6 @@ impl fmt::Display for Failure {
             Some(class) => write!(f, "{} ({class}): {}", self.kind(), self.message()),
             None => write!(f, "{}: {}", self.kind(), self.message()),
         }
-    }
-}
-
-impl Serialize for Failure {
-    /// `{"kind": ..., "message": ..., "change": ...}`: the kind, the sentence, and for a drift
-    /// its class.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Shown {
-            kind: FailureKind,
-            message: String,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            change: Option<ChangeClass>,
-        }
-        Shown {
-            kind: self.kind(),
-            message: self.message(),
-            change: self.change_class(),
-        }
-        .serialize(serializer)
     }
 }
 

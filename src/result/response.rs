@@ -1,7 +1,6 @@
 //! What went over the wire for a case: the answer as it arrived, the request as it was sent
 //! (the key named by its role), and the two together as an exchange.
 
-use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::contract::case::Auth;
@@ -38,24 +37,6 @@ impl Response {
     }
 }
 
-impl Serialize for Response {
-    /// `{"status", "content_type", "body"}`, the body cut after [`SHOWN_BODY`] characters.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Shown<'a> {
-            status: u16,
-            content_type: Option<&'a str>,
-            body: String,
-        }
-        Shown {
-            status: self.status,
-            content_type: self.content_type.as_deref(),
-            body: shortened(&self.text, SHOWN_BODY),
-        }
-        .serialize(serializer)
-    }
-}
-
 /// How much of an answer's body a report shows.
 pub const SHOWN_BODY: usize = 4096;
 
@@ -69,7 +50,7 @@ pub fn shortened(text: &str, limit: usize) -> String {
 
 /// A request as it was sent, for reproducing it: everything but the key, which it names by
 /// its role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SentRequest {
     /// The method.
@@ -85,8 +66,7 @@ pub struct SentRequest {
 }
 
 /// The body of a sent request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SentBody {
     /// No body.
@@ -107,7 +87,7 @@ pub enum SentBody {
 }
 
 /// A case's last request and what came back, for showing and reproducing a failure.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Exchange {
     /// The request.

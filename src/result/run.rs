@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use super::{BaselineStatus, CaseResult, Failure, Outcome};
 
@@ -41,33 +41,6 @@ pub struct Cleanup {
     pub gone: Vec<String>,
     /// Ids that could not be deleted, with why.
     pub failed: Vec<(String, String)>,
-}
-
-impl Serialize for Cleanup {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Failed<'a> {
-            id: &'a str,
-            reason: &'a str,
-        }
-        #[derive(Serialize)]
-        struct Shown<'a> {
-            deleted: &'a [String],
-            #[serde(skip_serializing_if = "<[String]>::is_empty")]
-            gone: &'a [String],
-            failed: Vec<Failed<'a>>,
-        }
-        Shown {
-            deleted: &self.deleted,
-            gone: &self.gone,
-            failed: self
-                .failed
-                .iter()
-                .map(|(id, reason)| Failed { id, reason })
-                .collect(),
-        }
-        .serialize(serializer)
-    }
 }
 
 /// What was sent to the target.
