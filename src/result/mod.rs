@@ -21,7 +21,7 @@ pub use case::{BaselineCheck, BaselineStatus, CaseResult, Outcome, SkipReason};
 pub use change::{Change, ChangeClass};
 pub use failure::{EffectProblem, Failure, FailureKind, FileRef};
 pub use observation::{BatchAfter, BatchRead, Observation, Snapshot};
-pub use response::{Exchange, Response, SHOWN_BODY, SentBody, SentRequest, shortened};
+pub use response::{Exchange, Response, SentBody, SentRequest};
 pub use run::{
     BaselineSummary, Cleanup, RunEvent, RunReport, Summary, TargetInfo, Traffic, Verdict,
 };

@@ -37,17 +37,6 @@ impl Response {
     }
 }
 
-/// How much of an answer's body a report shows.
-pub const SHOWN_BODY: usize = 4096;
-
-/// `text` cut after `limit` characters, saying how much more there was.
-pub fn shortened(text: &str, limit: usize) -> String {
-    match text.char_indices().nth(limit) {
-        Some((end, _)) => format!("{}… ({} more bytes)", &text[..end], text.len() - end),
-        None => text.to_owned(),
-    }
-}
-
 /// A request as it was sent, for reproducing it: everything but the key, which it names by
 /// its role.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,9 +6,9 @@ use serde::Serialize;
 use super::failure::{JsonFailure, failure_json};
 use crate::contract::case::Auth;
 use crate::report::curl::curl_line;
+use crate::report::view::{SHOWN_BODY, shortened};
 use crate::result::{
-    BaselineStatus, CaseResult, Exchange, Outcome, Response, SHOWN_BODY, SentBody, SentRequest,
-    SkipReason, shortened,
+    BaselineStatus, CaseResult, Exchange, Outcome, Response, SentBody, SentRequest, SkipReason,
 };
 
 /// A case: its result, its request and answer, and the `curl` command that sends the request

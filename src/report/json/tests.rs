@@ -16,14 +16,9 @@ use crate::result::{
     Response, RunReport, SentBody, SentRequest, SkipReason, TargetInfo, Traffic,
 };
 
-/// Every failure the model has, every change of a drift among them.
-fn every_failure() -> Vec<Failure> {
-    let file = |index| FileRef {
-        index,
-        batch: 0,
-        id: format!("f{index}"),
-    };
-    let changes = [
+/// Every change a drift can carry.
+fn every_change() -> Vec<Change> {
+    vec![
         Change::Status {
             before: 400,
             after: 404,
@@ -53,7 +48,16 @@ fn every_failure() -> Vec<Failure> {
             before: Some(BatchAfter::Files(vec!["[fileId:0]".into()])),
             after: None,
         },
-    ];
+    ]
+}
+
+/// Every failure the model has, every change of a drift among them.
+fn every_failure() -> Vec<Failure> {
+    let file = |index| FileRef {
+        index,
+        batch: 0,
+        id: format!("f{index}"),
+    };
     let mut failures = vec![
         Failure::Status {
             expected: vec![StatusPattern::Exact(200), StatusPattern::Class(4)],
@@ -129,7 +133,7 @@ fn every_failure() -> Vec<Failure> {
             pending: PathBuf::from("snapshots/mock/c.snap.new"),
         },
     ];
-    failures.extend(changes.into_iter().map(Failure::Drift));
+    failures.extend(every_change().into_iter().map(Failure::Drift));
     failures
 }
 
