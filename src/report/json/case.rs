@@ -47,7 +47,7 @@ struct JsonSkip {
 #[derive(Serialize)]
 struct JsonRequest<'a> {
     method: &'a str,
-    path: &'a str,
+    path: String,
     auth: Auth,
     content_type: Option<&'a str>,
     body: JsonBody<'a>,
@@ -106,15 +106,13 @@ fn skip_json(reason: SkipReason) -> JsonSkip {
     }
 }
 
-/// The path (and query) of `url`; the whole text when it is no URL.
-pub(super) fn url_path(url: &str) -> &str {
-    url.find("://")
-        .and_then(|scheme| {
-            url[scheme + 3..]
-                .find('/')
-                .map(|at| &url[scheme + 3 + at..])
-        })
-        .unwrap_or(url)
+/// The path (and query) of `url`, as the request carried it (the transport parses URLs the
+/// same way); the whole text when it is no URL.
+pub(super) fn url_path(url: &str) -> String {
+    url::Url::parse(url).map_or_else(
+        |_| url.to_owned(),
+        |parsed| parsed[url::Position::BeforePath..].to_owned(),
+    )
 }
 
 fn request_json(request: &SentRequest) -> JsonRequest<'_> {

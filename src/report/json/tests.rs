@@ -301,5 +301,6 @@ fn a_request_names_the_key_by_its_role_and_its_url_by_its_path() {
             "message": "held back by --max-deletes 2: it sends 3 delete(s) and the cap is spent",
             "max": 2, "needs": 3})
     );
+    assert_eq!(url_path("http://127.0.0.1:1/api/v1/x?a=b"), "/api/v1/x?a=b");
     assert_eq!(url_path("no url"), "no url");
 }
