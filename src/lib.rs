@@ -107,8 +107,9 @@ pub use mock::store::{SeedError, Usage};
 pub use redact::{ApiKey, REDACTED, Redactor};
 #[cfg(feature = "suite")]
 pub use result::{
-    BatchAfter, BatchRead, CaseResult, Change, ChangeClass, Cleanup, EffectProblem, Failure,
-    FailureKind, FileRef, Observation, Outcome, Response, RunEvent, RunReport, Snapshot, Summary,
+    BaselineCheck, BaselineStatus, BaselineSummary, BatchAfter, BatchRead, CaseResult, Change,
+    ChangeClass, Cleanup, EffectProblem, Exchange, Failure, FailureKind, FileRef, Observation,
+    Outcome, Response, RunEvent, RunReport, SentBody, SentRequest, SkipReason, Snapshot, Summary,
     TargetInfo, Traffic, Verdict,
 };
 #[cfg(feature = "suite")]

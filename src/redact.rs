@@ -1,4 +1,5 @@
-//! The one redactor: secrets never leave the process in clear text.
+//! The one redactor and escaper: secrets never leave the process in clear text, and text from
+//! the target never acts on the terminal or CI log it is shown in.
 //!
 //! The checks, the ids and the next request use answers as they came; the key is replaced only
 //! where text leaves the process (the terminal, the JSON and JUnit reports, the snapshots).
@@ -6,8 +7,13 @@
 //! JSON-escaped (as serde and PHP's `json_encode` write it, or every character as `\uXXXX`),
 //! URL-encoded and in base64 (standard or URL-safe, at any alignment inside a longer blob);
 //! text that still holds escapes is decoded once and searched again.
+//!
+//! [`escaped`] shows what a terminal or a CI log would act on (control characters, ANSI
+//! sequences, newlines, the invisible characters that reorder text) as visible escapes.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::fmt::Write as _;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use base64::Engine as _;
@@ -19,6 +25,35 @@ pub const REDACTED: &str = "[REDACTED]";
 /// Keys shorter than this are looked for only as they are and escaped: their base64 forms are
 /// short enough to occur in unrelated text.
 const MIN_ENCODED_KEY: usize = 8;
+
+/// `text` with everything a terminal or a CI log would act on shown visibly: control
+/// characters (newlines and ANSI escapes among them) as `\n`, `\x1b`..., and the invisible
+/// characters that reorder or hide text as `\u{202e}`...
+pub fn escaped(text: &str) -> Cow<'_, str> {
+    let acts = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
+    if !text.chars().any(acts) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => shown.push_str("\\n"),
+            '\r' => shown.push_str("\\r"),
+            '\t' => shown.push_str("\\t"),
+            c if c.is_control() && u32::from(c) < 0x100 => {
+                let _ = write!(shown, "\\x{:02x}", u32::from(c));
+            }
+            c if acts(c) => {
+                let _ = write!(shown, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => shown.push(c),
+        }
+    }
+    Cow::Owned(shown)
+}
 
 /// An API key. Its `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -269,6 +304,28 @@ mod tests {
 
     fn redactor() -> Redactor {
         Redactor::new([ApiKey::new(KEY)])
+    }
+
+    #[test]
+    fn the_redactor_is_a_leaf() {
+        let source = include_str!("redact.rs");
+        assert!(source.contains("use "));
+        assert!(
+            !source.contains(concat!("crate", "::")),
+            "redact.rs reads nothing of the crate"
+        );
+    }
+
+    #[test]
+    fn server_text_cannot_draw_lines_or_clear_the_screen() {
+        let hostile = "x\n[24/24] PASS all\n::error::pwned\u{1b}[2J\u{202e}";
+        let shown = escaped(hostile);
+        assert!(!shown.contains('\n') && !shown.contains('\u{1b}') && !shown.contains('\u{202e}'));
+        assert_eq!(
+            shown,
+            "x\\n[24/24] PASS all\\n::error::pwned\\x1b[2J\\u{202e}"
+        );
+        assert!(matches!(escaped("Files deleted"), Cow::Borrowed(_)));
     }
 
     #[test]

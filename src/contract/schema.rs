@@ -41,6 +41,7 @@ const SOURCES: &[(&str, &str)] = &[
         "get-results.response",
         include_str!("../../schemas/get-results.response.json"),
     ),
+    ("report", include_str!("../../schemas/report.json")),
     ("seed", include_str!("../../schemas/seed.json")),
     (
         "status.response",

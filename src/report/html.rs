@@ -6,9 +6,8 @@ use std::fmt::Write as _;
 
 use similar::{ChangeTag, TextDiff};
 
-use super::curl::curl_line;
-use super::text::counted;
-use crate::result::{CaseResult, Outcome, RunReport, Snapshot, shortened};
+use super::view::{CaseView, View, outcome_word};
+use crate::result::{RunReport, Snapshot};
 
 /// How much of an answer's body the page shows.
 const SHOWN: usize = 16_384;
@@ -80,26 +79,15 @@ fn diff_table(before: &Snapshot, after: &Snapshot) -> String {
     rows
 }
 
-fn outcome(case: &CaseResult) -> &'static str {
-    match case.outcome {
-        Outcome::Passed => "passed",
-        Outcome::Failed => "failed",
-        Outcome::Skipped => "skipped",
-    }
-}
-
-fn case_section(case: &CaseResult) -> String {
-    let class = outcome(case);
+fn case_section(case: &CaseView<'_>) -> String {
+    let result = case.result;
+    let class = outcome_word(result.outcome);
     let mut section = format!(
         "<details class=\"case\" id=\"{0}\"{open}><summary><span class=\"{class}\">{class}</span> <code>{0}</code> ({1} ms)</summary>\n<p>{2}</p>\n",
-        html(&case.name),
-        case.duration.as_millis(),
-        html(&case.description),
-        open = if case.outcome == Outcome::Failed {
-            " open"
-        } else {
-            ""
-        },
+        html(&result.name),
+        result.duration.as_millis(),
+        html(&result.description),
+        open = if case.failed() { " open" } else { "" },
     );
     if let Some(reason) = &case.skip_reason {
         let _ = writeln!(section, "<p>Skipped: {}</p>", html(reason));
@@ -107,39 +95,29 @@ fn case_section(case: &CaseResult) -> String {
     if !case.failures.is_empty() {
         section.push_str("<ul class=\"failures\">\n");
         for failure in &case.failures {
-            let _ = writeln!(section, "<li>{}</li>", html(&failure.to_string()));
+            let _ = writeln!(section, "<li>{}</li>", html(failure));
         }
         section.push_str("</ul>\n");
     }
-    if let Some(exchange) = &case.exchange {
+    if let Some(request) = &case.request {
         let _ = writeln!(
             section,
             "<p>Request:</p><pre class=\"request\">{}</pre>",
-            html(&curl_line(&exchange.request))
+            html(request)
         );
-        if let Some(response) = &exchange.response {
+        if let Some(answer) = &case.answer {
             let _ = writeln!(
                 section,
                 "<p>Answer: {} {}</p><pre class=\"answer\">{}</pre>",
-                response.status,
-                html(
-                    response
-                        .content_type
-                        .as_deref()
-                        .unwrap_or("(no Content-Type)")
-                ),
-                html(&shortened(&response.text, SHOWN))
+                answer.status,
+                html(answer.content_type),
+                html(&answer.body(SHOWN))
             );
         }
     }
-    if case.drifts().next().is_some() {
-        if let (Some(before), Some(after)) = (
-            case.baseline.as_ref().and_then(|b| b.recorded.as_ref()),
-            case.observation.as_ref(),
-        ) {
-            section.push_str("<p>Drift from the baseline:</p>\n");
-            section.push_str(&diff_table(before, after));
-        }
+    if let Some((before, after)) = case.drift_diff() {
+        section.push_str("<p>Drift from the baseline:</p>\n");
+        section.push_str(&diff_table(before, after));
     }
     section.push_str("</details>\n");
     section
@@ -147,7 +125,8 @@ fn case_section(case: &CaseResult) -> String {
 
 /// The page.
 pub fn to_html(report: &RunReport) -> String {
-    let summary = report.summary();
+    let view = View::new(report);
+    let summary = view.summary;
     let mut page = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>extracta-contract: {} passed, {} failed</title><style>{STYLE}</style></head><body>\n",
         summary.passed, summary.failed
@@ -160,25 +139,21 @@ pub fn to_html(report: &RunReport) -> String {
         summary.skipped,
         html(&report.target.base_url),
         html(&report.target.profile),
-        counted(
-            usize::try_from(report.traffic.requests).unwrap_or(usize::MAX),
-            "request",
-            "requests"
-        ),
-        report.duration.as_millis()
+        view.requests(),
+        view.duration_ms()
     );
     page.push_str("<table id=\"cases\"><tr><th>case</th><th>outcome</th><th>failures</th></tr>\n");
-    for case in &report.cases {
+    for case in &view.cases {
         let _ = writeln!(
             page,
             "<tr class=\"case-row\"><td><a href=\"#{0}\"><code>{0}</code></a></td><td class=\"{1}\">{1}</td><td>{2}</td></tr>",
-            html(&case.name),
-            outcome(case),
+            html(&case.result.name),
+            outcome_word(case.result.outcome),
             case.failures.len()
         );
     }
     page.push_str("</table>\n<h2>Cases</h2>\n");
-    for case in &report.cases {
+    for case in &view.cases {
         page.push_str(&case_section(case));
     }
     page.push_str("</body></html>\n");

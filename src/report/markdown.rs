@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::text::{counted, escaped};
-use crate::result::{Outcome, RunReport, Verdict};
+use super::view::{View, outcome_word};
+use crate::redact::escaped;
+use crate::result::{RunReport, Verdict};
 
 /// Text in a table cell: escaped (no control characters), pipes and angle brackets defused.
 fn cell(text: &str) -> String {
@@ -14,23 +15,24 @@ fn cell(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The summary as Markdown.
-pub fn to_markdown(report: &RunReport) -> String {
-    let summary = report.summary();
-    let verdict = match report.verdict() {
+/// The heading with the verdict, and the counts with where the run went.
+fn heading(view: &View<'_>, text: &mut String) {
+    let verdict = match view.verdict {
         Verdict::Pass => "passed",
         Verdict::Contract => "contract violated",
         Verdict::Drift => "drift from the baseline",
         Verdict::CouldNotFinish => "could not finish",
     };
-    let mut text = format!(
+    let summary = view.summary;
+    let _ = write!(
+        text,
         "## extracta-contract: {verdict}\n\n{} passed, {} failed, {} skipped",
         summary.passed, summary.failed, summary.skipped
     );
-    if report.deselected > 0 {
-        let _ = write!(text, ", {} not selected", report.deselected);
+    if view.report.deselected > 0 {
+        let _ = write!(text, ", {} not selected", view.report.deselected);
     }
-    let target = &report.target;
+    let target = &view.report.target;
     let _ = write!(
         text,
         " against `{}` (profile `{}`",
@@ -43,59 +45,56 @@ pub fn to_markdown(report: &RunReport) -> String {
     let _ = writeln!(
         text,
         "): {} in {} ms.\n",
-        counted(
-            usize::try_from(report.traffic.requests).unwrap_or(usize::MAX),
-            "request",
-            "requests"
-        ),
-        report.duration.as_millis()
+        view.requests(),
+        view.duration_ms()
     );
-    let not_passed: Vec<_> = report
-        .cases
-        .iter()
-        .filter(|c| c.outcome != Outcome::Passed)
-        .collect();
-    if !not_passed.is_empty() {
-        text.push_str("| case | outcome | why |\n| --- | --- | --- |\n");
-        for case in not_passed {
-            let (outcome, why) = match case.outcome {
-                Outcome::Skipped => ("skipped", case.skip_reason.clone().unwrap_or_default()),
-                _ => (
-                    "failed",
-                    case.failures
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
-            };
-            let _ = writeln!(
-                text,
-                "| `{}` | {outcome} | {} |",
-                cell(&case.name),
-                cell(&why)
-            );
-        }
-        text.push('\n');
+}
+
+/// Every case that did not pass, and why.
+fn not_passed_table(view: &View<'_>, text: &mut String) {
+    let mut rows = view.not_passed().peekable();
+    if rows.peek().is_none() {
+        return;
     }
-    let drifts: Vec<_> = report.drifts().collect();
-    if !drifts.is_empty() {
-        text.push_str("### Drift\n\n| case | change | class |\n| --- | --- | --- |\n");
-        for (case, failure) in drifts {
-            let class = failure
-                .change_class()
-                .map(|c| c.to_string())
-                .unwrap_or_default();
-            let _ = writeln!(
-                text,
-                "| `{}` | {} | {class} |",
-                cell(&case.name),
-                cell(&failure.message())
-            );
-        }
-        text.push('\n');
+    text.push_str("| case | outcome | why |\n| --- | --- | --- |\n");
+    for case in rows {
+        let _ = writeln!(
+            text,
+            "| `{}` | {} | {} |",
+            cell(&case.result.name),
+            outcome_word(case.result.outcome),
+            cell(&case.why())
+        );
     }
-    if let Some(baselines) = report.baseline_summary() {
+    text.push('\n');
+}
+
+/// Every drift with its class.
+fn drift_table(view: &View<'_>, text: &mut String) {
+    if view.drifts.is_empty() {
+        return;
+    }
+    text.push_str("### Drift\n\n| case | change | class |\n| --- | --- | --- |\n");
+    for drift in &view.drifts {
+        let _ = writeln!(
+            text,
+            "| `{}` | {} | {} |",
+            cell(drift.case),
+            cell(&drift.message),
+            drift.class
+        );
+    }
+    text.push('\n');
+}
+
+/// The summary as Markdown.
+pub fn to_markdown(report: &RunReport) -> String {
+    let view = View::new(report);
+    let mut text = String::new();
+    heading(&view, &mut text);
+    not_passed_table(&view, &mut text);
+    drift_table(&view, &mut text);
+    if let Some(baselines) = view.baselines {
         let _ = writeln!(
             text,
             "Baselines: {} recorded, {} unchanged, {} changed, {} missing, {} not recorded, {} orphaned.\n",

@@ -5,13 +5,19 @@
 //! server cannot clear the screen, draw its own lines or write a CI workflow command, and every
 //! line starts with text of ours.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use super::curl::curl_line;
-use crate::result::{CaseResult, Outcome, RunReport, shortened};
+use super::view::{CaseView, View, counted, counted_u64};
+use crate::result::{CaseResult, Outcome, RunReport};
+
+/// The one escaper (it lives beside the redactor), for the lines the CLI prints beside the
+/// report.
+pub use crate::redact::escaped;
+
+/// How much of an answer's body a failing case shows on the terminal.
+const SHOWN_IN_TEXT: usize = 500;
 
 fn paint(text: &str, style: Style, colour: bool) -> String {
     if colour {
@@ -30,37 +36,14 @@ fn label(outcome: Outcome, colour: bool) -> String {
     paint(text, colour_of.on_default().bold(), colour)
 }
 
-/// `text` with everything a terminal or a CI log would act on shown visibly: control
-/// characters (newlines and ANSI escapes among them) as `\n`, `\x1b`..., and the invisible
-/// characters that reorder or hide text as `\u{202e}`...
-pub fn escaped(text: &str) -> Cow<'_, str> {
-    let acts = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
-    };
-    if !text.chars().any(acts) {
-        return Cow::Borrowed(text);
-    }
-    let mut shown = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' => shown.push_str("\\n"),
-            '\r' => shown.push_str("\\r"),
-            '\t' => shown.push_str("\\t"),
-            c if c.is_control() && u32::from(c) < 0x100 => {
-                let _ = write!(shown, "\\x{:02x}", u32::from(c));
-            }
-            c if acts(c) => {
-                let _ = write!(shown, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => shown.push(c),
-        }
-    }
-    Cow::Owned(shown)
+/// `items` escaped, joined with `, `.
+fn listed<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items.map(escaped).collect::<Vec<_>>().join(", ")
 }
 
 /// The line (and failure lines) for one finished case; `progress` is `(done, total)`.
 pub fn case_lines(case: &CaseResult, progress: (usize, usize), colour: bool) -> String {
+    let view = CaseView::new(case);
     let (done, total) = progress;
     let width = total.to_string().len();
     let mut text = format!(
@@ -69,85 +52,60 @@ pub fn case_lines(case: &CaseResult, progress: (usize, usize), colour: bool) -> 
         escaped(&case.name),
         case.duration.as_millis()
     );
-    if let Some(reason) = &case.skip_reason {
+    if let Some(reason) = &view.skip_reason {
         let _ = write!(text, "\n     skipped: {}", escaped(reason));
     }
-    for failure in &case.failures {
-        let _ = write!(text, "\n     {}", escaped(&failure.to_string()));
+    for failure in &view.failures {
+        let _ = write!(text, "\n     {}", escaped(failure));
     }
-    if case.outcome == Outcome::Failed {
-        if let Some(exchange) = &case.exchange {
-            let _ = write!(text, "\n     request: {}", curl_line(&exchange.request));
-            if let Some(response) = &exchange.response {
-                let _ = write!(
-                    text,
-                    "\n     answer:  {} {} {}",
-                    response.status,
-                    escaped(
-                        response
-                            .content_type
-                            .as_deref()
-                            .unwrap_or("(no Content-Type)")
-                    ),
-                    escaped(&shortened(&response.text, SHOWN_IN_TEXT))
-                );
-            }
+    if let (true, Some(request)) = (view.failed(), &view.request) {
+        let _ = write!(text, "\n     request: {request}");
+        if let Some(answer) = &view.answer {
+            let _ = write!(
+                text,
+                "\n     answer:  {} {} {}",
+                answer.status,
+                escaped(answer.content_type),
+                escaped(&answer.body(SHOWN_IN_TEXT))
+            );
         }
     }
     text
 }
 
-/// How much of an answer's body a failing case shows on the terminal.
-const SHOWN_IN_TEXT: usize = 500;
-
-/// The closing block: drifts, cleanup problems, the traffic, and `N passed, N failed`.
-pub fn summary(report: &RunReport, colour: bool) -> String {
-    let mut text = String::new();
-    let drifts: Vec<_> = report.drifts().collect();
-    if !drifts.is_empty() {
-        let heading = format!(
-            "drift from the baseline ({}):",
-            counted(drifts.len(), "change", "changes")
-        );
+/// The drifts, under a heading that counts them.
+fn drift_block(view: &View<'_>, colour: bool, text: &mut String) {
+    if view.drifts.is_empty() {
+        return;
+    }
+    let heading = format!(
+        "drift from the baseline ({}):",
+        counted(view.drifts.len(), "change", "changes")
+    );
+    let style = AnsiColor::Magenta.on_default().bold();
+    let _ = writeln!(text, "{}", paint(&heading, style, colour));
+    for drift in &view.drifts {
         let _ = writeln!(
             text,
-            "{}",
-            paint(&heading, AnsiColor::Magenta.on_default().bold(), colour)
+            "  {}: {} ({})",
+            escaped(drift.case),
+            escaped(&drift.message),
+            drift.class
         );
-        for (case, failure) in drifts {
-            let class = failure
-                .change_class()
-                .map(|c| c.to_string())
-                .unwrap_or_default();
-            let _ = writeln!(
-                text,
-                "  {}: {} ({class})",
-                escaped(&case.name),
-                escaped(&failure.message())
-            );
-        }
     }
-    let failed: Vec<&CaseResult> = report
-        .cases
-        .iter()
-        .filter(|c| c.outcome == Outcome::Failed)
-        .collect();
-    if !failed.is_empty() {
-        let names: Vec<Cow<'_, str>> = failed.iter().map(|c| escaped(&c.name)).collect();
-        let _ = writeln!(text, "failed: {}", names.join(", "));
-    }
-    if report.interrupted {
-        text.push_str("interrupted: the remaining cases were skipped\n");
-    }
-    if !report.cleanup.gone.is_empty() {
-        let ids: Vec<Cow<'_, str>> = report.cleanup.gone.iter().map(|id| escaped(id)).collect();
+}
+
+/// The ids the cleanup found gone, and those it could not delete.
+fn cleanup_block(report: &RunReport, text: &mut String) {
+    let cleanup = &report.cleanup;
+    if !cleanup.gone.is_empty() {
         let _ = writeln!(
             text,
             "cleanup: already gone before the run could delete it: {}",
-            ids.join(", ")
+            listed(cleanup.gone.iter().map(String::as_str))
         );
     }
-    for (id, reason) in &report.cleanup.failed {
+    for (id, reason) in &cleanup.failed {
         let _ = writeln!(
             text,
             "cleanup: could not delete {}: {}",
@@ -155,59 +113,78 @@ pub fn summary(report: &RunReport, colour: bool) -> String {
             escaped(reason)
         );
     }
+}
+
+/// How the baselines fared, and each orphaned one.
+fn baseline_block(view: &View<'_>, text: &mut String) {
+    let Some(baselines) = view.baselines else {
+        return;
+    };
+    let mut line = format!(
+        "baselines: {} recorded, {} unchanged, {} changed, {} missing",
+        baselines.recorded, baselines.unchanged, baselines.changed, baselines.missing
+    );
+    if baselines.held_back > 0 {
+        let _ = write!(
+            line,
+            ", {} not recorded (the case failed; --force records it)",
+            baselines.held_back
+        );
+    }
+    let _ = writeln!(text, "{line}, {} orphaned", baselines.orphaned);
+    let action = if view.report.pruned {
+        "removed"
+    } else {
+        "no case; --prune removes it"
+    };
+    for name in &view.report.orphaned {
+        let _ = writeln!(text, "  orphaned baseline {}: {action}", escaped(name));
+    }
+}
+
+/// Where the run went, what it sent, and how long it took.
+fn target_line(view: &View<'_>, text: &mut String) {
+    let report = view.report;
     let target = &report.target;
     let baseline = target
         .baseline
         .as_deref()
         .map(|b| format!(", baseline {b}"))
         .unwrap_or_default();
-    if let Some(baselines) = report.baseline_summary() {
-        let mut line = format!(
-            "baselines: {} recorded, {} unchanged, {} changed, {} missing",
-            baselines.recorded, baselines.unchanged, baselines.changed, baselines.missing
-        );
-        if baselines.held_back > 0 {
-            let _ = write!(
-                line,
-                ", {} not recorded (the case failed; --force records it)",
-                baselines.held_back
-            );
-        }
-        let _ = write!(line, ", {} orphaned", baselines.orphaned);
-        let _ = writeln!(text, "{line}");
-        for name in &report.orphaned {
-            let action = if report.pruned {
-                "removed"
-            } else {
-                "no case; --prune removes it"
-            };
-            let _ = writeln!(text, "  orphaned baseline {}: {action}", escaped(name));
-        }
-    }
     let traffic = report.traffic;
     let _ = writeln!(
         text,
         "target {} (profile {}{baseline}): {} ({}, {}) in {} ms",
         escaped(&target.base_url),
         escaped(&target.profile),
-        counted(
-            usize::try_from(traffic.requests).unwrap_or(usize::MAX),
-            "request",
-            "requests"
-        ),
-        counted(
-            usize::try_from(traffic.uploads).unwrap_or(usize::MAX),
-            "upload",
-            "uploads"
-        ),
-        counted(
-            usize::try_from(traffic.deletes).unwrap_or(usize::MAX),
-            "delete",
-            "deletes"
-        ),
-        report.duration.as_millis()
+        view.requests(),
+        counted_u64(traffic.uploads, "upload", "uploads"),
+        counted_u64(traffic.deletes, "delete", "deletes"),
+        view.duration_ms()
     );
-    let summary = report.summary();
+}
+
+/// The closing block: drifts, cleanup problems, the traffic, and `N passed, N failed`.
+pub fn summary(report: &RunReport, colour: bool) -> String {
+    let view = View::new(report);
+    let mut text = String::new();
+    drift_block(&view, colour, &mut text);
+    let failed: Vec<&str> = view
+        .cases
+        .iter()
+        .filter(|c| c.failed())
+        .map(|c| c.result.name.as_str())
+        .collect();
+    if !failed.is_empty() {
+        let _ = writeln!(text, "failed: {}", listed(failed.into_iter()));
+    }
+    if report.interrupted {
+        text.push_str("interrupted: the remaining cases were skipped\n");
+    }
+    cleanup_block(report, &mut text);
+    baseline_block(&view, &mut text);
+    target_line(&view, &mut text);
+    let summary = view.summary;
     let _ = write!(text, "{} passed, {} failed", summary.passed, summary.failed);
     if summary.skipped > 0 {
         let _ = write!(text, ", {} skipped", summary.skipped);
@@ -218,32 +195,11 @@ pub fn summary(report: &RunReport, colour: bool) -> String {
     text
 }
 
-/// `n` with the noun in the number it takes: `1 change`, `3 changes`.
-pub fn counted(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::result::{Failure, Outcome};
+    use crate::result::Failure;
     use std::time::Duration;
-
-    #[test]
-    fn server_text_cannot_draw_lines_or_clear_the_screen() {
-        let hostile = "x\n[24/24] PASS all\n::error::pwned\u{1b}[2J\u{202e}";
-        let shown = escaped(hostile);
-        assert!(!shown.contains('\n') && !shown.contains('\u{1b}') && !shown.contains('\u{202e}'));
-        assert_eq!(
-            shown,
-            "x\\n[24/24] PASS all\\n::error::pwned\\x1b[2J\\u{202e}"
-        );
-        assert!(matches!(escaped("Files deleted"), Cow::Borrowed(_)));
-    }
 
     #[test]
     fn every_line_of_a_failing_case_starts_with_text_of_ours() {

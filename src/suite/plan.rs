@@ -111,7 +111,7 @@ pub struct Plan<'a> {
     /// The units, shared first, then one per remaining case in name order.
     pub units: Vec<Unit<'a>>,
     /// The cases that do not run, each with the reason.
-    pub skipped: Vec<(&'a Case, String)>,
+    pub skipped: Vec<(&'a Case, crate::result::SkipReason)>,
 }
 
 /// Whether a case can share a fixture with others: it must change nothing, in the run's own
@@ -238,19 +238,11 @@ impl<'a> Plan<'a> {
         let mut runnable = Vec::new();
         for case in cases {
             if case.request.auth == Auth::Other && !second_account {
-                skipped.push((
-                    case,
-                    "it acts as a second account: give one with --second-api-key or EXTRACTA_SECOND_API_KEY"
-                        .to_owned(),
-                ));
+                skipped.push((case, crate::result::SkipReason::NoSecondAccount));
             } else if matches!(setup, Setup::Reuse(_))
                 && (case.fixture.classification_count() > 1 || creates_classification(case))
             {
-                skipped.push((
-                    case,
-                    "it needs a classification of its own, and --classification-id keeps the run to the one it names"
-                        .to_owned(),
-                ));
+                skipped.push((case, crate::result::SkipReason::NeedsOwnClassification));
             } else {
                 runnable.push(case);
             }
@@ -262,16 +254,13 @@ impl<'a> Plan<'a> {
         if let Some(max) = options.max_deletes {
             // In schedule order, the cases whose deletes still fit under the cap run.
             let mut left = max;
-            let mut fits = |case: &&'a Case, skipped: &mut Vec<(&'a Case, String)>| {
+            let mut fits = |case: &&'a Case, skipped: &mut Vec<_>| {
                 let needs = deletes_of(case);
                 if needs <= left {
                     left -= needs;
                     true
                 } else {
-                    skipped.push((
-                        *case,
-                        format!("held back by --max-deletes {max}: it sends {needs} delete(s) and the cap is spent"),
-                    ));
+                    skipped.push((*case, crate::result::SkipReason::DeleteCap { max, needs }));
                     false
                 }
             };
@@ -623,7 +612,7 @@ mod tests {
         assert!(!other.is_empty());
         let skipped: Vec<&str> = plan.skipped.iter().map(|(c, _)| c.name.as_str()).collect();
         assert_eq!(skipped, other);
-        assert!(plan.skipped[0].1.contains("--second-api-key"));
+        assert!(plan.skipped[0].1.to_string().contains("--second-api-key"));
     }
 
     #[test]
@@ -641,7 +630,7 @@ mod tests {
         assert!(
             plan.skipped
                 .iter()
-                .all(|(_, why)| why.contains("--max-deletes 2"))
+                .all(|(_, why)| why.to_string().contains("--max-deletes 2"))
         );
         assert!(!plan.skipped.is_empty());
         let uploads = plan

@@ -139,7 +139,7 @@ async fn execute(
     let total = cases.len();
     let mut results = Vec::with_capacity(total);
     for (case, reason) in &plan.skipped {
-        results.push(CaseResult::skipped(&case.name, &case.description, reason));
+        results.push(CaseResult::skipped(&case.name, &case.description, *reason));
         if let Some(result) = results.last() {
             on_event(RunEvent::CaseFinished {
                 result,
@@ -170,7 +170,7 @@ async fn execute(
             results.push(CaseResult::skipped(
                 &case.name,
                 &case.description,
-                "the run was interrupted before it",
+                crate::result::SkipReason::Interrupted,
             ));
         }
     }
@@ -359,9 +359,7 @@ impl Context<'_> {
             }
             let answer = tokio::select! {
                 answer = self.vendor.send(request) => answer,
-                () = self.until_stopped() => return Err(Failure::Setup {
-                    reason: "interrupted".to_owned(),
-                }),
+                () = self.until_stopped() => return Err(Failure::Interrupted),
             };
             let answer = answer.map_err(|e| match e {
                 VendorError::Transport(e) => Failure::Transport {
@@ -410,7 +408,7 @@ impl Context<'_> {
             };
             let read = tokio::select! {
                 read = self.vendor.read_batch(classification, batch_id) => read,
-                () = self.until_stopped() => BatchRead::Unreadable("interrupted".to_owned()),
+                () = self.until_stopped() => BatchRead::Interrupted,
             };
             batches.push(read);
         }

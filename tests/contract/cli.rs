@@ -48,7 +48,7 @@ fn run_against_the_built_in_mock_passes_and_writes_the_json_report() {
     );
     let report = std::fs::read_to_string(&json).unwrap_or_default();
     let report_json: serde_json::Value = serde_json::from_str(&report).unwrap_or_default();
-    assert_eq!(report_json["format_version"], 2);
+    assert_eq!(report_json["format_version"], 3);
     assert_eq!(report_json["verdict"], "pass");
     assert_eq!(report_json["summary"]["passed"], cases);
     assert!(

@@ -302,7 +302,7 @@ fn json_to_standard_output_keeps_the_text_on_standard_error() {
             both(&output)
         )
     });
-    assert_eq!(report["format_version"], 2);
+    assert_eq!(report["format_version"], 3);
     assert_eq!(report["cases"][0]["name"], "delete-files/valid-one-file");
     assert!(
         report["cases"][0]["curl"]
@@ -337,6 +337,60 @@ fn the_markdown_summary_goes_to_the_github_step_summary() {
         written.contains("| `broken/case` | failed | status: expected 200, got 401 "),
         "{written}"
     );
+}
+
+/// `schemas/report.json`, compiled with the jsonschema crate.
+fn report_schema() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(manifest().join("schemas/report.json")).unwrap_or_default();
+    let schema: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("schemas/report.json: {e}"));
+    jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("schemas/report.json: {e}"))
+}
+
+#[test]
+fn the_json_report_of_a_failing_run_has_the_published_shape() {
+    // Expects a 200 where the mock refuses: a status failure, with its request and answer.
+    let cases = one_case("delete-files/unknown-classification.json", |t| {
+        t.replace("\"status\": \"4xx\"", "\"status\": 200")
+    });
+    let path = cases.path().join("report.json");
+    let output = extracta(
+        &[
+            "run",
+            "--cases",
+            cases.path().to_str().unwrap_or_default(),
+            "--json",
+            path.to_str().unwrap_or_default(),
+        ],
+        &[],
+        manifest(),
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", both(&output));
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut report: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let schema = report_schema();
+    let errors: Vec<String> = schema.iter_errors(&report).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{text}");
+    assert_eq!(report["format_version"], 3);
+    let case = &report["cases"][0];
+    let status = &case["failures"][0];
+    assert_eq!(
+        (&status["kind"], &status["expected"], &status["actual"]),
+        (
+            &serde_json::json!("status"),
+            &serde_json::json!([200]),
+            &case["answer"]["status"]
+        ),
+        "{text}"
+    );
+    assert_eq!(case["request"]["auth"], "valid");
+    assert!(!text.contains(extracta_contract::DEFAULT_API_KEY), "{text}");
+    // A report that breaks the shape is refused: a status failure without what came.
+    report["cases"][0]["failures"][0]
+        .as_object_mut()
+        .map(|failure| failure.remove("actual"));
+    assert!(!schema.is_valid(&report));
 }
 
 /// Chromium, if the machine has it (CI installs it and sets EXTRACTA_REQUIRE_BROWSER).

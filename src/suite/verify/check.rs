@@ -206,6 +206,7 @@ pub fn check_effect(case: &Case, fixture: &Fixture, observation: &Observation) -
                 batch,
                 reason: reason.clone(),
             }),
+            BatchRead::Interrupted => failures.push(Failure::Interrupted),
             BatchRead::Gone { .. } if !must_go && !emptied => {
                 failures.push(Failure::BatchGone { batch, id });
             }
@@ -240,7 +241,7 @@ pub fn check_effect(case: &Case, fixture: &Fixture, observation: &Observation) -
         };
         let batch_deleted = any_success && case.expect.deleted_batches.contains(batch);
         let gone = match read {
-            BatchRead::Unreadable(_) => continue,
+            BatchRead::Unreadable(_) | BatchRead::Interrupted => continue,
             // A batch that is gone is reported once, not file by file.
             BatchRead::Gone { .. } => continue,
             BatchRead::Listed(ids) => !ids.contains(id),

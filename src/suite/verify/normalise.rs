@@ -62,7 +62,9 @@ pub fn normalise(
                     .collect(),
             ),
             BatchRead::Gone { .. } => BatchAfter::Note(GONE.to_owned()),
-            BatchRead::Unreadable(_) => BatchAfter::Note(UNREADABLE.to_owned()),
+            BatchRead::Unreadable(_) | BatchRead::Interrupted => {
+                BatchAfter::Note(UNREADABLE.to_owned())
+            }
         })
         .collect();
     Snapshot {

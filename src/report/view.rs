@@ -1,0 +1,232 @@
+//! What the renderers show, prepared once from a [`RunReport`]: the counts, every case with
+//! its failures, request and answer, the drift list, the cleanup and the baselines. The text,
+//! Markdown, JUnit and HTML renderers only lay it out, each escaping for where it goes.
+
+use super::curl::curl_line;
+use crate::result::{
+    BaselineSummary, CaseResult, ChangeClass, Outcome, Response, RunReport, Snapshot, Summary,
+    Verdict,
+};
+
+/// How much of an answer's body the JSON and JUnit reports show.
+pub const SHOWN_BODY: usize = 4096;
+
+/// `text` cut after `limit` characters, saying how much more there was.
+pub fn shortened(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => format!("{}… ({} more bytes)", &text[..end], text.len() - end),
+        None => text.to_owned(),
+    }
+}
+
+/// `n` with the noun in the number it takes: `1 change`, `3 changes`.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// `n` of a traffic counter, counted.
+pub fn counted_u64(n: u64, one: &str, many: &str) -> String {
+    counted(usize::try_from(n).unwrap_or(usize::MAX), one, many)
+}
+
+/// An outcome as the reports write it: `passed`, `failed`, `skipped`.
+pub fn outcome_word(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Passed => "passed",
+        Outcome::Failed => "failed",
+        Outcome::Skipped => "skipped",
+    }
+}
+
+/// The answer block of a case: status, media type, and the body as long as a report shows it.
+pub struct Answer<'a> {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Content-Type`, or `(no Content-Type)`.
+    pub content_type: &'a str,
+    text: &'a str,
+}
+
+impl<'a> Answer<'a> {
+    fn new(response: &'a Response) -> Self {
+        Answer {
+            status: response.status,
+            content_type: response
+                .content_type
+                .as_deref()
+                .unwrap_or("(no Content-Type)"),
+            text: &response.text,
+        }
+    }
+
+    /// The body, cut after `limit` characters.
+    pub fn body(&self, limit: usize) -> String {
+        shortened(self.text, limit)
+    }
+}
+
+/// A case as the reports show it.
+pub struct CaseView<'a> {
+    /// The result itself: name, description, outcome, duration.
+    pub result: &'a CaseResult,
+    /// Why it was skipped, as a sentence.
+    pub skip_reason: Option<String>,
+    /// Every failure as a sentence led by its kind (`status: expected 200, got 404`).
+    pub failures: Vec<String>,
+    /// The `curl` command of its last request, when it sent one.
+    pub request: Option<String>,
+    /// The answer to it, when one came.
+    pub answer: Option<Answer<'a>>,
+}
+
+impl<'a> CaseView<'a> {
+    /// The view of one case.
+    pub fn new(case: &'a CaseResult) -> Self {
+        let exchange = case.exchange.as_ref();
+        CaseView {
+            result: case,
+            skip_reason: case.skip_reason.map(|r| r.to_string()),
+            failures: case.failures.iter().map(ToString::to_string).collect(),
+            request: exchange.map(|e| curl_line(&e.request)),
+            answer: exchange.and_then(|e| e.response.as_ref()).map(Answer::new),
+        }
+    }
+
+    /// Whether it failed.
+    pub fn failed(&self) -> bool {
+        self.result.outcome == Outcome::Failed
+    }
+
+    /// The kinds of its failures, each once, in the order the failures came.
+    pub fn kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = Vec::new();
+        for kind in self.result.failures.iter().map(|f| f.kind().to_string()) {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        kinds
+    }
+
+    /// Why it did not pass: the skip reason, or every failure.
+    pub fn why(&self) -> String {
+        match (&self.skip_reason, self.result.outcome) {
+            (Some(reason), Outcome::Skipped) => reason.clone(),
+            (None, Outcome::Skipped) => String::new(),
+            _ => self.failures.join("; "),
+        }
+    }
+
+    /// The baseline and this run's observation, when the case drifted from a recorded one.
+    pub fn drift_diff(&self) -> Option<(&'a Snapshot, &'a Snapshot)> {
+        let case = self.result;
+        case.drifts().next()?;
+        let before = case.baseline.as_ref().and_then(|b| b.recorded.as_ref())?;
+        Some((before, case.observation.as_ref()?))
+    }
+}
+
+/// One drift in the run's list.
+pub struct Drift<'a> {
+    /// The case's name.
+    pub case: &'a str,
+    /// What changed, in a sentence.
+    pub message: String,
+    /// Breaking or additive.
+    pub class: ChangeClass,
+}
+
+/// A run as the reports show it.
+pub struct View<'a> {
+    /// The report itself.
+    pub report: &'a RunReport,
+    /// Case counts by outcome.
+    pub summary: Summary,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Every case, in the report's order.
+    pub cases: Vec<CaseView<'a>>,
+    /// Every drift, in case order.
+    pub drifts: Vec<Drift<'a>>,
+    /// How the baselines fared, in a run with `--snapshots`.
+    pub baselines: Option<BaselineSummary>,
+}
+
+impl<'a> View<'a> {
+    /// The view of a run.
+    pub fn new(report: &'a RunReport) -> Self {
+        View {
+            report,
+            summary: report.summary(),
+            verdict: report.verdict(),
+            cases: report.cases.iter().map(CaseView::new).collect(),
+            drifts: report
+                .drifts()
+                .map(|(case, failure)| Drift {
+                    case: &case.name,
+                    message: failure.message(),
+                    class: failure.change_class().unwrap_or(ChangeClass::Breaking),
+                })
+                .collect(),
+            baselines: report.baseline_summary(),
+        }
+    }
+
+    /// The cases that did not pass.
+    pub fn not_passed(&self) -> impl Iterator<Item = &CaseView<'a>> {
+        self.cases
+            .iter()
+            .filter(|c| c.result.outcome != Outcome::Passed)
+    }
+
+    /// The requests sent, counted: `1 request`, `12 requests`.
+    pub fn requests(&self) -> String {
+        counted_u64(self.report.traffic.requests, "request", "requests")
+    }
+
+    /// The run's wall time in milliseconds.
+    pub fn duration_ms(&self) -> u128 {
+        self.report.duration.as_millis()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::result::{Failure, SkipReason};
+
+    #[test]
+    fn a_case_that_did_not_pass_says_why_in_one_line() {
+        let failures = vec![
+            Failure::Transport {
+                cause: "reset".into(),
+            },
+            Failure::Setup {
+                reason: "refused".into(),
+            },
+        ];
+        let failed = CaseResult::new("c", "d", Outcome::Failed, failures, None, Duration::ZERO);
+        let view = CaseView::new(&failed);
+        assert_eq!(view.why(), "transport: reset; setup: refused");
+        assert_eq!(view.kinds(), ["transport", "setup"]);
+        let skipped = CaseResult::skipped("c", "d", SkipReason::Interrupted);
+        assert_eq!(
+            CaseView::new(&skipped).why(),
+            "the run was interrupted before it"
+        );
+    }
+
+    #[test]
+    fn a_long_body_is_cut_and_says_how_much_more_there_was() {
+        assert_eq!(shortened("éééé", 2), "éé… (4 more bytes)");
+        assert_eq!(shortened("ab", 2), "ab");
+        assert_eq!(counted(1, "change", "changes"), "1 change");
+        assert_eq!(counted(0, "change", "changes"), "0 changes");
+    }
+}
