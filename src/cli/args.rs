@@ -176,6 +176,10 @@ pub struct RunArgs {
     /// fails its case and the run goes on.
     #[arg(long, default_value = "4MiB", value_parser = parse_size, value_name = "SIZE")]
     pub max_response_size: u64,
+    /// The longest wait for a batch the target is still processing (getResults answers
+    /// "waiting"), e.g. 60s or 5m; a batch still waiting then fails its case.
+    #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
+    pub max_processing_wait: Duration,
     /// The longest wait before a request is sent again, e.g. 60s or 2m: a 429 whose
     /// Retry-After asks for longer is not waited, and its case fails at once.
     #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
@@ -493,6 +497,7 @@ impl RunArgs {
             .built_in_mock(self.built_in_mock)
             .max_response_size(usize::try_from(self.max_response_size).unwrap_or(usize::MAX))
             .max_retry_wait(self.max_retry_wait)
+            .max_processing_wait(self.max_processing_wait)
             .fail_on(self.fail_on.into())
             .max_deletes(self.max_deletes)
             .classification_id(self.classification_id.clone());

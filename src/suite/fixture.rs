@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::ledger::UNKNOWN_ID;
+use super::ownership::Marker;
 use super::vendor::{Vendor, VendorError};
 use crate::contract::case::{FixtureSpec, Placeholder, placeholders};
 
@@ -24,9 +25,10 @@ const DOCUMENTS: &[(&str, &[u8])] = &[
 ];
 
 /// The files of batch `batch` of a fixture whose earlier batches hold `before` files: the
-/// name each is sent under, the sample document and its contents, cycling through the
-/// samples.
+/// name each is sent under (with the run's `marker`), the sample document and its contents,
+/// cycling through the samples.
 pub fn batch_files(
+    marker: &Marker,
     batch: usize,
     before: usize,
     count: usize,
@@ -34,7 +36,7 @@ pub fn batch_files(
     (0..count)
         .map(|n| {
             let (name, contents) = DOCUMENTS[(before + n) % DOCUMENTS.len()];
-            (format!("contract-{batch}-{n}-{name}"), name, contents)
+            (marker.file_name(batch, n, name), name, contents)
         })
         .collect()
 }
@@ -51,6 +53,7 @@ pub async fn provision(
 ) -> Result<Fixture, VendorError> {
     let mut fixture = Fixture {
         classification_ids: vec![classification_id.to_owned()],
+        marker: Some(vendor.marker().to_string()),
         ..Fixture::default()
     };
     for _ in 1..spec.classification_count() {
@@ -59,7 +62,7 @@ pub async fn provision(
             .push(vendor.create_classification().await?);
     }
     for (batch, placed) in spec.batches.iter().enumerate() {
-        let files = batch_files(batch, fixture.files.len(), placed.files);
+        let files = batch_files(vendor.marker(), batch, fixture.files.len(), placed.files);
         let owner = &fixture.classification_ids[placed.classification];
         let uploaded = vendor.upload(owner, files).await?;
         fixture.batches.push(FixtureBatch {
@@ -91,6 +94,8 @@ pub struct Fixture {
     pub batches: Vec<FixtureBatch>,
     /// Every file, numbered across batches: `(batch index, file id)`.
     pub files: Vec<(usize, String)>,
+    /// The marker of the run that made it, which its names carry.
+    pub marker: Option<String>,
 }
 
 impl Fixture {
@@ -133,6 +138,7 @@ impl Fixture {
             Placeholder::Batch(n) => self.batches.get(n).map(|b| b.id.as_str()),
             Placeholder::File(n) => self.files.get(n).map(|(_, id)| id.as_str()),
             Placeholder::Unknown => Some(UNKNOWN_ID),
+            Placeholder::Marker => self.marker.as_deref(),
         }
     }
 
@@ -183,6 +189,7 @@ impl Fixture {
                 .cloned()
                 .collect(),
             files,
+            marker: self.marker.clone(),
         }
     }
 
@@ -202,6 +209,9 @@ impl Fixture {
         }
         for (n, (_, id)) in self.files.iter().enumerate() {
             names.push((id.clone(), format!("[fileId:{n}]")));
+        }
+        if let Some(marker) = &self.marker {
+            names.push((marker.clone(), "[runMarker]".to_owned()));
         }
         names.sort_by_key(|(id, _)| std::cmp::Reverse(id.len()));
         names
@@ -223,6 +233,7 @@ mod tests {
                 })
                 .collect(),
             files: files.iter().map(|(b, id)| (*b, (*id).to_owned())).collect(),
+            marker: None,
         }
     }
 

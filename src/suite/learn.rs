@@ -336,6 +336,7 @@ fn snapshot_name(placeholder: Placeholder) -> String {
         Placeholder::Batch(n) => format!("[batchId:{n}]"),
         Placeholder::File(n) => format!("[fileId:{n}]"),
         Placeholder::Unknown => UNKNOWN_ID.to_owned(),
+        Placeholder::Marker => "[runMarker]".to_owned(),
     }
 }
 

@@ -4,7 +4,7 @@
 //! the ledger does not hold is refused before it leaves the process, and the cap on deletes
 //! (`--max-deletes`) is counted here.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -49,6 +49,12 @@ struct Owned {
     batches: Vec<(String, String)>,
     /// Every id the run may name in a destructive request.
     ids: HashSet<String>,
+    /// The batch each uploaded file went into, as `(classificationId, batchId)`.
+    batch_of: HashMap<String, (String, String)>,
+    /// Which answer handed out each classification and batch id.
+    origin: HashMap<String, &'static str>,
+    /// Files seen listed, under this run's marker, in a batch read back.
+    proven: HashSet<String>,
 }
 
 impl Ledger {
@@ -64,11 +70,17 @@ impl Ledger {
         self.owned.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Records a classification the run created.
-    pub fn record_classification(&self, id: &str) {
+    /// Records a classification the run created (the target's word, until a read proves it);
+    /// whether it is new: an id the target handed out before is recorded once.
+    pub fn record_classification(&self, id: &str) -> bool {
         let mut owned = self.lock();
+        if owned.classifications.iter().any(|c| c == id) {
+            return false;
+        }
         owned.classifications.push(id.to_owned());
         owned.ids.insert(id.to_owned());
+        owned.origin.insert(id.to_owned(), "createClassification");
+        true
     }
 
     /// Marks a classification the run may name but must never delete (`--classification-id`).
@@ -76,18 +88,53 @@ impl Ledger {
         self.lock().ids.insert(id.to_owned());
     }
 
-    /// Records a batch the run uploaded.
-    pub fn record_batch(&self, classification_id: &str, batch_id: &str) {
+    /// Records a batch the run uploaded; whether it is new: a batch recorded before is
+    /// recorded once.
+    pub fn record_batch(&self, classification_id: &str, batch_id: &str) -> bool {
         let mut owned = self.lock();
-        owned
-            .batches
-            .push((classification_id.to_owned(), batch_id.to_owned()));
+        let entry = (classification_id.to_owned(), batch_id.to_owned());
+        if owned.batches.contains(&entry) {
+            return false;
+        }
+        owned.batches.push(entry);
         owned.ids.insert(batch_id.to_owned());
+        owned
+            .origin
+            .entry(batch_id.to_owned())
+            .or_insert("uploadFiles");
+        true
     }
 
-    /// Records a file the run uploaded.
-    pub fn record_file(&self, id: &str) {
-        self.lock().ids.insert(id.to_owned());
+    /// Records a file the run uploaded into batch `batch_id` of `classification_id`.
+    pub fn record_file(&self, id: &str, classification_id: &str, batch_id: &str) {
+        let mut owned = self.lock();
+        owned.ids.insert(id.to_owned());
+        owned.batch_of.insert(
+            id.to_owned(),
+            (classification_id.to_owned(), batch_id.to_owned()),
+        );
+        owned.origin.insert(id.to_owned(), "uploadFiles");
+    }
+
+    /// The batch a file was uploaded into, as `(classificationId, batchId)`.
+    pub fn batch_of(&self, file_id: &str) -> Option<(String, String)> {
+        self.lock().batch_of.get(file_id).cloned()
+    }
+
+    /// Which answer of the target handed out `id` (`createClassification`, `uploadFiles`).
+    pub fn origin(&self, id: &str) -> Option<&'static str> {
+        self.lock().origin.get(id).copied()
+    }
+
+    /// Notes files seen listed under this run's marker.
+    pub fn prove_files<'a>(&self, ids: impl IntoIterator<Item = &'a str>) {
+        let mut owned = self.lock();
+        owned.proven.extend(ids.into_iter().map(str::to_owned));
+    }
+
+    /// Whether a file was seen listed under this run's marker.
+    pub fn is_proven(&self, file_id: &str) -> bool {
+        self.lock().proven.contains(file_id)
     }
 
     /// Forgets a classification a case deleted: there is nothing left to delete. Its ids stay
@@ -176,7 +223,7 @@ mod tests {
         let ledger = Ledger::default();
         ledger.record_classification("c1");
         ledger.record_batch("c1", "b1");
-        ledger.record_file("f1");
+        ledger.record_file("f1", "c1", "b1");
         let ours = delete(
             json!({"classificationId": "c1", "batchId": "b1", "fileIds": ["f1", UNKNOWN_ID]}),
         );
@@ -243,8 +290,13 @@ mod tests {
     #[test]
     fn only_recorded_ids_and_the_unknown_id_are_the_runs() {
         let ledger = Ledger::default();
-        ledger.record_file("f1");
+        ledger.record_file("f1", "c1", "b1");
         assert!(ledger.owns("f1"));
+        assert_eq!(
+            ledger.batch_of("f1"),
+            Some(("c1".to_owned(), "b1".to_owned()))
+        );
+        assert_eq!(ledger.origin("f1"), Some("uploadFiles"));
         assert!(ledger.owns(UNKNOWN_ID));
         assert!(!ledger.owns("f2"));
         let batch = delete(json!({"classificationId": UNKNOWN_ID, "batchId": "theirs"}));

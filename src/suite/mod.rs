@@ -9,6 +9,7 @@ pub mod fixture;
 pub mod learn;
 pub mod ledger;
 pub mod options;
+pub mod ownership;
 pub mod plan;
 pub mod preflight;
 pub mod run;

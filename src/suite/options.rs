@@ -239,6 +239,7 @@ pub struct RunOptions {
     pub(crate) settle: Option<Duration>,
     pub(crate) max_response_size: usize,
     pub(crate) max_retry_wait: Duration,
+    pub(crate) max_processing_wait: Duration,
     pub(crate) pace: Vec<(Endpoint, Duration)>,
     pub(crate) max_deletes: Option<u64>,
     pub(crate) classification_id: Option<String>,
@@ -305,6 +306,11 @@ impl RunOptions {
     /// waited for.
     pub fn max_retry_wait(&self) -> Duration {
         self.max_retry_wait
+    }
+
+    /// The longest wait for a batch that getResults says is still `waiting`.
+    pub fn max_processing_wait(&self) -> Duration {
+        self.max_processing_wait
     }
 
     /// The least pause between calls to an endpoint, where set.
@@ -393,6 +399,7 @@ pub struct RunOptionsBuilder {
     settle: Option<Duration>,
     max_response_size: usize,
     max_retry_wait: Duration,
+    max_processing_wait: Duration,
     pace: Vec<(String, Duration)>,
     max_deletes: Option<u64>,
     classification_id: Option<String>,
@@ -422,6 +429,7 @@ impl Default for RunOptionsBuilder {
             settle: None,
             max_response_size: MAX_RESPONSE_SIZE,
             max_retry_wait: super::transport::retry::MAX_RETRY_WAIT,
+            max_processing_wait: super::vendor::MAX_PROCESSING_WAIT,
             pace: Vec::new(),
             max_deletes: None,
             classification_id: None,
@@ -582,6 +590,13 @@ impl RunOptionsBuilder {
         self
     }
 
+    /// The longest wait for a batch that getResults says is still `waiting` (default 60 s);
+    /// a batch still waiting then fails its case.
+    pub fn max_processing_wait(mut self, max: Duration) -> Self {
+        self.max_processing_wait = max;
+        self
+    }
+
     /// The least pause between calls to the endpoint of this name (repeatable; zero turns the
     /// default off).
     pub fn pace(mut self, endpoint: impl Into<String>, interval: Duration) -> Self {
@@ -697,6 +712,7 @@ impl RunOptionsBuilder {
             settle: self.settle,
             max_response_size: self.max_response_size,
             max_retry_wait: self.max_retry_wait,
+            max_processing_wait: self.max_processing_wait,
             pace,
             max_deletes: self.max_deletes,
             classification_id: self.classification_id,

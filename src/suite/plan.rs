@@ -2,8 +2,11 @@
 //! case gets, and every request that follows from it, in order. The run executes it;
 //! `--dry-run` prints it.
 
+use std::collections::HashSet;
+
 use super::fixture::{Fixture, batch_files};
 use super::options::RunOptions;
+use super::ownership::{Marker, Named, ProofRead, proof_reads};
 use super::transport::request::{Body, Request, Retry};
 use super::vendor::Vendor;
 use crate::contract::case::{Auth, BodySpec, Case, FixtureSpec, Placeholder};
@@ -73,10 +76,13 @@ pub enum Removal<'a> {
 /// One request of the schedule.
 #[derive(Debug, Clone, Copy)]
 pub enum Step<'a> {
-    /// createClassification: the run's own (`unit` is `None`), or one more of a unit's fixture.
+    /// createClassification: the run's own (`unit` is `None`), or one more of a unit's fixture
+    /// (its number there, from 1).
     CreateClassification {
         /// The unit whose fixture needs it.
         unit: Option<usize>,
+        /// Its number in the fixture: 0 for the run's own.
+        index: usize,
     },
     /// uploadFiles of one batch of a unit's fixture.
     Upload {
@@ -293,11 +299,17 @@ impl<'a> Plan<'a> {
     pub fn steps(&self) -> Vec<Step<'a>> {
         let mut steps = Vec::new();
         if self.setup == Setup::Create {
-            steps.push(Step::CreateClassification { unit: None });
+            steps.push(Step::CreateClassification {
+                unit: None,
+                index: 0,
+            });
         }
         for (unit, u) in self.units.iter().enumerate() {
-            for _ in 1..u.spec.classification_count() {
-                steps.push(Step::CreateClassification { unit: Some(unit) });
+            for index in 1..u.spec.classification_count() {
+                steps.push(Step::CreateClassification {
+                    unit: Some(unit),
+                    index,
+                });
             }
             for batch in 0..u.spec.batches.len() {
                 steps.push(Step::Upload { unit, batch });
@@ -385,9 +397,9 @@ impl<'a> Plan<'a> {
             Request::json(Endpoint::DeleteBatch, &body)
         };
         match *step {
-            Step::CreateClassification { unit } => (
+            Step::CreateClassification { unit, .. } => (
                 unit.and_then(label),
-                Vendor::create_classification_request(),
+                Vendor::create_classification_request(&Marker::placeholder()),
             ),
             Step::Upload { unit, batch } => {
                 let spec = self.units.get(unit).map(|u| &u.spec);
@@ -403,12 +415,16 @@ impl<'a> Plan<'a> {
                     .and_then(|b| fixture.classification_ids.get(b.classification))
                     .cloned()
                     .unwrap_or_default();
-                let request = Vendor::upload_request(&owner, batch_files(batch, before, files));
+                let files = batch_files(&Marker::placeholder(), batch, before, files);
+                let request = Vendor::upload_request(&owner, files);
                 (label(unit), request)
             }
             Step::Send { unit, case } => {
                 let view = placeholders(unit).view(&case.fixture);
-                (Some(case.name.clone()), case_request(case, &view))
+                (
+                    Some(case.name.clone()),
+                    case_request(case, &view, &Marker::placeholder()),
+                )
             }
             Step::ReadBack { unit, batch } => {
                 let fixture = placeholders(unit);
@@ -443,14 +459,106 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// The fixture of a case's request under test, its ids as placeholders.
+    fn view(&self, step: &Step<'_>) -> Option<Fixture> {
+        let Step::Send { unit, case } = *step else {
+            return None;
+        };
+        let classification = match &self.setup {
+            Setup::Create => "{{classificationId}}".to_owned(),
+            Setup::Reuse(id) => id.clone(),
+        };
+        let spec = self.units.get(unit)?.spec.clone();
+        Some(Fixture::placeholders(&classification, &spec).view(&case.fixture))
+    }
+
+    /// The unit a step belongs to, if any.
+    fn unit_of(&self, step: &Step<'_>) -> Option<usize> {
+        match *step {
+            Step::CreateClassification { unit, .. } => unit,
+            Step::Upload { unit, .. } | Step::Send { unit, .. } | Step::ReadBack { unit, .. } => {
+                Some(unit)
+            }
+            Step::Cleanup(Removal::Batch { unit, .. } | Removal::Classification { unit, .. }) => {
+                Some(unit)
+            }
+            Step::Cleanup(
+                Removal::CreatedBatch { case } | Removal::CreatedClassification { case },
+            ) => self
+                .units
+                .iter()
+                .position(|u| u.cases.iter().any(|c| std::ptr::eq(*c, case))),
+            Step::Cleanup(Removal::RunClassification) => None,
+        }
+    }
+
+    /// The id of the run's classification, as the plan shows it.
+    fn run_classification(&self) -> String {
+        match &self.setup {
+            Setup::Create => "{{classificationId}}".to_owned(),
+            Setup::Reuse(id) => id.clone(),
+        }
+    }
+
+    /// Every request the run sends, in order, each with the label of what it belongs to: the
+    /// request of each step, after the reads it needs first (getResults until a batch a case
+    /// reads is processed; the first read of each classification and batch a delete names,
+    /// which proves it the run's), and each classification created read back at once.
+    pub fn requests(&self) -> Vec<(Option<String>, Request)> {
+        let mut requests = Vec::new();
+        // What is proven already: the same placeholder in two units is two things, but the
+        // run's classification is one.
+        let mut proven: HashSet<(Option<usize>, ProofRead)> = HashSet::new();
+        let run_classification = self.run_classification();
+        let scoped = |unit: Option<usize>, read: ProofRead| match &read {
+            ProofRead::Classification(id) if *id == run_classification => (None, read),
+            _ => (unit, read),
+        };
+        for step in self.steps() {
+            let (label, request) = self.request(&step);
+            let unit = self.unit_of(&step);
+            let view = self.view(&step).unwrap_or_default();
+            for (classification, batch) in awaited(&request, &view) {
+                requests.push((
+                    label.clone(),
+                    Vendor::results_request(&classification, &batch),
+                ));
+            }
+            let batch_of = |file: &str| {
+                let (batch, _) = view.files.iter().find(|(_, id)| id == file)?;
+                view.batch(*batch)
+                    .map(|(classification, batch)| (classification.to_owned(), batch.to_owned()))
+            };
+            for read in proof_reads(&request, batch_of) {
+                if proven.insert(scoped(unit, read.clone())) {
+                    requests.push((label.clone(), read.request()));
+                }
+            }
+            let created = match step {
+                Step::CreateClassification { unit: None, .. } => Some(run_classification.clone()),
+                Step::CreateClassification { index, .. } => {
+                    Some(format!("{{{{classificationId:{index}}}}}"))
+                }
+                _ => None,
+            };
+            requests.push((label.clone(), request));
+            if let Some(id) = created {
+                // Read back at once, to prove the new classification is the run's.
+                let read = ProofRead::Classification(id);
+                proven.insert(scoped(unit, read.clone()));
+                requests.push((label, read.request()));
+            }
+        }
+        requests
+    }
+
     /// Every request of the run, described for a person (key redacted), as `--dry-run`
     /// prints them, then one line per skipped case.
     pub fn describe(&self, base_url: &str) -> Vec<String> {
         let mut lines: Vec<String> = self
-            .steps()
-            .iter()
-            .map(|step| {
-                let (label, request) = self.request(step);
+            .requests()
+            .into_iter()
+            .map(|(label, request)| {
                 let line = request.describe(base_url);
                 match label {
                     Some(label) => format!("[{label}] {line}"),
@@ -467,8 +575,30 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// The wire request of `case`, placeholders filled from `fixture`.
-pub fn case_request(case: &Case, fixture: &Fixture) -> Request {
+/// The batches a case's getResults request reads, of its fixture, as `(classificationId,
+/// batchId)`: the run waits until each is processed before it sends the request, so that the
+/// case judges a processed batch.
+pub fn awaited(request: &Request, fixture: &Fixture) -> Vec<(String, String)> {
+    if request.endpoint() != Some(Endpoint::GetResults) {
+        return Vec::new();
+    }
+    let named = Named::of(request);
+    let (Some(classification), Some(batch)) = (named.classification, named.batch) else {
+        return Vec::new();
+    };
+    let ours = (0..fixture.batches.len())
+        .filter_map(|n| fixture.batch(n))
+        .any(|(c, b)| c == classification && b == batch);
+    if ours {
+        vec![(classification, batch)]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The wire request of `case`, placeholders filled from `fixture`; files it uploads are named
+/// with `marker`.
+pub fn case_request(case: &Case, fixture: &Fixture, marker: &Marker) -> Request {
     let body = match &case.request.body {
         BodySpec::None => Body::Empty,
         BodySpec::Json(json) => Body::Bytes(fixture.fill_json(json).to_string().into_bytes()),
@@ -478,7 +608,7 @@ pub fn case_request(case: &Case, fixture: &Fixture) -> Request {
                 .iter()
                 .map(|(name, value)| (name.clone(), fixture.fill(value)))
                 .collect(),
-            files: batch_files(0, 0, *files),
+            files: batch_files(marker, 0, 0, *files),
         },
     };
     Request {
@@ -551,7 +681,7 @@ mod tests {
         let steps = plan.steps();
         assert!(matches!(
             steps.first(),
-            Some(Step::CreateClassification { unit: None })
+            Some(Step::CreateClassification { unit: None, .. })
         ));
         assert!(matches!(steps.last(), Some(Step::Cleanup(_))));
         let sends = steps

@@ -13,7 +13,8 @@ use super::error::RunError;
 use super::fixture::{Fixture, provision};
 use super::ledger::Ledger;
 use super::options::{Baseline, RunOptions, Target as Targeted};
-use super::plan::{Plan, Setup, Unit, case_request};
+use super::ownership::Marker;
+use super::plan::{Plan, Setup, Unit, awaited, case_request};
 use super::preflight;
 use super::transport::request::Request;
 use super::transport::target::Target;
@@ -109,7 +110,8 @@ async fn execute(
     };
     let cases = &checked.cases;
     let plan = Plan::new(cases, options);
-    let vendor = Vendor::new(target, Ledger::new(options.max_deletes));
+    let vendor = Vendor::new(target, Ledger::new(options.max_deletes), Marker::new())
+        .processing_wait(options.max_processing_wait);
     // Not raced with the stop: a classification created while nobody listens would be left
     // behind. The request ends within its timeout; the stop is honoured right after.
     let classification = open(&vendor, &plan).await;
@@ -341,8 +343,19 @@ impl Context<'_> {
     /// Abandoned when the run is stopped: a case's request is never retried, and whatever it
     /// may create lands in what the run deletes.
     async fn send(&self, case: &Case, fixture: &Fixture) -> (SentRequest, Answer) {
-        let request = case_request(case, fixture);
+        let request = case_request(case, fixture, self.vendor.marker());
         let sent = request.sent(self.vendor.target().base_url());
+        for (classification, batch) in awaited(&request, fixture) {
+            let processed = tokio::select! {
+                processed = self.vendor.await_processed(&classification, &batch) => processed,
+                () = self.until_stopped() => return (sent, Err(Failure::Setup {
+                    reason: "interrupted".to_owned(),
+                })),
+            };
+            if let Err(error) = processed {
+                return (sent, Err(setup_failure(&error)));
+            }
+        }
         (sent, self.answer(case, &request).await)
     }
 

@@ -250,12 +250,9 @@ async fn planned_and_sent(concurrency: usize) -> (Vec<String>, Vec<String>) {
     let cases = load_dir(&cases_dir()).unwrap_or_else(|e| panic!("{e}"));
     let plan = Plan::new(&cases, &options);
     let planned = plan
-        .steps()
+        .requests()
         .iter()
-        .map(|step| {
-            let (_, request) = plan.request(step);
-            format!("{} /api/v1{}", request.method, request.path)
-        })
+        .map(|(_, request)| format!("{} /api/v1{}", request.method, request.path))
         .collect();
     let report = run(&options, |_| {})
         .await
@@ -351,4 +348,79 @@ fn blocking_get(url: &str) -> Value {
             Err(_) => Value::Null,
         }
     })
+}
+
+/// What the stand-in holds, through `/__data`.
+async fn stand_in_data(stand_in: &crate::standins::StandIn) -> Value {
+    let url = format!("http://127.0.0.1:{}/__data", stand_in.port);
+    match crate::http().get(url).send().await {
+        Ok(answer) => answer.json().await.unwrap_or_default(),
+        Err(_) => Value::Null,
+    }
+}
+
+#[tokio::test]
+async fn a_classification_the_target_hands_out_again_is_never_deleted() {
+    // createClassification answers with cls-prod, which existed before the run: the read-back
+    // finds it without the run's marker, so the run stops before it uploads into it.
+    let stand_in = crate::standins::StandIn::start("dedupe-create");
+    let error = run(&built(stand_in.options()), |_| {})
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        error.contains(
+            "the target answered createClassification with cls-prod, which this run did not create"
+        ) && error.ends_with("not deleted"),
+        "{error}"
+    );
+    let data = stand_in_data(&stand_in).await;
+    assert_eq!(
+        data["batches"]["cls-prod"],
+        json!({"batch-prod": ["precious.pdf"]}),
+        "{data}"
+    );
+    assert_eq!(data["received"]["uploadFiles"], Value::Null, "{data}");
+    assert_eq!(
+        data["received"]["deleteClassification"],
+        Value::Null,
+        "{data}"
+    );
+}
+
+#[tokio::test]
+async fn a_batch_the_target_hands_out_again_is_never_deleted_nor_its_files() {
+    // With --classification-id cls-prod, every upload lands in batch-prod, which held a
+    // precious file before the run.
+    let stand_in = crate::standins::StandIn::start("dedupe-upload");
+    let options = built(
+        stand_in
+            .options()
+            .classification_id(Some("cls-prod".to_owned())),
+    );
+    let report = run(&options, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!report.conforms(), "the run passed on a target that lied");
+    let data = stand_in_data(&stand_in).await;
+    let precious = data["batches"]["cls-prod"]["batch-prod"]
+        .as_array()
+        .is_some_and(|files| files.contains(&json!("precious.pdf")));
+    assert!(precious, "the precious file is gone: {data}");
+    assert!(
+        data["ids"]
+            .as_array()
+            .is_some_and(|ids| ids.contains(&json!("cls-prod"))),
+        "{data}"
+    );
+    assert!(
+        report
+            .cleanup
+            .failed
+            .iter()
+            .any(|(id, why)| id == "batch-prod" && why.contains("precious.pdf")),
+        "{:?}",
+        report.cleanup
+    );
 }

@@ -71,7 +71,11 @@ VARIANTS = [
     "redirect",  # a 302 to another URL
     # Breaks the contract where it looks idempotent:
     "idempotent-sloppy",  # as "idempotent", but such a delete takes the batch's first file
+    # Hands out what existed before the run (cls-prod, with batch-prod holding precious.pdf):
+    "dedupe-create",  # createClassification answers with cls-prod and creates nothing
+    "dedupe-upload",  # an upload without a batchId puts its files into batch-prod, if its classification holds one
 ]
+PRECIOUS = {"cls-prod": {"name": "Production classifier", "description": "Not the suite's."}}
 
 PREFIX = "/api/v1/documentClassification/"
 LOCK = threading.RLock()
@@ -155,7 +159,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/__data":  # for tests: what is stored, and the requests received
             with LOCK:
                 files = sum(len(b) for c in DATA.values() for b in c["batches"].values())
-                return self.send(200, {"classifications": len(DATA), "files": files, "received": RECEIVED})
+                return self.send(200, {"classifications": len(DATA), "files": files, "received": RECEIVED,
+                                       "ids": sorted(DATA),
+                                       "batches": {c: {b: [f["fileName"] for f in fs] for b, fs in d["batches"].items()}
+                                                   for c, d in DATA.items()}})
         with LOCK:
             name = self.path.rsplit("/", 1)[-1]
             RECEIVED[name] = RECEIVED.get(name, 0) + 1
@@ -288,9 +295,11 @@ class Handler(BaseHTTPRequestHandler):
         details = self.json_body().get("classificationDetails")
         if not isinstance(details, dict) or not details.get("name"):
             raise Refused(422, "classificationDetails.name is required")
+        if self.server.variant == "dedupe-create":
+            return 200, {"status": "created", "createdAt": int(time.time() * 1000), "classificationId": "cls-prod"}
         cid = str(uuid.uuid4())
         with LOCK:
-            DATA[cid] = {"owner": self.account, "batches": {}}
+            DATA[cid] = {"owner": self.account, "batches": {}, "details": details}
         return 200, {"status": "created", "createdAt": int(time.time() * 1000), "classificationId": cid}
 
     def ep_uploadFiles(self):
@@ -312,6 +321,8 @@ class Handler(BaseHTTPRequestHandler):
             if batches is None:
                 raise Refused(400, "Invalid classificationId")
             bid = fields.get("batchId") or str(uuid.uuid4())
+            if self.server.variant == "dedupe-upload" and "batchId" not in fields and "batch-prod" in batches:
+                bid = "batch-prod"
             if "batchId" in fields and bid not in batches:
                 raise Refused(400, "Invalid batchId")
             if not files:
@@ -372,7 +383,8 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             if self.classification(body.get("classificationId")) is None:
                 raise Refused(400, "Invalid classificationId")
-        return 200, {"status": "success", "classificationId": body["classificationId"], "classificationDetails": {}}
+            details = DATA[body["classificationId"]].get("details", {})
+        return 200, {"status": "success", "classificationId": body["classificationId"], "classificationDetails": details}
 
     def ep_deleteFiles(self):
         variant = self.server.variant
@@ -431,6 +443,10 @@ def main():
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.variant, server.key, server.second_key = args.variant, args.key, args.second_key
+    if args.variant in ("dedupe-create", "dedupe-upload"):
+        # Data of the account that existed before any run: no run may delete it.
+        DATA["cls-prod"] = {"owner": args.key, "details": PRECIOUS["cls-prod"],
+                            "batches": {"batch-prod": [{"fileId": "file-prod-1", "fileName": "precious.pdf"}]}}
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

@@ -1,7 +1,8 @@
 //! Placeholders: the `{{...}}` in a case's strings, filled from its fixture.
 
 /// The placeholders a request may use, besides indexed ones.
-pub(super) const PLAIN_PLACEHOLDERS: &[&str] = &["classificationId", "batchId", "unknownId"];
+pub(super) const PLAIN_PLACEHOLDERS: &[&str] =
+    &["classificationId", "batchId", "unknownId", "runMarker"];
 
 /// A placeholder in a case's request, filled from its fixture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +15,8 @@ pub enum Placeholder {
     File(usize),
     /// An id that exists nowhere.
     Unknown,
+    /// The run's marker, which everything the run creates carries (in a name it gives).
+    Marker,
 }
 
 impl Placeholder {
@@ -25,6 +28,7 @@ impl Placeholder {
                 "classificationId" => Some(Placeholder::Classification(0)),
                 "batchId" => Some(Placeholder::Batch(0)),
                 "unknownId" => Some(Placeholder::Unknown),
+                "runMarker" => Some(Placeholder::Marker),
                 _ => None,
             },
             Some(("classificationId", n)) => index(n).map(Placeholder::Classification),

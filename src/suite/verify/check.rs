@@ -300,6 +300,7 @@ mod tests {
                 })
                 .collect(),
             files: vec![(0, "f0".into()), (0, "f1".into()), (1, "f2".into())],
+            marker: None,
         }
     }
 

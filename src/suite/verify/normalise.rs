@@ -208,6 +208,7 @@ mod tests {
                 (0, format!("file-{suffix}1")),
                 (0, format!("file-{suffix}2")),
             ],
+            marker: None,
         }
     }
 
