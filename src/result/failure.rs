@@ -57,6 +57,8 @@ pub enum FailureKind {
     Transport,
     /// The case's fixture could not be provisioned or read back.
     Setup,
+    /// The target did not finish processing a batch the case reads.
+    Processing,
     /// The observation differs from the recorded baseline.
     Drift,
 }
@@ -71,6 +73,7 @@ impl fmt::Display for FailureKind {
             FailureKind::Effect => "effect",
             FailureKind::Transport => "transport",
             FailureKind::Setup => "setup",
+            FailureKind::Processing => "processing",
             FailureKind::Drift => "drift",
         })
     }
@@ -184,6 +187,14 @@ pub enum Failure {
     },
     /// The run was stopped while the case's request or its read-back was under way.
     Interrupted,
+    /// A batch the case reads was still being processed (getResults answered `waiting`) when
+    /// the run's wait was up: its request was not sent.
+    NotProcessed {
+        /// The batch's id.
+        batch: String,
+        /// How long the run waited.
+        waited: std::time::Duration,
+    },
     /// The observation differs from the baseline.
     Drift(Change),
     /// No baseline is recorded for the case.
@@ -191,6 +202,15 @@ pub enum Failure {
         /// Where this run's observation waits for review.
         pending: PathBuf,
     },
+}
+
+/// A duration as a person writes it: whole seconds as `60s`, else milliseconds.
+fn duration(duration: std::time::Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        format!("{}s", duration.as_secs())
+    } else {
+        format!("{}ms", duration.as_millis())
+    }
 }
 
 impl Failure {
@@ -208,6 +228,7 @@ impl Failure {
             | Failure::BatchRemains { .. } => FailureKind::Effect,
             Failure::Transport { .. } => FailureKind::Transport,
             Failure::Setup { .. } | Failure::Interrupted => FailureKind::Setup,
+            Failure::NotProcessed { .. } => FailureKind::Processing,
             Failure::Drift(_) | Failure::NoBaseline { .. } => FailureKind::Drift,
         }
     }
@@ -301,6 +322,10 @@ impl Failure {
             Failure::Transport { cause } => cause.clone(),
             Failure::Setup { reason } => reason.clone(),
             Failure::Interrupted => "interrupted".to_owned(),
+            Failure::NotProcessed { batch, waited } => format!(
+                "batch {batch} was not processed within {} (getResults still answers \"waiting\"; --max-processing-wait sets the wait)",
+                duration(*waited)
+            ),
             Failure::Drift(change) => change.to_string(),
             Failure::NoBaseline { pending } => format!(
                 "no baseline recorded; this run's observation waits in {} (accept with --update-snapshots or cargo insta review)",

@@ -352,8 +352,12 @@ impl Context<'_> {
                     reason: "interrupted".to_owned(),
                 })),
             };
-            if let Err(error) = processed {
-                return (sent, Err(setup_failure(&error)));
+            match processed {
+                Ok(()) => {}
+                Err(VendorError::NotProcessed { batch, waited }) => {
+                    return (sent, Err(Failure::NotProcessed { batch, waited }));
+                }
+                Err(error) => return (sent, Err(setup_failure(&error))),
             }
         }
         (sent, self.answer(case, &request).await)

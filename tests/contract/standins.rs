@@ -816,3 +816,31 @@ async fn a_cleanup_held_off_for_an_hour_says_what_it_left_behind() {
         report.cleanup
     );
 }
+
+#[tokio::test]
+async fn a_vendor_that_processes_in_the_background_matches_a_baseline_of_one_that_does_not() {
+    let baseline = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let recorded = run_with_baseline("independent", baseline.path(), true, FailOn::Any).await;
+    assert!(recorded.conforms(), "{}", describe(&recorded));
+    // getResults answers "waiting" for 1.5 s after every upload, longer than the settle time.
+    let report = run_with_baseline("processing", baseline.path(), false, FailOn::Any).await;
+    assert!(report.conforms(), "{}", describe(&report));
+    assert_eq!(report.drifts().count(), 0, "{}", describe(&report));
+}
+
+#[tokio::test]
+async fn a_batch_still_processing_when_the_wait_is_up_fails_its_case_as_such_not_as_drift() {
+    let stand_in = StandIn::start("processing");
+    let options = stand_in
+        .options()
+        .only("get-results/valid")
+        .max_processing_wait(Duration::from_millis(300));
+    let report = run_with(options).await;
+    let kinds = failure_kinds(&report, "get-results/valid");
+    assert_eq!(kinds, [FailureKind::Processing], "{}", describe(&report));
+    let message = report.cases[0].failures[0].to_string();
+    assert!(
+        message.contains("was not processed within 300ms"),
+        "{message}"
+    );
+}

@@ -67,6 +67,8 @@ struct FailureData<'a> {
     reason: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pending: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waited_ms: Option<u128>,
 }
 
 /// `field` as a JSON pointer to a top-level field of the body.
@@ -300,6 +302,14 @@ pub(super) fn failure_json(failure: &Failure) -> JsonFailure<'_> {
             },
         ),
         Failure::Interrupted => ("interrupted", none),
+        Failure::NotProcessed { batch, waited } => (
+            "not-processed",
+            FailureData {
+                id: Some(batch),
+                waited_ms: Some(waited.as_millis()),
+                ..none
+            },
+        ),
         Failure::Drift(change) => ("drift", drift_data(change)),
         Failure::NoBaseline { pending } => (
             "no-baseline",

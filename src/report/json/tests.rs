@@ -134,6 +134,10 @@ fn every_failure() -> Vec<Failure> {
         },
     ];
     failures.extend(every_change().into_iter().map(Failure::Drift));
+    failures.push(Failure::NotProcessed {
+        batch: "b1".into(),
+        waited: std::time::Duration::from_secs(60),
+    });
     failures
 }
 
