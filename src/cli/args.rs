@@ -55,7 +55,7 @@ pub enum Command {
     ///
     /// Examples:
     ///   extracta-contract mock --port 8787 --api-key my-test-key
-    ///   extracta-contract mock --seed examples/seed.json --latency 50 --log
+    ///   extracta-contract mock --seed examples/seed.json --latency 50ms --log
     ///   extracta-contract mock --admin   # then: curl -X POST localhost:8787/__admin/faults
     ///                                    #   -d '{"status": 503, "count": 2}'
     #[command(verbatim_doc_comment)]
@@ -164,7 +164,7 @@ pub struct RunArgs {
     /// How many cases run at once (default: 2 against the built-in mock, 8 over the network).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: Option<u16>,
-    /// Per-request timeout, e.g. 30s or 2m (a bare number is seconds).
+    /// Per-request timeout, e.g. 30s or 2m.
     #[arg(long, default_value = "30s", value_parser = parse_timeout, value_name = "DURATION")]
     pub timeout: Duration,
     /// How long a target's reads may lag a request before its effect is judged: the run reads
@@ -227,12 +227,12 @@ fn parse_pace(text: &str) -> Result<(String, Duration), String> {
     let (endpoint, duration) = text
         .split_once('=')
         .ok_or_else(|| format!("expected ENDPOINT=DURATION (e.g. getResults=2s), got `{text}`"))?;
-    Ok((endpoint.trim().to_owned(), duration::parse(duration, None)?))
+    Ok((endpoint.trim().to_owned(), duration::parse(duration)?))
 }
 
-/// A timeout: a duration, or (as before) a bare number of seconds; at least 1 ms.
+/// A timeout: a duration of at least 1 ms.
 fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let timeout = duration::parse(text, Some("s"))?;
+    let timeout = duration::parse(text)?;
     if timeout.is_zero() {
         return Err("a timeout of 0 would fail every request; give at least 1ms".to_owned());
     }
@@ -264,8 +264,8 @@ pub struct MockArgs {
     /// `learn`), or a baseline folder holding one. Its choices are listed at start.
     #[arg(long, value_name = "PATH")]
     pub like: Option<PathBuf>,
-    /// Wait this long before every answer: 250ms, 2s, 1m (a bare number is milliseconds).
-    #[arg(long, default_value = "0", value_name = "DURATION", value_parser = parse_latency)]
+    /// Wait this long before every answer: 250ms, 2s, 1m.
+    #[arg(long, default_value = "0", value_name = "DURATION", value_parser = parse_duration)]
     pub latency: Duration,
     /// Answer this share of requests (0 to 1) with 503, at random.
     #[arg(long, default_value_t = 0.0, value_name = "P", value_parser = parse_rate)]
@@ -349,7 +349,7 @@ const LIMITS: &str = "Limits (the mock's own, to protect it; not the vendor's)";
 
 /// Reads a duration: `500ms`, `2s`, `1m`, or `0`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    duration::parse(text, None)
+    duration::parse(text)
 }
 
 /// Reads a duration longer than zero.
@@ -358,11 +358,6 @@ fn parse_positive_duration(text: &str) -> Result<Duration, String> {
         d if d.is_zero() => Err(format!("`{text}` must be longer than zero")),
         d => Ok(d),
     }
-}
-
-/// Reads `--latency`: a duration, or a bare number of milliseconds as before.
-pub fn parse_latency(text: &str) -> Result<Duration, String> {
-    duration::parse(text, Some("ms"))
 }
 
 /// Reads a size in bytes: `65536`, `64KiB`, `1MiB`, `2GiB` (or KB, MB, GB in powers of 1000).
@@ -582,8 +577,9 @@ mod tests {
     }
 
     #[test]
-    fn a_timeout_takes_a_unit_or_bare_seconds() {
-        assert_eq!(parse_timeout("5"), Ok(Duration::from_secs(5)));
+    fn a_timeout_takes_a_unit() {
+        assert!(parse_timeout("5").is_err_and(|e| e.contains("needs a unit")));
+        assert_eq!(parse_timeout("5s"), Ok(Duration::from_secs(5)));
         assert_eq!(parse_timeout("500ms"), Ok(Duration::from_millis(500)));
         assert!(parse_timeout("0").is_err());
     }

@@ -20,7 +20,7 @@ pub enum RunError {
     #[error(transparent)]
     Target(#[from] TargetError),
     /// The run's classification could not be created.
-    #[error("set up the run on {url}: {source}")]
+    #[error("set up the run on {url}: {source}{}", hint(url, source))]
     Setup {
         /// The target.
         url: String,
@@ -30,6 +30,22 @@ pub enum RunError {
     /// An option is missing, empty or unusable.
     #[error(transparent)]
     Options(#[from] OptionsError),
+}
+
+/// What to change, when the first request found no endpoint: most often a base URL without
+/// its `/api/v1`.
+fn hint(url: &str, source: &VendorError) -> &'static str {
+    match source {
+        VendorError::Refused {
+            status: 404 | 405, ..
+        } if !url.trim_end_matches('/').ends_with("/api/v1") => {
+            " (the base URL does not end in /api/v1: the vendor's is https://api.extracta.ai/api/v1)"
+        }
+        VendorError::Refused {
+            status: 404 | 405, ..
+        } => " (no endpoint there: is this the Extracta.ai API?)",
+        _ => "",
+    }
 }
 
 /// A setting that may come from a flag or the environment.

@@ -67,7 +67,7 @@ fn an_unreachable_target_exits_2_naming_the_url() {
         "--api-key",
         "k",
         "--timeout",
-        "5",
+        "5s",
     ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
@@ -310,4 +310,62 @@ fn a_short_key_corrupts_neither_the_answers_nor_the_checks() {
     // the checks read would break them.
     let output = extracta_with(&["run", "--api-key", "key"], &[]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+}
+
+#[tokio::test]
+async fn the_common_base_url_mistakes_each_get_a_sentence_saying_what_to_change() {
+    let mock = extracta_contract::MockServer::builder()
+        .api_key("k")
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let address = mock.addr();
+    let without_api = format!("http://{address}");
+    let tls_to_plain = format!("https://{address}/api/v1");
+    let mistakes = [
+        (without_api.as_str(), "the base URL does not end in /api/v1"),
+        (tls_to_plain.as_str(), "the server does not answer with TLS"),
+        (
+            "api.extracta.ai/api/v1",
+            "write it https://api.extracta.ai/api/v1",
+        ),
+    ];
+    for (url, hint) in mistakes {
+        let url = url.to_owned();
+        let output = tokio::task::spawn_blocking(move || {
+            extracta(&[
+                "run",
+                "--base-url",
+                &url,
+                "--api-key",
+                "k",
+                "--timeout",
+                "5s",
+            ])
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+        assert!(text(&output).contains(hint), "{hint}: {}", text(&output));
+    }
+}
+
+#[test]
+fn a_bare_number_for_a_duration_is_refused_with_the_units_to_choose_from() {
+    for flag in [["run", "--timeout", "5"], ["mock", "--latency", "50"]] {
+        let output = extracta(&flag);
+        assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+        assert!(text(&output).contains("needs a unit"), "{}", text(&output));
+    }
+}
+
+#[test]
+fn a_mistyped_subcommand_suggests_the_nearest() {
+    let output = extracta(&["rum"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("a similar subcommand exists: 'run'"),
+        "{}",
+        text(&output)
+    );
 }

@@ -124,7 +124,13 @@ impl Target {
             url: base_url.to_owned(),
             reason: reason.to_owned(),
         };
-        let parsed = Url::parse(base_url).map_err(|e| bad(&e.to_string()))?;
+        let parsed = Url::parse(base_url).map_err(|e| match e {
+            url::ParseError::RelativeUrlWithoutBase => bad(&format!(
+                "it has no scheme; write it https://{}",
+                base_url.trim_start_matches('/')
+            )),
+            other => bad(&other.to_string()),
+        })?;
         let host = parsed
             .host_str()
             .ok_or_else(|| bad("the URL has no host"))?;
@@ -260,11 +266,17 @@ impl Target {
     ) -> Result<(Response, Option<Duration>), TargetError> {
         let url = format!("{}{}", self.base_url, request.path);
         let timeout = self.timeout;
+        let https = self.base_url.starts_with("https://");
         let transport = |error: reqwest::Error| {
             let transient = !error.is_connect() && !error.is_timeout();
             let timed_out = error.is_timeout();
             // The URL leads the message already; the error would repeat it.
             let mut cause = error_chain(&error.without_url());
+            if https && cause.contains("InvalidContentType") {
+                cause.push_str(
+                    " (the server does not answer with TLS: if it speaks plain HTTP, the URL must say http://, which is allowed for loopback only)",
+                );
+            }
             if timed_out {
                 cause.push_str(&format!(
                     " (no complete answer within {timeout:?}; --timeout sets the limit)"
@@ -406,6 +418,18 @@ mod tests {
         assert!(target("http://127.0.0.1:8787/api/v1").is_ok());
         assert!(target("http://localhost:8787/api/v1").is_ok());
         assert!(target("http://[::1]:8787/api/v1").is_ok());
+    }
+
+    #[test]
+    fn a_base_url_without_a_scheme_says_to_write_one() {
+        let error = target("api.extracta.ai/api/v1")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.ends_with("it has no scheme; write it https://api.extracta.ai/api/v1"),
+            "{error}"
+        );
     }
 
     #[test]
