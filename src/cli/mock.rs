@@ -104,7 +104,7 @@ mod tests {
 
     use clap::Parser;
 
-    use super::super::args::{Cli, Command, parse_duration, parse_latency, parse_size};
+    use super::super::args::{Cli, Command, parse_duration, parse_size};
     use super::*;
 
     fn mock_args(args: &[&str]) -> Option<MockArgs> {
@@ -126,13 +126,6 @@ mod tests {
         assert!(parse_duration("2").is_err());
         assert!(parse_duration("2h").is_err());
         assert!(parse_duration("-1s").is_err());
-    }
-
-    #[test]
-    fn latency_keeps_reading_a_bare_number_as_milliseconds() {
-        assert_eq!(parse_latency("50"), Ok(Duration::from_millis(50)));
-        assert_eq!(parse_latency("250ms"), Ok(Duration::from_millis(250)));
-        assert_eq!(parse_latency("1s"), Ok(Duration::from_secs(1)));
     }
 
     #[test]
