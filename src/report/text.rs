@@ -152,9 +152,14 @@ fn target_line(view: &View<'_>, text: &mut String) {
         .map(|b| format!(", baseline {b}"))
         .unwrap_or_default();
     let traffic = report.traffic;
+    let abandoned = if traffic.abandoned > 0 {
+        format!("; {} abandoned when the run was stopped", traffic.abandoned)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         text,
-        "target {} (profile {}{baseline}): {} ({}, {}) in {} ms",
+        "target {} (profile {}{baseline}): {} ({}, {}{abandoned}) in {} ms",
         escaped(&target.base_url),
         escaped(&target.profile),
         view.requests(),

@@ -47,12 +47,16 @@ pub struct Cleanup {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Traffic {
-    /// HTTP requests, every retry included.
+    /// HTTP requests that reached the target (answered, or failed after the connection was
+    /// made), every retry included.
     pub requests: u64,
-    /// uploadFiles requests (each costs the account credits).
+    /// uploadFiles requests among them (each costs the account credits).
     pub uploads: u64,
-    /// Destructive requests.
+    /// Destructive requests among them.
     pub deletes: u64,
+    /// Requests given up on the way when the run was stopped: the target may or may not
+    /// have received them.
+    pub abandoned: u64,
 }
 
 /// The run's verdict, from which the exit code follows. Exhaustive on purpose: a new verdict

@@ -424,3 +424,66 @@ async fn a_batch_the_target_hands_out_again_is_never_deleted_nor_its_files() {
         report.cleanup
     );
 }
+
+/// The sum of the stand-in's counts of what it received, all endpoints and the deletes.
+fn received(data: &Value) -> (u64, u64) {
+    let counts = data["received"].as_object().cloned().unwrap_or_default();
+    let all = counts.values().filter_map(Value::as_u64).sum();
+    let deletes = counts
+        .iter()
+        .filter(|(name, _)| name.starts_with("delete"))
+        .filter_map(|(_, n)| n.as_u64())
+        .sum();
+    (all, deletes)
+}
+
+#[test]
+fn the_traffic_figures_count_what_the_target_received_also_when_the_run_is_stopped() {
+    for (variant, pauses) in [("independent", &[][..]), ("slow", &[1500][..])] {
+        let stand_in = crate::standins::StandIn::start(variant);
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let json = dir.path().join("report.json");
+        let child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+            .args([
+                "run",
+                "--base-url",
+                &format!("http://127.0.0.1:{}/api/v1", stand_in.port),
+                "--json",
+            ])
+            .arg(&json)
+            .env("EXTRACTA_API_KEY", "standin-key")
+            .env("EXTRACTA_SECOND_API_KEY", crate::standins::SECOND_KEY)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        for pause in pauses {
+            std::thread::sleep(Duration::from_millis(*pause));
+            let _ = Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status();
+        }
+        let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap_or_default())
+                .unwrap_or_default();
+        let traffic = &report["traffic"];
+        let count = |field: &str| traffic[field].as_u64().unwrap_or(u64::MAX);
+        let (all, deletes) = received(&blocking_get(&format!(
+            "http://127.0.0.1:{}/__data",
+            stand_in.port
+        )));
+        let printed = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            count("requests") <= all && all <= count("requests") + count("abandoned"),
+            "{variant}: the report says {traffic}, the target received {all}\n{printed}"
+        );
+        assert!(
+            count("deletes") <= deletes && deletes <= count("deletes") + count("abandoned"),
+            "{variant}: the report says {traffic}, the target received {deletes} deletes"
+        );
+        if pauses.is_empty() {
+            assert_eq!((count("requests"), count("abandoned")), (all, 0));
+        }
+    }
+}

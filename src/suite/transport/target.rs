@@ -80,6 +80,51 @@ struct Counters {
     requests: AtomicU64,
     uploads: AtomicU64,
     deletes: AtomicU64,
+    abandoned: AtomicU64,
+}
+
+/// A request on its way: counted as sent once it reached the target (its answer came, or it
+/// failed after the connection was made), not when it could not connect, and as abandoned
+/// when the run drops it on the way.
+struct Sending<'a> {
+    counters: &'a Counters,
+    request: &'a Request,
+    settled: bool,
+}
+
+impl<'a> Sending<'a> {
+    fn new(counters: &'a Counters, request: &'a Request) -> Self {
+        Sending {
+            counters,
+            request,
+            settled: false,
+        }
+    }
+
+    /// It reached the target.
+    fn sent(mut self) {
+        self.settled = true;
+        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+        if self.request.endpoint() == Some(Endpoint::UploadFiles) {
+            self.counters.uploads.fetch_add(1, Ordering::Relaxed);
+        }
+        if self.request.is_destructive() {
+            self.counters.deletes.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// It never left: no connection.
+    fn not_sent(mut self) {
+        self.settled = true;
+    }
+}
+
+impl Drop for Sending<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.counters.abandoned.fetch_add(1, Ordering::Relaxed);
+        }
+    }
 }
 
 /// Where the suite sends requests.
@@ -222,6 +267,7 @@ impl Target {
             requests: self.counters.requests.load(Ordering::Relaxed),
             uploads: self.counters.uploads.load(Ordering::Relaxed),
             deletes: self.counters.deletes.load(Ordering::Relaxed),
+            abandoned: self.counters.abandoned.load(Ordering::Relaxed),
         }
     }
 
@@ -320,8 +366,21 @@ impl Target {
         if let (true, Some(case)) = (self.tag_cases, &request.case) {
             builder = builder.header(CASE_HEADER, case);
         }
-        self.count(request);
-        let answer = builder.send().await.map_err(transport)?;
+        let sending = Sending::new(&self.counters, request);
+        let answer = match builder.send().await {
+            Ok(answer) => {
+                sending.sent();
+                answer
+            }
+            Err(error) if error.is_connect() => {
+                sending.not_sent();
+                return Err(transport(error));
+            }
+            Err(error) => {
+                sending.sent();
+                return Err(transport(error));
+            }
+        };
         let status = answer.status().as_u16();
         let header = |name| {
             answer
@@ -359,16 +418,6 @@ impl Target {
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         };
         Ok((Response::new(status, content_type, text), retry_after))
-    }
-
-    fn count(&self, request: &Request) {
-        self.counters.requests.fetch_add(1, Ordering::Relaxed);
-        if request.endpoint() == Some(Endpoint::UploadFiles) {
-            self.counters.uploads.fetch_add(1, Ordering::Relaxed);
-        }
-        if request.is_destructive() {
-            self.counters.deletes.fetch_add(1, Ordering::Relaxed);
-        }
     }
 }
 
