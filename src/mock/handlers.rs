@@ -18,8 +18,7 @@ use serde_json::Value;
 
 use super::admin;
 use super::extract::{self, closing, json_media_type, parse_json_body, read_json_body, refuse};
-use super::handling::{FileResult, prelude};
-use super::journal::Seen;
+use super::handling::{self, FileResult, prelude};
 use super::observe;
 use super::reply::{Rejection, Success};
 use super::state::MockState;
@@ -127,10 +126,8 @@ async fn json_endpoint(
         },
         Err(rejection) => refusal(rejection, None),
     };
-    if state.recording() {
-        response
-            .extensions_mut()
-            .insert(Seen::new(state.holder(key).cloned(), &bytes));
+    if let Some(seen) = handling::noted(state, state.holder(key).cloned(), &bytes) {
+        response.extensions_mut().insert(seen);
     }
     response
 }

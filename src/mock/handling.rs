@@ -1,10 +1,13 @@
-//! What the endpoint handlers share: the prelude every endpoint runs first, and a stored file
-//! as the replies list it.
+//! What the endpoint handlers share: the prelude every endpoint runs first, a stored file as
+//! the replies list it, and what the journal and the request log note of a request.
+
+use std::sync::Arc;
 
 use axum::response::Response;
 use serde::Serialize;
 
 use super::faults::random_failure;
+use super::journal::Seen;
 use super::state::MockState;
 use super::store::StoredFile;
 use crate::contract::endpoint::Endpoint;
@@ -85,5 +88,18 @@ impl From<StoredFile> for UploadedFile {
             file_name: file.file_name,
             number_of_pages: 1,
         }
+    }
+}
+
+/// What to note of a request from `holder` with `body`: all of it when the journal records
+/// requests, its holder alone when only the request log names it, nothing when neither wants
+/// it.
+pub fn noted(state: &MockState, holder: Option<Arc<str>>, body: &[u8]) -> Option<Seen> {
+    if state.recording() {
+        Some(Seen::new(holder, body))
+    } else if tracing::enabled!(target: "extracta_contract::mock", tracing::Level::INFO) {
+        Some(Seen { holder, body: None })
+    } else {
+        None
     }
 }

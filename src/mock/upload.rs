@@ -12,8 +12,7 @@ use serde::Serialize;
 
 use super::classify::{Classifier, Guess, Prepared};
 use super::extract::{self, closing, content_length, refuse};
-use super::handling::{UploadedFile, prelude};
-use super::journal::Seen;
+use super::handling::{self, UploadedFile, prelude};
 use super::reply::Rejection;
 use super::state::MockState;
 use super::store::{NewFile, Refusal};
@@ -254,10 +253,8 @@ pub async fn upload_files(State(state): State<Arc<MockState>>, request: Request)
             None,
         )),
     };
-    if state.recording() {
-        response
-            .extensions_mut()
-            .insert(Seen::new(state.holder(&key).cloned(), b""));
+    if let Some(seen) = handling::noted(&state, state.holder(&key).cloned(), b"") {
+        response.extensions_mut().insert(seen);
     }
     response
 }

@@ -369,3 +369,41 @@ fn a_mistyped_subcommand_suggests_the_nearest() {
         text(&output)
     );
 }
+
+#[tokio::test]
+async fn the_mock_log_names_the_holder_of_an_accepted_key_without_admin() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+        .args(["mock", "--port", "0", "--log", "--api-key", "holder-test-key"])
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut url = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        let _ = BufReader::new(stdout).read_line(&mut url);
+    }
+    let answer = crate::http()
+        .post(format!(
+            "{}/documentClassification/viewClassification",
+            url.trim()
+        ))
+        .bearer_auth("holder-test-key")
+        .json(&serde_json::json!({"classificationId": "nothing"}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(answer.status(), 404);
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let log = String::from_utf8_lossy(&output.stderr);
+    let line = log
+        .lines()
+        .find(|l| l.contains("viewClassification"))
+        .unwrap_or_default();
+    assert!(line.contains("holder=\"key-1\"") || line.contains("holder=key-1"), "{log}");
+    assert!(!log.contains("holder-test-key"), "{log}");
+}
