@@ -204,6 +204,17 @@ impl Endpoint {
         Endpoint::ALL.into_iter().find(|e| e.path() == path)
     }
 
+    /// Whether a request of `method` to `path` may remove data: one to a destructive endpoint's
+    /// path, whatever its method (a server may route by path alone), or any `DELETE` to a path
+    /// the catalogue does not know. The one rule the plan, the cap on deletes and the ledger
+    /// share.
+    pub fn destroys(path: &str, method: &http::Method) -> bool {
+        match Endpoint::from_path(path) {
+            Some(endpoint) => endpoint.is_destructive(),
+            None => method == http::Method::DELETE,
+        }
+    }
+
     /// The endpoint called `name` (e.g. `deleteFiles`), if any.
     pub fn from_name(name: &str) -> Option<Endpoint> {
         Endpoint::ALL.into_iter().find(|e| e.name() == name)

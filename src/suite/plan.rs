@@ -124,10 +124,7 @@ pub struct Plan<'a> {
 /// classification, whatever it is answered: a refusal, or a destructive request that names
 /// nothing its fixture lets it delete (a vendor may accept it as a no-op).
 fn shareable(case: &Case) -> bool {
-    let destructive = case
-        .request
-        .endpoint()
-        .is_some_and(|endpoint| endpoint.is_destructive());
+    let destructive = Endpoint::destroys(&case.request.path, &case.request.method);
     case.request.repeat == 1
         && (case.expects_refusal() || destructive)
         && case.expect.deleted.is_empty()
@@ -139,11 +136,7 @@ fn shareable(case: &Case) -> bool {
 
 /// How many destructive requests a case sends.
 fn deletes_of(case: &Case) -> u64 {
-    let destructive = match case.request.endpoint() {
-        Some(endpoint) => endpoint.is_destructive(),
-        None => case.request.method == http::Method::DELETE,
-    };
-    if destructive {
+    if Endpoint::destroys(&case.request.path, &case.request.method) {
         u64::from(case.request.repeat)
     } else {
         0
@@ -775,5 +768,44 @@ mod tests {
                 .map(|u| u.spec.batches.len())
                 .sum::<usize>()
         );
+    }
+
+    /// A case of its own: `request` and `expect` as the case file writes them.
+    fn case(name: &str, request: &str, expect: &str) -> Case {
+        let text = format!(
+            r#"{{"description": "d", "fixture": {{"batches": [2]}}, "request": {request}, "expect": {expect}}}"#
+        );
+        Case::parse(std::path::Path::new("t.json"), name, &text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_post_to_a_destructive_path_counts_against_the_cap_as_the_send_does() {
+        let cases = [case(
+            "post-to-delete-files",
+            r#"{"method": "POST", "path": "/documentClassification/deleteFiles", "json": {}}"#,
+            r#"{"status": "4xx"}"#,
+        )];
+        let plan = Plan::new(&cases, &built(options().max_deletes(Some(0))));
+        assert_eq!(plan.skipped.len(), 1, "{:?}", plan.skipped);
+        assert!(plan.units.is_empty());
+        assert!(
+            !plan
+                .steps()
+                .iter()
+                .any(|s| matches!(s, Step::Upload { .. }))
+        );
+    }
+
+    #[test]
+    fn a_repeated_delete_counts_each_time_against_the_cap() {
+        let cases = [case(
+            "twice",
+            r#"{"method": "DELETE", "path": "/documentClassification/deleteFiles", "json": {"classificationId": "{{classificationId}}", "batchId": "{{batchId}}", "fileIds": ["{{fileId:0}}"]}, "repeat": 2}"#,
+            r#"{"status": [200, "4xx"], "deleted": [0]}"#,
+        )];
+        let capped = Plan::new(&cases, &built(options().max_deletes(Some(1))));
+        assert_eq!(capped.skipped.len(), 1, "{:?}", capped.skipped);
+        let room = Plan::new(&cases, &built(options().max_deletes(Some(2))));
+        assert!(room.skipped.is_empty());
     }
 }

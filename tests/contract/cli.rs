@@ -374,7 +374,14 @@ fn a_mistyped_subcommand_suggests_the_nearest() {
 async fn the_mock_log_names_the_holder_of_an_accepted_key_without_admin() {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
-        .args(["mock", "--port", "0", "--log", "--api-key", "holder-test-key"])
+        .args([
+            "mock",
+            "--port",
+            "0",
+            "--log",
+            "--api-key",
+            "holder-test-key",
+        ])
         .env_remove("RUST_LOG")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -404,6 +411,9 @@ async fn the_mock_log_names_the_holder_of_an_accepted_key_without_admin() {
         .lines()
         .find(|l| l.contains("viewClassification"))
         .unwrap_or_default();
-    assert!(line.contains("holder=\"key-1\"") || line.contains("holder=key-1"), "{log}");
+    assert!(
+        line.contains("holder=\"key-1\"") || line.contains("holder=key-1"),
+        "{log}"
+    );
     assert!(!log.contains("holder-test-key"), "{log}");
 }

@@ -487,3 +487,43 @@ fn the_traffic_figures_count_what_the_target_received_also_when_the_run_is_stopp
         }
     }
 }
+
+#[tokio::test]
+async fn pruning_a_filtered_run_keeps_the_baselines_of_the_cases_it_left_out() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/mock/delete-files");
+    let _ = std::fs::create_dir_all(dir.path().join("delete-files"));
+    for name in ["valid-one-file", "auth-missing", "unknown-file"] {
+        let _ = std::fs::copy(
+            shipped.join(format!("{name}.snap")),
+            dir.path().join(format!("delete-files/{name}.snap")),
+        );
+    }
+    let _ = std::fs::write(
+        dir.path().join("delete-files/retired.snap"),
+        "---\n---\n{}\n",
+    );
+    let options = built(
+        RunOptions::builder()
+            .cases_dir(cases_dir())
+            .filters(["delete-files/valid-one-file"])
+            .snapshots(dir.path(), true)
+            .prune(true),
+    );
+    let (options, _mock) = extracta_contract::with_built_in_mock(options)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let report = run(&options, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.conforms());
+    for kept in ["valid-one-file", "auth-missing", "unknown-file"] {
+        assert!(
+            dir.path()
+                .join(format!("delete-files/{kept}.snap"))
+                .is_file(),
+            "{kept} was pruned"
+        );
+    }
+    assert!(!dir.path().join("delete-files/retired.snap").exists());
+}

@@ -74,10 +74,7 @@ impl Request {
     /// Whether it may remove data: a destructive endpoint of the catalogue, or any `DELETE`
     /// to a path the catalogue does not know.
     pub fn is_destructive(&self) -> bool {
-        match Endpoint::from_path(&self.path) {
-            Some(endpoint) => endpoint.is_destructive(),
-            None => self.method == Method::DELETE,
-        }
+        Endpoint::destroys(&self.path, &self.method)
     }
 
     /// The request as it was sent to `base_url`, its key named by role, for reports.

@@ -281,6 +281,16 @@ mod tests {
     }
 
     #[test]
+    fn an_upper_case_uuid_is_a_uuid_too() {
+        // .NET writes UUIDs in upper case; a mixed case one is still one.
+        assert_eq!(
+            in_text("job 3F2B8C1E-9A4D-4E6F-8B2A-1C3D5E7F9A0B queued"),
+            "job [uuid] queued"
+        );
+        assert_eq!(in_text("3f2b8c1e-9A4D-4e6f-8B2A-1c3d5e7f9a0b"), "[uuid]");
+    }
+
+    #[test]
     fn id_like_fields_and_tokens_are_recognised() {
         for key in [
             "id",
