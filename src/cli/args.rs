@@ -11,7 +11,8 @@ use super::duration;
 /// Which drift fails the run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum FailOnArg {
-    /// Only breaking changes; additive ones (a new field) are reported but pass.
+    /// Only breaking changes; additive ones (a new field) and wording (a reworded message)
+    /// are reported but pass.
     Breaking,
     /// Every change.
     #[default]

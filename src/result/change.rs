@@ -14,6 +14,9 @@ use super::BatchAfter;
 pub enum ChangeClass {
     /// Something was added; a tolerant client keeps working.
     Additive,
+    /// Human-readable wording changed (a `message` said otherwise) while the status, the
+    /// types and the shape stayed; a client that reads codes keeps working.
+    Wording,
     /// Something a client may rely on changed or went away.
     Breaking,
 }
@@ -22,6 +25,7 @@ impl fmt::Display for ChangeClass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             ChangeClass::Additive => "additive",
+            ChangeClass::Wording => "wording",
             ChangeClass::Breaking => "breaking",
         })
     }
@@ -96,9 +100,19 @@ impl Change {
     pub fn class(&self) -> ChangeClass {
         match self {
             Change::FieldAdded { .. } => ChangeClass::Additive,
+            Change::ValueChanged {
+                path,
+                before: Value::String(_),
+                after: Value::String(_),
+            } if is_wording(path) => ChangeClass::Wording,
             _ => ChangeClass::Breaking,
         }
     }
+}
+
+/// Whether the field at `path` (`a.b[0].c`) is words for a person: a `message`, at any depth.
+fn is_wording(path: &str) -> bool {
+    path.rsplit('.').next() == Some("message")
 }
 
 fn files(batch: Option<&BatchAfter>) -> String {

@@ -32,7 +32,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Which drift fails a case.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum FailOn {
-    /// Only breaking changes; additive ones (a new field) are reported but pass.
+    /// Only breaking changes; additive ones (a new field) and wording (a reworded message)
+    /// are reported but pass.
     Breaking,
     /// Every change.
     #[default]

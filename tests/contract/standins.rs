@@ -338,6 +338,30 @@ async fn an_added_field_is_additive_and_passes_when_only_breaking_changes_fail()
 }
 
 #[tokio::test]
+async fn a_reworded_message_is_wording_and_passes_when_only_breaking_changes_fail() {
+    let baseline = healthy_baseline().await;
+    let report = run_with_baseline("drift-message", baseline.path(), false, FailOn::Breaking).await;
+    assert!(report.conforms(), "{}", describe(&report));
+    let classes: Vec<_> = report
+        .drifts()
+        .filter_map(|(_, f)| f.change_class())
+        .collect();
+    assert!(
+        !classes.is_empty()
+            && classes
+                .iter()
+                .all(|c| *c == extracta_contract::ChangeClass::Wording),
+        "{classes:?}"
+    );
+    // It is still shown and counted.
+    assert!(
+        drift_lines(&report, "delete-files/unknown-batch")
+            .iter()
+            .any(|l| l == "field `message` \"Invalid batchId\" -> \"Unknown batch\"")
+    );
+}
+
+#[tokio::test]
 async fn a_breaking_change_fails_even_when_only_breaking_changes_fail() {
     let baseline = healthy_baseline().await;
     let report = run_with_baseline("drift-status", baseline.path(), false, FailOn::Breaking).await;

@@ -114,7 +114,7 @@ fn diff_body(baseline: &Value, observed: &Value, path: &str, changes: &mut Vec<C
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::result::BatchAfter;
+    use crate::result::{BatchAfter, ChangeClass};
     use serde_json::json;
 
     fn observed(status: u16, body: Value) -> Snapshot {
@@ -158,10 +158,40 @@ mod tests {
             [
                 "HTTP status 400 -> 422 (breaking)",
                 "field `code` removed (breaking)",
-                "field `message` \"Files deleted\" -> \"Files were deleted\" (breaking)",
+                "field `message` \"Files deleted\" -> \"Files were deleted\" (wording)",
                 "type of `status` string -> boolean (breaking)",
                 "field `deleteAll` added (additive)",
             ]
+        );
+    }
+
+    #[test]
+    fn a_reworded_message_is_wording_at_any_depth_and_another_field_is_not() {
+        let old = observed(
+            400,
+            json!({"message": "Invalid batchId", "error": {"message": "a"}, "code": "X"}),
+        );
+        let new = observed(
+            400,
+            json!({"message": "Unknown batch", "error": {"message": "b"}, "code": "Y"}),
+        );
+        assert_eq!(
+            lines(&diff(&old, &new)),
+            [
+                "field `code` \"X\" -> \"Y\" (breaking)",
+                "field `error.message` \"a\" -> \"b\" (wording)",
+                "field `message` \"Invalid batchId\" -> \"Unknown batch\" (wording)",
+            ]
+        );
+        // A message that stops being text is a change of type, which breaks.
+        let typed = observed(
+            400,
+            json!({"message": 3, "error": {"message": "a"}, "code": "X"}),
+        );
+        assert!(
+            diff(&old, &typed)
+                .iter()
+                .any(|c| c.class() == ChangeClass::Breaking)
         );
     }
 
