@@ -76,8 +76,9 @@ pub use contract::case::{
 };
 pub use contract::endpoint::{API_ROOT, Endpoint, MediaType};
 pub use contract::profile::{
-    Behaviours, EmptyList, LearnedRefusal, LearnedSuccess, NotLearned, PROFILE_FILE, PartlyUnknown,
-    ProfileError, VendorProfile, render_template,
+    Accepted, Behaviours, EmptyList, LearnedRefusal, LearnedSuccess, NotLearned, PROFILE_FILE,
+    PROFILE_SCHEMA_ID, PartlyUnknown, ProfileError, RefusalStatus, ResultsFileId, StatusError,
+    SuccessStatus, VendorProfile, render_template,
 };
 pub use contract::schema::{SchemaError, SchemaSet, Violation};
 pub use contract::situation::{RefusalKey, Situation, SituationError};

@@ -4,6 +4,7 @@
 //! vendor does; the suite learns it.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -16,17 +17,130 @@ use super::situation::{RefusalKey, Situation};
 /// The file a profile is kept in, beside the baselines it was learned from.
 pub const PROFILE_FILE: &str = "vendor-profile.json";
 
+/// The `$id` of the profile's schema (`schemas/vendor-profile.json`), which a learned profile
+/// names as its `$schema`: the same wherever the profile is kept.
+pub const PROFILE_SCHEMA_ID: &str = "https://extracta-contract.dev/schemas/vendor-profile.json";
+
+/// A status a profile cannot hold, and the statuses it may.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("status {status} is no {kind} status a vendor profile can hold ({allowed})")]
+pub struct StatusError {
+    /// The status.
+    pub status: u16,
+    /// `refusal` or `success`.
+    pub kind: &'static str,
+    /// The statuses allowed, for a person.
+    pub allowed: &'static str,
+}
+
+/// The status of a learned refusal: 400 to 599, a status whose answer carries a body (a 101,
+/// 204 or 304 would go out with a `Content-Length` and no body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u16", into = "u16")]
+pub struct RefusalStatus(u16);
+
+impl RefusalStatus {
+    /// The statuses a refusal may have, for a person.
+    pub const ALLOWED: &'static str = "400 to 599";
+
+    /// `status`, if it is one a refusal may have.
+    ///
+    /// # Errors
+    /// When it is outside 400–599.
+    pub fn new(status: u16) -> Result<RefusalStatus, StatusError> {
+        if (400..=599).contains(&status) {
+            Ok(RefusalStatus(status))
+        } else {
+            Err(StatusError {
+                status,
+                kind: "refusal",
+                allowed: RefusalStatus::ALLOWED,
+            })
+        }
+    }
+
+    /// The status code.
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
+/// The status of a learned success: a 2xx that carries a body (not 204 or 205).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u16", into = "u16")]
+pub struct SuccessStatus(u16);
+
+impl SuccessStatus {
+    /// The statuses a success may have, for a person.
+    pub const ALLOWED: &'static str = "200 to 299 but 204 and 205";
+
+    /// `status`, if it is one a success may have.
+    ///
+    /// # Errors
+    /// When it is no 2xx, or a 204 or 205 (which carry no body).
+    pub fn new(status: u16) -> Result<SuccessStatus, StatusError> {
+        if (200..=299).contains(&status) && status != 204 && status != 205 {
+            Ok(SuccessStatus(status))
+        } else {
+            Err(StatusError {
+                status,
+                kind: "success",
+                allowed: SuccessStatus::ALLOWED,
+            })
+        }
+    }
+
+    /// The status code.
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
+macro_rules! status_conversions {
+    ($name:ident) => {
+        impl TryFrom<u16> for $name {
+            type Error = StatusError;
+
+            fn try_from(status: u16) -> Result<Self, Self::Error> {
+                $name::new(status)
+            }
+        }
+
+        impl From<$name> for u16 {
+            fn from(status: $name) -> u16 {
+                status.0
+            }
+        }
+
+        impl PartialEq<u16> for $name {
+            fn eq(&self, other: &u16) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
+status_conversions!(RefusalStatus);
+status_conversions!(SuccessStatus);
+
 /// How a vendor answers a refusal: the status, the message (a template: `{classificationId}`,
 /// `{fileIds.0}` stand for the request's values), and what else its body holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LearnedRefusal {
-    /// The HTTP status.
-    pub status: u16,
+    /// The HTTP status (400–599).
+    pub status: RefusalStatus,
     /// The message template.
     pub message: String,
-    /// The `Content-Type` when it is not `application/json`.
+    /// The `Content-Type` as the vendor sent it, byte for byte, when it is not the mock's
+    /// own `application/json` (`application/json; charset=utf-8`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Fields of the body besides `message` (its `status` among them), as they were.
@@ -36,23 +150,27 @@ pub struct LearnedRefusal {
     pub learned_from: String,
 }
 
-/// How a vendor answers an endpoint's success: the status, and how its body differs from the
-/// mock's own (fields set to a value, fields it does not send), for the body and for each item
-/// of its `files`.
+/// How a vendor answers an endpoint's success: the status, the `Content-Type`, and how its
+/// body differs from the mock's own (fields set to a value, fields it does not send), for the
+/// body and for each item of its `files`.
+///
+/// A field is named by its name (`deleteAll`, a field of the body or of the item), or by a
+/// JSON Pointer into it (`/classificationDetails/createdAt`) for a field deeper down.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LearnedSuccess {
-    /// The HTTP status, when it is not 200.
+    /// The HTTP status, when it is not 200 (a 2xx that carries a body).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// The `Content-Type`, when it is not `application/json`.
+    pub status: Option<SuccessStatus>,
+    /// The `Content-Type` as the vendor sent it, byte for byte, when it is not the mock's
+    /// own `application/json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
-    /// Top-level fields set to these values (added or changed).
+    /// Fields of the body set to these values (added or changed).
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub set: Map<String, Value>,
-    /// Top-level fields the vendor does not send.
+    /// Fields of the body the vendor does not send.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove: Vec<String>,
     /// Fields of each item of `files` set to these values.
@@ -88,6 +206,20 @@ pub enum PartlyUnknown {
     DeleteKnown,
 }
 
+/// What getResults does with a `fileId`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResultsFileId {
+    /// Lists that file alone, and refuses a file the batch does not hold (the mock's own
+    /// choice).
+    #[default]
+    Filter,
+    /// Lists that file alone, and no file for a file the batch does not hold.
+    FilterOrEmpty,
+    /// Lists every file of the batch, whatever `fileId` names.
+    Ignore,
+}
+
 /// What the effect records showed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -99,6 +231,18 @@ pub struct Behaviours {
     /// A partly unknown `fileIds` list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partly_unknown_file_ids: Option<PartlyUnknown>,
+    /// getResults' `fileId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub get_results_file_id: Option<ResultsFileId>,
+}
+
+/// A request the vendor serves that the mock's schema refuses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Accepted {
+    /// The case it was learned from.
+    pub learned_from: String,
 }
 
 /// A case the profile could not learn from, and why.
@@ -127,6 +271,11 @@ pub struct VendorProfile {
     /// `deleteFiles unknown-batch`, `deleteFiles invalid-body required:/batchId`).
     #[serde(default)]
     pub refusals: BTreeMap<RefusalKey, LearnedRefusal>,
+    /// The bodies the vendor serves though the mock's schema refuses them, by endpoint and
+    /// the shape of their violations (`createClassification invalid-body
+    /// type:/classificationDetails/documentTypes`): the mock serves them too.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub accepts: BTreeMap<RefusalKey, Accepted>,
     /// How each endpoint's success is answered, by endpoint name.
     #[serde(default)]
     pub successes: BTreeMap<String, LearnedSuccess>,
@@ -196,7 +345,28 @@ impl VendorProfile {
             let listed: Vec<String> = violations.iter().map(ToString::to_string).collect();
             return Err(invalid(listed.join("; ")));
         }
-        serde_json::from_value(document).map_err(|e| invalid(e.to_string()))
+        let profile: VendorProfile =
+            serde_json::from_value(document).map_err(|e| invalid(e.to_string()))?;
+        if let Some(key) = profile.accepts.keys().find(|key| {
+            !matches!(
+                key.situation(),
+                Situation::InvalidBody { signature: Some(_) }
+            )
+        }) {
+            return Err(invalid(format!(
+                "/accepts/{key}: only a body of a given invalid shape (`<endpoint> invalid-body <shape>`) can be accepted"
+            )));
+        }
+        Ok(profile)
+    }
+
+    /// Whether the vendor serves a body of `endpoint` that breaks its schema as `situation`
+    /// says (an `invalid-body` of that shape).
+    pub fn accepts_body(&self, endpoint: Endpoint, situation: &Situation) -> bool {
+        matches!(situation, Situation::InvalidBody { signature: Some(_) })
+            && self
+                .accepts
+                .contains_key(&RefusalKey::new(endpoint, situation.clone()))
     }
 
     /// The profile as its file holds it: pretty JSON with a final newline.
@@ -246,6 +416,12 @@ impl VendorProfile {
             line.push_str(&format!(" (from {})", refusal.learned_from));
             lines.push(line);
         }
+        for (key, accepted) in &self.accepts {
+            lines.push(format!(
+                "  {key}: served, not refused (from {})",
+                accepted.learned_from
+            ));
+        }
         for (endpoint, success) in &self.successes {
             let mut changes = Vec::new();
             if let Some(status) = success.status {
@@ -288,6 +464,14 @@ impl VendorProfile {
                 "  deleteFiles with a partly unknown fileIds list: {does}"
             ));
         }
+        if let Some(file_id) = self.behaviours.get_results_file_id {
+            let does = match file_id {
+                ResultsFileId::Filter => "that file alone; an unknown file refused",
+                ResultsFileId::FilterOrEmpty => "that file alone; no file for an unknown one",
+                ResultsFileId::Ignore => "ignored: every file of the batch",
+            };
+            lines.push(format!("  getResults with a fileId: {does}"));
+        }
         for not in &self.not_learned {
             lines.push(format!("  not learned from {}: {}", not.case, not.reason));
         }
@@ -297,9 +481,11 @@ impl VendorProfile {
     /// How many choices it holds, for a person.
     pub fn count(&self) -> usize {
         self.refusals.len()
+            + self.accepts.len()
             + self.successes.len()
             + usize::from(self.behaviours.empty_file_ids.is_some())
             + usize::from(self.behaviours.partly_unknown_file_ids.is_some())
+            + usize::from(self.behaviours.get_results_file_id.is_some())
     }
 }
 
@@ -359,13 +545,85 @@ mod tests {
         assert_eq!(render_template("a { b", &request), "a { b");
     }
 
+    fn parsed(text: &str) -> Result<VendorProfile, String> {
+        VendorProfile::parse(Path::new("p.json"), text).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_refusal_status_that_carries_no_body_is_refused_at_load() {
+        for status in [101, 204, 304, 399, 600] {
+            let text = format!(
+                r#"{{"refusals": {{"deleteFiles unknown-batch": {{"status": {status}, "message": "m", "learnedFrom": "c"}}}}}}"#
+            );
+            let error = parsed(&text).err().unwrap_or_default();
+            assert!(
+                error.contains("/refusals/deleteFiles unknown-batch/status"),
+                "{status}: {error}"
+            );
+        }
+        let ok = r#"{"refusals": {"deleteFiles unknown-batch": {"status": 599, "message": "m", "learnedFrom": "c"}}}"#;
+        assert_eq!(
+            parsed(ok).map(|p| p.refusals["deleteFiles unknown-batch"].status.get()),
+            Ok(599)
+        );
+    }
+
+    #[test]
+    fn the_type_refuses_such_a_status_too_when_the_schema_is_not_asked() {
+        let refusal = serde_json::from_value::<LearnedRefusal>(
+            serde_json::json!({"status": 204, "message": "m", "learnedFrom": "c"}),
+        );
+        let error = refusal.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            error
+                .contains("status 204 is no refusal status a vendor profile can hold (400 to 599)"),
+            "{error}"
+        );
+        for status in [204, 205, 304] {
+            assert!(SuccessStatus::new(status).is_err(), "{status}");
+        }
+        assert_eq!(SuccessStatus::new(201).map(SuccessStatus::get), Ok(201));
+        let success = r#"{"successes": {"deleteFiles": {"status": 204}}}"#;
+        assert!(parsed(success).is_err());
+    }
+
+    #[test]
+    fn a_learned_profile_names_its_schema_by_the_schemas_id() {
+        let id = SchemaSet::source("vendor-profile")
+            .and_then(|schema| schema.get("$id").and_then(Value::as_str).map(str::to_owned));
+        assert_eq!(id.as_deref(), Some(PROFILE_SCHEMA_ID));
+    }
+
+    #[test]
+    fn only_an_invalid_body_of_a_given_shape_can_be_accepted() {
+        let shaped = r#"{"accepts": {"createClassification invalid-body type:/classificationDetails/documentTypes": {"learnedFrom": "c"}}}"#;
+        let profile = parsed(shaped).unwrap_or_else(|e| panic!("{e}"));
+        let situation = Situation::InvalidBody {
+            signature: Some("type:/classificationDetails/documentTypes".to_owned()),
+        };
+        assert!(profile.accepts_body(Endpoint::CreateClassification, &situation));
+        assert!(!profile.accepts_body(Endpoint::DeleteFiles, &situation));
+        for key in ["deleteFiles unknown-batch", "deleteFiles invalid-body"] {
+            let text = format!(r#"{{"accepts": {{"{key}": {{"learnedFrom": "c"}}}}}}"#);
+            assert!(parsed(&text).is_err(), "{key}");
+        }
+    }
+
+    #[test]
+    fn a_profile_written_before_the_content_types_and_behaviours_still_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/profiles/independent.json");
+        let profile = VendorProfile::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(profile.refusals["deleteFiles invalid-key"].status, 403);
+        assert_eq!(profile.behaviours.get_results_file_id, None);
+    }
+
     #[test]
     fn a_profile_reads_back_as_it_was_written() {
         let mut profile = VendorProfile::default();
         profile.refusals.insert(
             RefusalKey::new(Endpoint::DeleteFiles, Situation::UnknownBatch),
             LearnedRefusal {
-                status: 400,
+                status: RefusalStatus(400),
                 message: "Invalid batchId".to_owned(),
                 content_type: None,
                 extra: Map::new(),
@@ -379,7 +637,7 @@ mod tests {
         assert_eq!(read, profile);
         assert_eq!(
             read.refusal(Some(Endpoint::DeleteBatch), &Situation::UnknownBatch)
-                .map(|r| r.status),
+                .map(|r| r.status.get()),
             Some(400),
             "learned on another endpoint, used where nothing else was learned"
         );

@@ -91,7 +91,7 @@ fn parity_options(
     }
     let mut options = options.clone();
     options.target = Target::BuiltInMock(BuiltInMock {
-        like,
+        like: like.map(Box::new),
         record,
         ..BuiltInMock::default()
     });

@@ -40,7 +40,7 @@ pub async fn with_built_in_mock(
         .api_key(key.expose())
         .api_key(second.expose());
     if let Some(profile) = &choice.like {
-        builder = builder.profile(profile.clone());
+        builder = builder.profile((**profile).clone());
     }
     if choice.record {
         builder = builder

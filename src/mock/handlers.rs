@@ -22,7 +22,7 @@ use super::handling::{self, FileResult, prelude};
 use super::observe;
 use super::reply::{Rejection, Success};
 use super::state::MockState;
-use super::store::Results;
+use super::store::{Refusal, Results};
 use super::upload;
 use crate::contract::endpoint::{API_ROOT, Endpoint};
 
@@ -118,7 +118,8 @@ async fn json_endpoint(
         Err(rejection) => return closing(refusal(rejection, None)),
     };
     let schema = endpoint.request_schema();
-    let parsed = parse_json_body(&bytes, schema, state.validators(), state.keeps_situations());
+    let parsed = parse_json_body(&bytes, schema, state.validators(), state.keeps_situations())
+        .or_else(|rejection| state.accepted_anyway(endpoint, rejection, &bytes));
     let mut response = match parsed {
         Ok(document) => match op(key, &document) {
             Ok(response) => response,
@@ -214,10 +215,14 @@ async fn get_results(State(state): State<Arc<MockState>>, request: Request) -> R
     json_endpoint(&state, request, Endpoint::GetResults, |key, request| {
         let (classification_id, batch_id) =
             (text(request, "classificationId"), text(request, "batchId"));
-        let results =
-            state
-                .store()
-                .results(key, classification_id, batch_id, request["fileId"].as_str())?;
+        let (file_id, unknown_is_empty) = state.results_file_id(request["fileId"].as_str());
+        let results = match state
+            .store()
+            .results(key, classification_id, batch_id, file_id)
+        {
+            Err(Refusal::UnknownFile { .. }) if unknown_is_empty => Results::Ready(Vec::new()),
+            results => results?,
+        };
         // While a batch processes, the vendor answers `waiting` and no files.
         let (status, files) = match results {
             Results::Waiting => ("waiting", None),

@@ -9,7 +9,7 @@ use std::time::Instant;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::bounds::Validators;
 use super::expect::{self, Expectation, VerifyError};
@@ -20,7 +20,7 @@ use super::reply::{Rejection, json_response, ok};
 use super::store::Store;
 use crate::contract::endpoint::Endpoint;
 use crate::contract::profile::{
-    EmptyList, LearnedSuccess, PartlyUnknown, VendorProfile, render_template,
+    EmptyList, LearnedSuccess, PartlyUnknown, ResultsFileId, VendorProfile, render_template,
 };
 use crate::contract::schema::SchemaError;
 
@@ -119,7 +119,7 @@ impl MockState {
                     )),
                 );
                 let status =
-                    StatusCode::from_u16(learned.status).unwrap_or(StatusCode::BAD_REQUEST);
+                    StatusCode::from_u16(learned.status.get()).unwrap_or(StatusCode::BAD_REQUEST);
                 json_response(
                     status,
                     learned.content_type.as_deref(),
@@ -147,9 +147,46 @@ impl MockState {
         shape(&mut value, learned);
         let status = learned
             .status
-            .and_then(|s| StatusCode::from_u16(s).ok())
+            .and_then(|s| StatusCode::from_u16(s.get()).ok())
             .unwrap_or(StatusCode::OK);
         json_response(status, learned.content_type.as_deref(), &value)
+    }
+
+    /// The document of a JSON body the mock's schema refused as `rejection` says, when the
+    /// vendor it answers like serves such a body; else the rejection.
+    ///
+    /// # Errors
+    /// `rejection`, unless the profile accepts its situation at `endpoint`.
+    pub fn accepted_anyway(
+        &self,
+        endpoint: Endpoint,
+        rejection: Rejection,
+        bytes: &[u8],
+    ) -> Result<Value, Rejection> {
+        let accepted = matches!(rejection, Rejection::InvalidBody { .. })
+            && self
+                .profile
+                .as_ref()
+                .is_some_and(|p| p.accepts_body(endpoint, &rejection.situation()));
+        if !accepted {
+            return Err(rejection);
+        }
+        serde_json::from_slice(bytes).map_err(|_| rejection)
+    }
+
+    /// The `fileId` getResults lists by (`None`: every file of the batch), and whether a file
+    /// the batch does not hold gives an empty list rather than a refusal.
+    pub fn results_file_id<'a>(&self, file_id: Option<&'a str>) -> (Option<&'a str>, bool) {
+        let rule = self
+            .profile
+            .as_ref()
+            .and_then(|p| p.behaviours.get_results_file_id)
+            .unwrap_or_default();
+        match rule {
+            ResultsFileId::Filter => (file_id, false),
+            ResultsFileId::FilterOrEmpty => (file_id, true),
+            ResultsFileId::Ignore => (None, false),
+        }
     }
 
     /// What deleteFiles does with an empty list and a partly unknown one.
@@ -280,33 +317,99 @@ impl MockState {
     }
 }
 
+/// The object that holds `field` in `value` and the field's name in it: `value` itself for a
+/// name, the object a JSON Pointer's parent names for a pointer (`/classificationDetails/createdAt`).
+fn holder<'a>(value: &'a mut Value, field: &str) -> Option<(&'a mut Map<String, Value>, String)> {
+    let Some(pointer) = field.strip_prefix('/') else {
+        return value.as_object_mut().map(|map| (map, field.to_owned()));
+    };
+    let (parent, last) = match pointer.rsplit_once('/') {
+        Some((parent, last)) => (format!("/{parent}"), last),
+        None => (String::new(), pointer),
+    };
+    let name = last.replace("~1", "/").replace("~0", "~");
+    value
+        .pointer_mut(&parent)
+        .and_then(Value::as_object_mut)
+        .map(|map| (map, name))
+}
+
+/// `target` with the fields `set` sets and `remove` removes; for an item of `files`
+/// (`templates`), a string value holding a placeholder (`https://files.example/{fileId}`) is
+/// filled from the item's own fields.
+fn reshape(target: &mut Value, set: &Map<String, Value>, remove: &[String], templates: bool) {
+    let own = if templates {
+        target.clone()
+    } else {
+        Value::Null
+    };
+    for field in remove {
+        if let Some((map, name)) = holder(target, field) {
+            map.remove(&name);
+        }
+    }
+    for (field, value) in set {
+        let value = match value {
+            Value::String(text) if templates && text.contains('{') => {
+                Value::String(render_template(text, &own))
+            }
+            other => other.clone(),
+        };
+        if let Some((map, name)) = holder(target, field) {
+            map.insert(name, value);
+        }
+    }
+}
+
 /// `value` with the fields a learned success sets and removes, in the body and in each item
 /// of its `files`.
 fn shape(value: &mut Value, learned: &LearnedSuccess) {
-    let Some(body) = value.as_object_mut() else {
-        return;
-    };
-    for field in &learned.remove {
-        body.remove(field);
-    }
-    for (field, set) in &learned.set {
-        body.insert(field.clone(), set.clone());
-    }
-    if let Some(Value::Array(files)) = body.get_mut("files") {
-        for file in files.iter_mut().filter_map(Value::as_object_mut) {
-            for field in &learned.file_remove {
-                file.remove(field);
-            }
-            for (field, set) in &learned.file_set {
-                // A template of the file's own fields (`https://files.example/{fileId}`).
-                let value = match set {
-                    Value::String(text) if text.contains('{') => {
-                        Value::String(render_template(text, &Value::Object(file.clone())))
-                    }
-                    other => other.clone(),
-                };
-                file.insert(field.clone(), value);
-            }
+    reshape(value, &learned.set, &learned.remove, false);
+    if let Some(Value::Array(files)) = value.get_mut("files") {
+        for file in files.iter_mut() {
+            reshape(file, &learned.file_set, &learned.file_remove, true);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_learned_success_reshapes_fields_by_name_and_by_pointer() {
+        let mut learned = LearnedSuccess {
+            remove: vec![
+                "/classificationDetails/createdAt".to_owned(),
+                "/no/such/parent".to_owned(),
+                "numberOfFiles".to_owned(),
+            ],
+            ..LearnedSuccess::default()
+        };
+        learned
+            .set
+            .insert("/classificationDetails/a~1b".to_owned(), json!(1));
+        learned.set.insert("region".to_owned(), json!("{fileId}"));
+        learned
+            .file_set
+            .insert("url".to_owned(), json!("https://files.example/{fileId}"));
+        let mut body = json!({
+            "classificationDetails": {"name": "n", "createdAt": 1},
+            "numberOfFiles": 1,
+            "files": [{"fileId": "f1"}, {"fileId": "f2"}],
+        });
+        shape(&mut body, &learned);
+        assert_eq!(
+            body,
+            json!({
+                "classificationDetails": {"name": "n", "a/b": 1},
+                "region": "{fileId}",
+                "files": [
+                    {"fileId": "f1", "url": "https://files.example/f1"},
+                    {"fileId": "f2", "url": "https://files.example/f2"},
+                ],
+            })
+        );
     }
 }

@@ -76,7 +76,8 @@ impl Remote {
 /// receives, the keys it accepts, and once started, where it listens.
 #[derive(Debug, Clone, Default)]
 pub struct BuiltInMock {
-    pub(crate) like: Option<VendorProfile>,
+    /// Boxed: a profile is large beside the other targets, and most runs have none.
+    pub(crate) like: Option<Box<VendorProfile>>,
     pub(crate) record: bool,
     pub(crate) api_key: Option<ApiKey>,
     pub(crate) second_api_key: Option<ApiKey>,
@@ -86,7 +87,7 @@ pub struct BuiltInMock {
 impl BuiltInMock {
     /// The vendor profile it answers like, if any.
     pub fn like(&self) -> Option<&VendorProfile> {
-        self.like.as_ref()
+        self.like.as_deref()
     }
 
     /// Whether it keeps a journal of the requests it receives, each naming its case.
@@ -666,7 +667,7 @@ impl RunOptionsBuilder {
                     }
                 }
                 Target::BuiltInMock(BuiltInMock {
-                    like: self.like,
+                    like: self.like.map(Box::new),
                     record: self.record,
                     api_key,
                     second_api_key,

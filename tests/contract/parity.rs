@@ -1,39 +1,36 @@
 //! Parity and learning against stand-ins that chose differently from the built-in mock where
-//! the docs are silent: on each one's baseline the plain mock differs, and the mock that
-//! learned the vendor does not, through the library and through the command line.
+//! the docs are silent: on each one's baseline of every case the plain mock differs, and the
+//! mock that learned the vendor does not, in any case, through the library and through the
+//! command line.
 
 use std::path::Path;
 use std::process::Command;
 
 use extracta_contract::{
-    EmptyList, MockServer, PartlyUnknown, RunOptions, RunOptionsBuilder, RunReport, VendorProfile,
-    learn_vendor, parity, run,
+    EmptyList, MockServer, PROFILE_SCHEMA_ID, PartlyUnknown, ResultsFileId, RunOptions, RunReport,
+    VendorProfile, learn_vendor, parity, run,
 };
 use serde_json::json;
 
 use super::standins::StandIn;
 
-/// The deleteFiles cases, which every variant below bears on.
-const SELECTION: &str = "delete-files/";
+/// What the `express` stand-in sends on every answer, and the learned mock must send too.
+const EXPRESS_JSON: &str = "application/json; charset=utf-8";
 
 fn cases() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
 }
 
-fn selected(options: RunOptionsBuilder) -> RunOptionsBuilder {
-    options.cases_dir(cases()).filters([SELECTION])
+/// Every case of the built-in cases folder, as parity and learning take them.
+fn every_case() -> RunOptions {
+    super::standins::built(RunOptions::builder().cases_dir(cases()))
 }
 
-/// The deleteFiles cases of the built-in cases folder, as parity and learning take them.
-fn deletes() -> RunOptions {
-    super::standins::built(selected(RunOptions::builder()))
-}
-
-/// Records the baseline of `variant` in a new folder named after it.
+/// Records the baseline of every case against `variant` in a new folder.
 async fn record(variant: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let stand_in = StandIn::start(variant);
-    let options = super::standins::built(selected(stand_in.options()).snapshots(dir.path(), true));
+    let options = super::standins::built(stand_in.options().snapshots(dir.path(), true));
     let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("record the baseline of {variant}: {e}"));
@@ -62,7 +59,7 @@ fn assert_learned(variant: &str, profile: &VendorProfile) {
         "auth-401" => {
             let learned = refusal("deleteFiles invalid-key");
             assert_eq!(
-                (learned.status, learned.message.as_str()),
+                (learned.status.get(), learned.message.as_str()),
                 (401, "Invalid API key")
             );
             assert_eq!(learned.extra.get("code"), Some(&json!("AUTH_INVALID")));
@@ -93,8 +90,39 @@ fn assert_learned(variant: &str, profile: &VendorProfile) {
                 "Some files were not found"
             );
         }
+        "express" => {
+            // Its exact Content-Type, on every refusal and every success it answered.
+            assert!(!profile.refusals.is_empty() && profile.successes.len() == 7);
+            for (key, learned) in &profile.refusals {
+                assert_eq!(learned.content_type.as_deref(), Some(EXPRESS_JSON), "{key}");
+            }
+            for (endpoint, learned) in &profile.successes {
+                assert_eq!(
+                    learned.content_type.as_deref(),
+                    Some(EXPRESS_JSON),
+                    "{endpoint}"
+                );
+            }
+        }
         other => panic!("no expectation for {other}"),
     }
+    // What every one of these stand-ins does beyond the deletes.
+    assert_eq!(
+        profile.behaviours.get_results_file_id,
+        Some(ResultsFileId::Ignore),
+        "{variant}"
+    );
+    assert!(
+        profile.accepts.contains_key(
+            "createClassification invalid-body type:/classificationDetails/documentTypes"
+        ),
+        "{variant}"
+    );
+    assert_eq!(
+        profile.successes["viewClassification"].remove,
+        ["/classificationDetails/createdAt"],
+        "{variant}"
+    );
 }
 
 #[rstest::rstest]
@@ -103,13 +131,14 @@ fn assert_learned(variant: &str, profile: &VendorProfile) {
 #[case::adds_a_field("drift-added-field")]
 #[case::accepts_an_empty_list_and_deletes_a_partly_unknown_list_in_part("independent")]
 #[case::refuses_a_partly_unknown_list_in_its_own_words("drift-atomic")]
+#[case::sends_json_with_a_charset("express")]
 #[tokio::test]
 async fn the_plain_mock_differs_from_the_vendor_and_the_learned_mock_does_not(
     #[case] variant: &str,
 ) {
     let baseline = record(variant).await;
     let dir = baseline.path();
-    let plain = parity(&deletes(), dir, None)
+    let plain = parity(&every_case(), dir, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(
@@ -117,9 +146,10 @@ async fn the_plain_mock_differs_from_the_vendor_and_the_learned_mock_does_not(
         "{variant}: the plain mock shows no difference"
     );
 
-    let learned = learn_vendor(&deletes(), dir)
+    let learned = learn_vendor(&every_case(), dir)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(learned.after.cases.len(), plain.cases.len(), "{variant}");
     assert_learned(variant, &learned.profile);
     assert!(
         learned.profile.not_learned.is_empty(),
@@ -163,7 +193,7 @@ fn exit_code(command: &mut Command) -> (i32, String) {
 
 #[tokio::test]
 async fn the_command_line_learns_writes_the_profile_and_runs_the_mock_like_the_vendor() {
-    let baseline = record("auth-401").await;
+    let baseline = record("express").await;
     let dir = baseline.path();
     let cases = cases();
     let args = |command: &str| {
@@ -171,26 +201,27 @@ async fn the_command_line_learns_writes_the_profile_and_runs_the_mock_like_the_v
         c.args([command, "--snapshots"])
             .arg(dir)
             .arg("--cases")
-            .arg(&cases)
-            .arg(SELECTION);
+            .arg(&cases);
         c
     };
     let (code, out) = exit_code(&mut args("parity"));
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("the built-in mock differs from"), "{out}");
-    assert!(
-        out.contains("HTTP status 401") || out.contains("drift"),
-        "{out}"
-    );
+    assert!(out.contains("HTTP status 403 -> 401"), "{out}");
 
     let (code, out) = exit_code(&mut args("learn"));
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("deleteFiles invalid-key: 401 \"Invalid API key\""),
+        out.contains(&format!(
+            "deleteFiles invalid-key: 403 \"Forbidden\" with {{\"status\":\"error\"}} as {EXPRESS_JSON}"
+        )),
         "{out}"
     );
+    assert!(out.contains("matches"), "{out}");
+    assert!(!out.contains("not learned"), "{out}");
     let profile = VendorProfile::load(dir).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(profile.refusals["deleteFiles invalid-key"].status, 401);
+    assert_eq!(profile.refusals["deleteFiles invalid-key"].status, 403);
+    assert_eq!(profile.schema.as_deref(), Some(PROFILE_SCHEMA_ID));
 
     let (code, out) = exit_code(args("parity").arg("--like").arg(dir));
     assert_eq!(code, 0, "{out}");
@@ -203,12 +234,11 @@ async fn the_command_line_learns_writes_the_profile_and_runs_the_mock_like_the_v
             .arg("--snapshots")
             .arg(dir)
             .arg("--cases")
-            .arg(&cases)
-            .arg(SELECTION),
+            .arg(&cases),
     );
     assert_eq!(code, 0, "{out}");
 
-    // The library's builder answers like the profile too.
+    // The library's builder answers like the profile too, with the vendor's header as sent.
     let mock = MockServer::builder()
         .like(dir)
         .start()
@@ -224,12 +254,78 @@ async fn the_command_line_learns_writes_the_profile_and_runs_the_mock_like_the_v
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(answer.status(), 401);
-    let body: serde_json::Value = answer.json().await.unwrap_or_default();
+    assert_eq!(answer.status(), 403);
     assert_eq!(
-        body,
-        json!({"status": "error", "message": "Invalid API key", "code": "AUTH_INVALID"})
+        answer.headers().get("content-type").map(|v| v.as_bytes()),
+        Some(EXPRESS_JSON.as_bytes())
     );
+    let body: serde_json::Value = answer.json().await.unwrap_or_default();
+    assert_eq!(body, json!({"status": "error", "message": "Forbidden"}));
+}
+
+/// A mock holding one batch of two files (`f0`, `f1`) under the key `k`, answering like
+/// `profile`.
+async fn two_files_like(profile: VendorProfile) -> MockServer {
+    MockServer::builder()
+        .api_key("k")
+        .seed(json!({"classifications": [{"classificationId": "cls",
+            "classificationDetails": {"name": "n", "documentTypes": []},
+            "batches": [{"batchId": "batch", "files": [
+                {"fileId": "f0", "fileName": "a"}, {"fileId": "f1", "fileName": "b"}]}]}]}))
+        .profile(profile)
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The status of getResults for `file_id`, and the ids of the files it lists.
+async fn results_for(mock: &MockServer, file_id: &str) -> (u16, Vec<String>) {
+    let answer = crate::http()
+        .post(format!(
+            "{}/documentClassification/getResults",
+            mock.base_url()
+        ))
+        .bearer_auth("k")
+        .json(&json!({"classificationId": "cls", "batchId": "batch", "fileId": file_id}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = answer.status().as_u16();
+    let body: serde_json::Value = answer.json().await.unwrap_or_default();
+    let ids = body["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["fileId"].as_str().map(str::to_owned))
+        .collect();
+    (status, ids)
+}
+
+#[tokio::test]
+async fn a_profile_decides_what_get_results_does_with_a_file_id() {
+    let expectations = [
+        (None, (200, vec!["f1"]), 404),
+        (Some(ResultsFileId::FilterOrEmpty), (200, vec!["f1"]), 200),
+        (Some(ResultsFileId::Ignore), (200, vec!["f0", "f1"]), 200),
+    ];
+    for (rule, known, unknown_status) in expectations {
+        let mut profile = VendorProfile::default();
+        profile.behaviours.get_results_file_id = rule;
+        let mock = two_files_like(profile).await;
+        let (status, ids) = results_for(&mock, "f1").await;
+        assert_eq!(
+            (status, ids),
+            (known.0, known.1.iter().map(|s| (*s).to_owned()).collect()),
+            "{rule:?}"
+        );
+        let (status, ids) = results_for(&mock, "nope").await;
+        assert_eq!(status, unknown_status, "{rule:?}");
+        let expected: &[&str] = match rule {
+            Some(ResultsFileId::Ignore) => &["f0", "f1"],
+            _ => &[],
+        };
+        assert_eq!(ids, expected, "{rule:?}");
+    }
 }
 
 #[tokio::test]
