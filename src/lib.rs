@@ -109,12 +109,14 @@ pub use redact::{ApiKey, REDACTED, Redactor};
 #[cfg(feature = "suite")]
 pub use result::{
     BaselineCheck, BaselineStatus, BaselineSummary, BatchAfter, BatchRead, CaseResult, Change,
-    ChangeClass, Cleanup, EffectProblem, Exchange, Failure, FailureKind, FileRef, Observation,
-    Outcome, Response, RunEvent, RunReport, SentBody, SentRequest, SkipReason, Snapshot, Summary,
-    TargetInfo, Traffic, Verdict,
+    ChangeClass, Cleanup, EffectProblem, Exchange, Failure, FailureKind, FileRef, Kept,
+    Observation, Outcome, Response, RunEvent, RunReport, SentBody, SentRequest, SkipReason,
+    Snapshot, Summary, TargetInfo, Traffic, Verdict,
 };
 #[cfg(feature = "suite")]
 pub use suite::error::{OptionsError, RunError, Setting};
+#[cfg(feature = "suite")]
+pub use suite::keep::{KeepError, KeptRecord, delete_kept};
 #[cfg(feature = "suite")]
 pub use suite::learn::{Lesson, learn};
 #[cfg(feature = "suite")]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::{Exchange, Failure, Snapshot};
+use super::{Exchange, Failure, SentRequest, Snapshot};
 
 /// How a case ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -107,6 +107,9 @@ pub struct CaseResult {
     pub exchange: Option<Exchange>,
     /// Its baseline, in a run with `--snapshots`.
     pub baseline: Option<BaselineCheck>,
+    /// The reads that show what its request did to its fixture (getResults of each batch),
+    /// to send by hand after a run that kept the fixture.
+    pub read_back: Vec<SentRequest>,
 }
 
 impl CaseResult {
@@ -129,6 +132,7 @@ impl CaseResult {
             skip_reason: None,
             exchange: None,
             baseline: None,
+            read_back: Vec::new(),
         }
     }
 
@@ -136,6 +140,13 @@ impl CaseResult {
     #[must_use]
     pub fn with_exchange(mut self, exchange: Option<Exchange>) -> Self {
         self.exchange = exchange;
+        self
+    }
+
+    /// The result with the reads that show its effect.
+    #[must_use]
+    pub fn with_read_back(mut self, read_back: Vec<SentRequest>) -> Self {
+        self.read_back = read_back;
         self
     }
 

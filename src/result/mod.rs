@@ -23,5 +23,5 @@ pub use failure::{EffectProblem, Failure, FailureKind, FileRef};
 pub use observation::{BatchAfter, BatchRead, Observation, Snapshot};
 pub use response::{Exchange, Response, SentBody, SentRequest};
 pub use run::{
-    BaselineSummary, Cleanup, RunEvent, RunReport, Summary, TargetInfo, Traffic, Verdict,
+    BaselineSummary, Cleanup, Kept, RunEvent, RunReport, Summary, TargetInfo, Traffic, Verdict,
 };

@@ -41,6 +41,32 @@ pub struct Cleanup {
     pub gone: Vec<String>,
     /// Ids that could not be deleted, with why.
     pub failed: Vec<(String, String)>,
+    /// What the run left in place on purpose (`--keep`): the fixtures of the cases that
+    /// failed.
+    pub kept: Option<Kept>,
+}
+
+/// The fixtures of the failed cases, left in place by a run with `--keep` so that their
+/// requests can be sent again by hand; `cleanup --run-id` deletes them later.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Kept {
+    /// The run's id: the marker everything it created carries.
+    pub run_id: String,
+    /// Classifications kept whole (with every batch in them).
+    pub classifications: Vec<String>,
+    /// Batches kept in a classification the run did not create (`--classification-id`), as
+    /// `(classificationId, batchId)`.
+    pub batches: Vec<(String, String)>,
+    /// The cases whose fixtures these are.
+    pub cases: Vec<String>,
+}
+
+impl Kept {
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.classifications.is_empty() && self.batches.is_empty()
+    }
 }
 
 /// What was sent to the target.

@@ -162,6 +162,16 @@ pub enum OptionsError {
         /// Where they come from.
         origin: String,
     },
+    /// Cleanup of a kept run names another target than the run's.
+    #[error(
+        "delete what the run kept: it was kept on {recorded}, and the target named is {given}; name the same target (--base-url, EXTRACTA_BASE_URL)"
+    )]
+    OtherTarget {
+        /// The target named now.
+        given: String,
+        /// The target the run kept it on.
+        recorded: String,
+    },
     /// The built-in mock was named but not started before the run.
     #[error(
         "run against the built-in mock: it is not started; start it with `with_built_in_mock(options)` and run with the options it returns"

@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod fixture;
+pub mod keep;
 pub mod learn;
 pub mod ledger;
 pub mod options;

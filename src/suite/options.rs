@@ -246,6 +246,7 @@ pub struct RunOptions {
     pub(crate) max_deletes: Option<u64>,
     pub(crate) classification_id: Option<String>,
     pub(crate) share_fixtures: bool,
+    pub(crate) keep: bool,
 }
 
 impl RunOptions {
@@ -340,6 +341,11 @@ impl RunOptions {
         self.selection.selects(name)
     }
 
+    /// Whether the fixtures of failed cases are left in place.
+    pub fn keeps(&self) -> bool {
+        self.keep
+    }
+
     /// The profile the run's baselines are filed under: as given, `mock` for the built-in
     /// mock, else the target's host name.
     pub fn profile_name(&self) -> String {
@@ -406,6 +412,7 @@ pub struct RunOptionsBuilder {
     max_deletes: Option<u64>,
     classification_id: Option<String>,
     share_fixtures: bool,
+    keep: bool,
 }
 
 impl Default for RunOptionsBuilder {
@@ -436,6 +443,7 @@ impl Default for RunOptionsBuilder {
             max_deletes: None,
             classification_id: None,
             share_fixtures: true,
+            keep: false,
         }
     }
 }
@@ -618,6 +626,13 @@ impl RunOptionsBuilder {
         self
     }
 
+    /// Leaves the fixtures of the cases that fail in place (and only those), so that their
+    /// requests can be sent again by hand; `cleanup --run-id` deletes them later.
+    pub fn keep(mut self, keep: bool) -> Self {
+        self.keep = keep;
+        self
+    }
+
     /// Whether the cases that must change nothing share one fixture (default: yes).
     pub fn share_fixtures(mut self, share: bool) -> Self {
         self.share_fixtures = share;
@@ -719,6 +734,7 @@ impl RunOptionsBuilder {
             max_deletes: self.max_deletes,
             classification_id: self.classification_id,
             share_fixtures: self.share_fixtures,
+            keep: self.keep,
         })
     }
 }

@@ -25,6 +25,11 @@ impl Marker {
         Marker(format!("xc-{:016x}", fastrand::u64(..)))
     }
 
+    /// The marker of an earlier run, by its id (to delete what it kept).
+    pub fn of_run(run_id: &str) -> Self {
+        Marker(run_id.to_owned())
+    }
+
     /// The marker a plan shows before any run has one.
     pub fn placeholder() -> Self {
         Marker("{{runMarker}}".to_owned())

@@ -11,6 +11,7 @@ use tokio::sync::watch;
 
 use super::error::RunError;
 use super::fixture::{Fixture, provision};
+use super::keep::{Keep, Provisioned};
 use super::ledger::Ledger;
 use super::options::{Baseline, RunOptions, Target as Targeted};
 use super::ownership::Marker;
@@ -129,6 +130,7 @@ async fn execute(
     };
     let context = Context {
         vendor: &vendor,
+        provisioned: std::sync::Mutex::default(),
         classification: &classification,
         options,
         baselines: options.baseline.dir().map(Baselines::new),
@@ -177,7 +179,21 @@ async fn execute(
         }
     }
     results.sort_by(|a, b| a.name.cmp(&b.name));
-    let cleanup = vendor.clean_up().await;
+    let keep = if options.keep {
+        let failed: Vec<&str> = results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Failed)
+            .map(|r| r.name.as_str())
+            .collect();
+        let provisioned = context
+            .provisioned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Keep::of(&provisioned, &failed)
+    } else {
+        Keep::default()
+    };
+    let cleanup = vendor.clean_up_keeping(&keep).await;
     let (orphaned, pruned) = match &context.baselines {
         Some(baselines) if !interrupted => {
             orphans(baselines, &checked.all_names, options.baseline.prunes())
@@ -219,6 +235,8 @@ type Answer = Result<(Vec<u16>, Response), Failure>;
 /// What every unit of a run shares.
 struct Context<'r> {
     vendor: &'r Vendor,
+    /// Every fixture provisioned, with its cases: what `--keep` may leave in place.
+    provisioned: std::sync::Mutex<Vec<Provisioned>>,
     classification: &'r str,
     options: &'r RunOptions,
     baselines: Option<Baselines>,
@@ -277,6 +295,7 @@ impl Context<'_> {
             Ok(fixture) => fixture,
             Err(error) => return (None, Err(setup_failure(&error))),
         };
+        self.provisioned(vec![case.name.clone()], &fixture);
         let (sent, answer) = self.send(case, &fixture).await;
         let (earlier, response) = match answer {
             Ok(answer) => answer,
@@ -298,7 +317,11 @@ impl Context<'_> {
     /// again on a fixture of its own (this costs uploads only on failure).
     async fn shared<'a>(&self, unit: &Unit<'a>) -> Vec<(&'a Case, Executed)> {
         let fixture = match provision(self.vendor, self.classification, &unit.spec).await {
-            Ok(fixture) => fixture,
+            Ok(fixture) => {
+                let names = unit.cases.iter().map(|c| c.name.clone()).collect();
+                self.provisioned(names, &fixture);
+                fixture
+            }
             Err(error) => {
                 let failure = setup_failure(&error);
                 return unit
@@ -433,10 +456,32 @@ impl Context<'_> {
     }
 
     /// Checks an outcome, compares it with the baseline, and decides the case's outcome.
+    /// Notes a fixture provisioned for `cases`.
+    fn provisioned(&self, cases: Vec<String>, fixture: &Fixture) {
+        self.provisioned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(Provisioned {
+                cases,
+                fixture: fixture.clone(),
+            });
+    }
+
     fn judge(&self, case: &Case, executed: Executed, duration: Duration) -> CaseResult {
         let (sent, outcome) = executed;
         let response = outcome.as_ref().ok().map(|(_, o)| o.response.clone());
         let exchange = sent.map(|request| Exchange { request, response });
+        let base_url = self.vendor.target().base_url();
+        let read_back = outcome
+            .as_ref()
+            .ok()
+            .map(|(fixture, _)| {
+                (0..fixture.batches.len())
+                    .filter_map(|n| fixture.batch(n))
+                    .map(|(c, b)| Vendor::results_request(c, b).sent(base_url))
+                    .collect()
+            })
+            .unwrap_or_default();
         let (mut failures, observation) = match outcome {
             Ok((fixture, observation)) => (
                 check(case, &fixture, &observation),
@@ -480,6 +525,7 @@ impl Context<'_> {
         )
         .with_exchange(exchange)
         .with_baseline(baseline)
+        .with_read_back(read_back)
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use super::keep::Keep;
 use super::ledger::{Ledger, LedgerError};
 use super::ownership::{Marker, Named, ProofRead, proof_reads};
 use super::transport::request::{Body, Request, Retry};
@@ -583,25 +584,34 @@ impl Vendor {
 
     /// The requests that delete what the run created, each with the id it removes: the
     /// batches it uploaded into a classification it did not create (a reused one), then every
-    /// classification it created, with everything in them.
-    pub fn cleanup_requests(&self) -> Vec<(String, Request)> {
+    /// classification it created, with everything in them. What `keep` keeps stays: a
+    /// classification that holds a kept batch is not deleted, but the other batches the run
+    /// uploaded into it are, one by one.
+    pub fn cleanup_requests(&self, keep: &Keep) -> Vec<(String, Request)> {
         let classifications = self.ledger.classifications();
         let batches = self
             .ledger
             .batches()
             .into_iter()
-            .filter(|(cls, _)| !classifications.contains(cls))
+            .filter(|(cls, batch)| {
+                let deleted_whole =
+                    classifications.contains(cls) && !keep.keeps_classification(cls);
+                !deleted_whole && !keep.keeps_batch(cls, batch)
+            })
             .map(|(cls, batch)| {
                 let body = json!({"classificationId": cls, "batchId": batch});
                 (batch, Request::json(Endpoint::DeleteBatch, &body))
             });
-        let whole = classifications.iter().map(|id| {
-            let body = json!({"classificationId": id});
-            (
-                id.clone(),
-                Request::json(Endpoint::DeleteClassification, &body),
-            )
-        });
+        let whole = classifications
+            .iter()
+            .filter(|id| !keep.keeps_classification(id))
+            .map(|id| {
+                let body = json!({"classificationId": id});
+                (
+                    id.clone(),
+                    Request::json(Endpoint::DeleteClassification, &body),
+                )
+            });
         batches.chain(whole).collect()
     }
 
@@ -611,8 +621,17 @@ impl Vendor {
     /// the run's is left alone; the batches the run uploaded into it are deleted one by one,
     /// each proven the run's.
     pub async fn clean_up(&self) -> Cleanup {
+        self.clean_up_keeping(&Keep::default()).await
+    }
+
+    /// As [`clean_up`](Vendor::clean_up), leaving what `keep` keeps; the cleanup names it.
+    pub async fn clean_up_keeping(&self, keep: &Keep) -> Cleanup {
         let mut cleanup = Cleanup::default();
-        for (id, request) in self.cleanup_requests() {
+        if !keep.cases.is_empty() {
+            cleanup.kept =
+                Some(keep.kept(&self.marker.to_string(), &self.ledger.classifications()));
+        }
+        for (id, request) in self.cleanup_requests(keep) {
             let result = self.send(&request).await;
             if matches!(result, Err(VendorError::NotOwned { .. }))
                 && request.endpoint() == Some(Endpoint::DeleteClassification)

@@ -527,3 +527,43 @@ async fn pruning_a_filtered_run_keeps_the_baselines_of_the_cases_it_left_out() {
     }
     assert!(!dir.path().join("delete-files/retired.snap").exists());
 }
+
+#[tokio::test]
+async fn keep_leaves_only_the_failed_cases_fixtures_and_deleting_them_later_leaves_nothing() {
+    let mock = mock().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let shipped = std::fs::read_to_string(cases_dir().join("delete-files/valid-one-file.json"))
+        .unwrap_or_default();
+    let _ = std::fs::write(dir.path().join("passes.json"), &shipped);
+    let _ = std::fs::write(
+        dir.path().join("fails.json"),
+        shipped.replace("\"status\": 200", "\"status\": 201"),
+    );
+    let options = built(
+        RunOptions::builder()
+            .base_url(mock.base_url())
+            .api_key(KEY)
+            .cases_dir(dir.path())
+            .keep(true),
+    );
+    let report = run(&options, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let kept = report.cleanup.kept.clone().unwrap_or_default();
+    assert_eq!(kept.cases, ["fails"]);
+    assert_eq!(kept.classifications.len(), 1, "{kept:?}");
+    // The failed case's fixture stays (one of its three files was deleted by its request);
+    // the other case's batch is gone.
+    assert_eq!(mock.file_count(KEY), 2);
+    assert!(report.cleanup.failed.is_empty(), "{:?}", report.cleanup);
+    // Its read-back request is there to send by hand.
+    let failed = report.cases.iter().find(|c| c.name == "fails");
+    assert_eq!(failed.map(|c| c.read_back.len()), Some(1));
+
+    let record = extracta_contract::KeptRecord::new(&mock.base_url(), &kept);
+    let later = extracta_contract::delete_kept(&options, &record)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(later.deleted, kept.classifications, "{later:?}");
+    assert_eq!(mock.file_count(KEY), 0);
+}

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::case::{JsonCase, case_json};
-use crate::result::{Cleanup, RunReport, Summary, TargetInfo, Traffic, Verdict};
+use crate::result::{Cleanup, Kept, RunReport, Summary, TargetInfo, Traffic, Verdict};
 
 /// The version of the JSON report's format; bumped on any breaking change.
 pub const FORMAT_VERSION: u32 = 3;
@@ -30,6 +30,8 @@ struct JsonCleanup<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     gone: &'a [String],
     failed: Vec<JsonNotDeleted<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kept: Option<&'a Kept>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +49,7 @@ fn cleanup_json(cleanup: &Cleanup) -> JsonCleanup<'_> {
             .iter()
             .map(|(id, reason)| JsonNotDeleted { id, reason })
             .collect(),
+        kept: cleanup.kept.as_ref(),
     }
 }
 

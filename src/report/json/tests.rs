@@ -12,8 +12,8 @@ use super::to_json;
 use crate::contract::case::{Auth, StatusPattern};
 use crate::contract::schema::{SchemaSet, Violation};
 use crate::result::{
-    BatchAfter, CaseResult, Change, Cleanup, EffectProblem, Exchange, Failure, FileRef, Outcome,
-    Response, RunReport, SentBody, SentRequest, SkipReason, TargetInfo, Traffic,
+    BatchAfter, CaseResult, Change, Cleanup, EffectProblem, Exchange, Failure, FileRef, Kept,
+    Outcome, Response, RunReport, SentBody, SentRequest, SkipReason, TargetInfo, Traffic,
 };
 
 /// Every change a drift can carry.
@@ -183,6 +183,12 @@ fn report() -> RunReport {
             deleted: vec!["c1".into()],
             gone: vec!["c2".into()],
             failed: vec![("c3".into(), "refused".into())],
+            kept: Some(Kept {
+                run_id: "xc-0123abcd".into(),
+                classifications: vec!["c4".into()],
+                batches: vec![("c5".into(), "b5".into())],
+                cases: vec!["c/failed".into()],
+            }),
         },
         interrupted: true,
         duration: Duration::from_millis(9),
