@@ -23,6 +23,8 @@ fn http() -> reqwest::Client {
 
 #[path = "contract/cli.rs"]
 mod cli;
+#[path = "contract/files.rs"]
+mod files;
 #[path = "contract/hostile.rs"]
 mod hostile;
 #[path = "contract/mock_assert.rs"]

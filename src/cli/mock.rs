@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use extracta_contract::{Limits, MockBuilder, MockServer};
+use extracta_contract::{Limits, MockBuilder, MockServer, read_input};
 
 use super::args::MockArgs;
 use super::exit::CONFORMS;
@@ -86,7 +86,7 @@ pub fn builder(args: &MockArgs) -> anyhow::Result<MockBuilder> {
         builder = builder.api_key(key);
     }
     if let Some(path) = &args.seed {
-        let text = std::fs::read_to_string(path)
+        let text = read_input(path)
             .map_err(|e| anyhow::anyhow!("read the seed file {}: {e}", path.display()))?;
         let seed: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| anyhow::anyhow!("parse the seed file {}: {e}", path.display()))?;

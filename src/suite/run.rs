@@ -72,6 +72,27 @@ pub async fn run_until(
     outcome
 }
 
+/// The checks before the first request, on a thread of their own: they walk folders and
+/// read files, and a stop must not wait for them (the process may end while they finish).
+async fn checked_until_stopped(
+    options: &RunOptions,
+    stopped: &watch::Receiver<bool>,
+) -> Result<preflight::Checked, RunError> {
+    let owned = options.clone();
+    let checks = tokio::task::spawn_blocking(move || preflight::check(&owned));
+    let mut stop = stopped.clone();
+    tokio::select! {
+        checked = checks => match checked {
+            Ok(checked) => checked,
+            Err(error) => match error.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(_) => Err(RunError::Interrupted),
+            },
+        },
+        Ok(_) = stop.wait_for(|s| *s) => Err(RunError::Interrupted),
+    }
+}
+
 /// The run's classification: created, or reused.
 async fn open(vendor: &Vendor, plan: &Plan<'_>) -> Result<String, VendorError> {
     match &plan.setup {
@@ -89,7 +110,7 @@ async fn execute(
     stopped: &watch::Receiver<bool>,
     started: Instant,
 ) -> Result<RunReport, RunError> {
-    let checked = preflight::check(options)?;
+    let checked = checked_until_stopped(options, stopped).await?;
     let remote = &checked.remote;
     let redactor = Redactor::new(options.target.keys());
     let records = matches!(&options.target, Targeted::BuiltInMock(mock) if mock.records());
