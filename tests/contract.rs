@@ -21,6 +21,8 @@ fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+#[path = "contract/admin.rs"]
+mod admin;
 #[path = "contract/cli.rs"]
 mod cli;
 #[path = "contract/files.rs"]
