@@ -52,10 +52,12 @@ pub async fn run(
 
 /// As [`run`], until `stop` completes (Ctrl-C, say): then no new case starts, requests that
 /// create data finish, the rest are abandoned, the cases not run are skipped, and what the
-/// run created is deleted before it returns, with `interrupted` set.
+/// run created is deleted before it returns, with `interrupted` set. A stop that comes while
+/// the run still checks its options and reads its cases and baselines ends it at once, with
+/// nothing sent.
 ///
 /// # Errors
-/// As [`run`].
+/// As [`run`], and [`RunError::Interrupted`] when stopped before the first request.
 pub async fn run_until(
     options: &RunOptions,
     mut on_event: impl FnMut(RunEvent<'_>),
