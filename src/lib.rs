@@ -75,6 +75,10 @@ pub use contract::case::{
     Auth, Case, CaseError, CaseProblem, CaseProblemKind, CaseSource, StatusPattern, load_dir,
 };
 pub use contract::endpoint::{API_ROOT, Endpoint, MediaType};
+pub use contract::input::{
+    FileKind, InputError, MAX_INPUT_BYTES, MAX_WALK_DEPTH, MAX_WALK_ENTRIES, WalkError, read_input,
+    read_input_from,
+};
 pub use contract::profile::{
     Accepted, Behaviours, EmptyList, LearnedRefusal, LearnedSuccess, NotLearned, PROFILE_FILE,
     PROFILE_SCHEMA_ID, PartlyUnknown, ProfileError, RefusalStatus, ResultsFileId, StatusError,

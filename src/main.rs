@@ -27,7 +27,13 @@ fn main() -> ExitCode {
         tokio::runtime::Builder::new_current_thread()
     };
     let outcome = match runtime.enable_all().build() {
-        Ok(runtime) => runtime.block_on(cli::execute(cli.command)),
+        Ok(runtime) => {
+            let outcome = runtime.block_on(cli::execute(cli.command));
+            // Not waiting for a check still reading files after Ctrl-C or SIGTERM: the
+            // process ends now.
+            runtime.shutdown_background();
+            outcome
+        }
         Err(error) => Err(anyhow::anyhow!("start the async runtime: {error}")),
     };
     match outcome {

@@ -21,8 +21,12 @@ fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+#[path = "contract/admin.rs"]
+mod admin;
 #[path = "contract/cli.rs"]
 mod cli;
+#[path = "contract/files.rs"]
+mod files;
 #[path = "contract/hostile.rs"]
 mod hostile;
 #[path = "contract/mock_assert.rs"]

@@ -277,7 +277,8 @@ pub struct MockArgs {
     pub processing: Duration,
     /// Serve POST /__admin/faults {"status": N, "count": K, "endpoint": "deleteFiles", ...}
     /// (faults to inject; DELETE clears them) and GET /__admin/requests (what the mock
-    /// received, with each key's holder, never the key). Off unless given.
+    /// received, with each key's holder, never the key). Off unless given. They ask for no
+    /// key and show every tenant's request bodies: keep them on loopback.
     #[arg(long)]
     pub admin: bool,
     /// Log every request to standard error (method, path, status, time; never the key).
@@ -343,6 +344,12 @@ pub struct MockArgs {
     /// Requests the --admin request log keeps [default: 1000].
     #[arg(long, value_name = "N", help_heading = LIMITS)]
     pub journal_entries: Option<u64>,
+    /// Faults POST /__admin/faults may hold in force at once, then 400 [default: 100].
+    #[arg(long, value_name = "N", help_heading = LIMITS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_faults: Option<u64>,
+    /// Largest body of a fault added through POST /__admin/faults, then 413 [default: 64KiB].
+    #[arg(long, value_name = "SIZE", help_heading = LIMITS, value_parser = parse_size)]
+    pub max_fault_body: Option<u64>,
 }
 
 /// The heading of the mock's limits in `--help`.

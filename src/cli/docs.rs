@@ -2,14 +2,15 @@
 
 use std::io::Write;
 
+use extracta_contract::read_input;
+
 use super::args::DocsCheckArgs;
 use super::exit::{CONFORMS, VIOLATION};
 
 /// Checks the page and prints one line per example.
 pub fn check(args: &DocsCheckArgs) -> anyhow::Result<u8> {
     let name = args.file.display();
-    let page =
-        std::fs::read_to_string(&args.file).map_err(|e| anyhow::anyhow!("read {name}: {e}"))?;
+    let page = read_input(&args.file).map_err(|e| anyhow::anyhow!("read {name}: {e}"))?;
     let report = extracta_contract::docs_check::check_page(&page)
         .map_err(|e| anyhow::anyhow!("check {name}: {e}"))?;
     let mut stdout = std::io::stdout();

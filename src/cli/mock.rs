@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use extracta_contract::{Limits, MockBuilder, MockServer};
+use extracta_contract::{Limits, MockBuilder, MockServer, read_input};
 
 use super::args::MockArgs;
 use super::exit::CONFORMS;
@@ -14,6 +14,9 @@ pub async fn serve(args: &MockArgs) -> anyhow::Result<u8> {
     let mock = builder(args)?.start().await?;
     let stop = signal::shutdown();
     // The choices go to standard error: standard output is the base URL, for scripts.
+    if let Some(warning) = open_admin_warning(args) {
+        let _ = writeln!(std::io::stderr(), "{warning}");
+    }
     if let Some(profile) = mock.profile() {
         for line in super::parity::described(profile, "the mock") {
             let _ = writeln!(std::io::stderr(), "{line}");
@@ -26,6 +29,17 @@ pub async fn serve(args: &MockArgs) -> anyhow::Result<u8> {
     tracing::info!(target: "extracta_contract::mock", "shutting down");
     mock.shutdown().await;
     Ok(CONFORMS)
+}
+
+/// The warning for admin endpoints served beyond this machine: they ask for no key, and show
+/// every tenant's requests and let anyone inject faults.
+fn open_admin_warning(args: &MockArgs) -> Option<String> {
+    (args.admin && !args.host.is_loopback()).then(|| {
+        format!(
+            "warning: --admin on {}: the admin endpoints (/__admin/faults, /__admin/requests) ask for no key; anyone who can reach this address can read every tenant's request bodies and inject faults. Keep --admin on 127.0.0.1 unless that network is yours alone.",
+            args.host
+        )
+    })
 }
 
 /// A count from the command line as the library's `usize`.
@@ -53,6 +67,8 @@ pub fn builder(args: &MockArgs) -> anyhow::Result<MockBuilder> {
         (args.max_files, &mut limits.max_files),
         (args.max_stored, &mut limits.max_stored_bytes),
         (args.journal_entries, &mut limits.journal_entries),
+        (args.max_faults, &mut limits.max_faults),
+        (args.max_fault_body, &mut limits.max_fault_body),
     ];
     for (given, limit) in counts {
         if let Some(n) = given {
@@ -86,7 +102,7 @@ pub fn builder(args: &MockArgs) -> anyhow::Result<MockBuilder> {
         builder = builder.api_key(key);
     }
     if let Some(path) = &args.seed {
-        let text = std::fs::read_to_string(path)
+        let text = read_input(path)
             .map_err(|e| anyhow::anyhow!("read the seed file {}: {e}", path.display()))?;
         let seed: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| anyhow::anyhow!("parse the seed file {}: {e}", path.display()))?;

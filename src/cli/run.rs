@@ -94,7 +94,6 @@ fn reports(args: &RunArgs) -> Vec<(&PathBuf, &'static str)> {
 /// Runs the suite (lists it, with `--list`; shows its requests, with `--dry-run`) and returns
 /// the verdict's exit code.
 pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
-    let stop = signal::shutdown();
     let like = args
         .mock_like
         .as_deref()
@@ -127,6 +126,9 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
     if args.dry_run {
         return dry_run(&options, &output);
     }
+    // From here on a signal stops the run and lets it clean up; until here, nothing was
+    // created, and a signal ends the process as usual.
+    let stop = signal::shutdown();
     for (path, what) in &reports {
         check_writable(path, what)?;
     }

@@ -2,10 +2,10 @@
 //! the same checks a run makes of a case file (placeholders, fixture references) after the
 //! schema's.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
-use extracta_contract::{Case, SchemaSet};
+use extracta_contract::{Case, SchemaSet, read_input, read_input_from};
 
 use super::args::ValidateArgs;
 use super::exit::{CONFORMS, VIOLATION};
@@ -14,13 +14,10 @@ use super::exit::{CONFORMS, VIOLATION};
 pub fn validate(args: &ValidateArgs) -> anyhow::Result<u8> {
     let name = args.file.display();
     let text = if args.file.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| anyhow::anyhow!("read standard input: {e}"))?;
-        text
+        read_input_from(std::io::stdin().lock())
+            .map_err(|e| anyhow::anyhow!("read standard input: {e}"))?
     } else {
-        std::fs::read_to_string(&args.file).map_err(|e| anyhow::anyhow!("read {name}: {e}"))?
+        read_input(&args.file).map_err(|e| anyhow::anyhow!("read {name}: {e}"))?
     };
     let document: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("parse {name} as JSON: {e}"))?;

@@ -5,6 +5,7 @@
 pub mod case;
 pub mod docs_check;
 pub mod endpoint;
+pub mod input;
 pub mod openapi;
 pub mod profile;
 pub mod schema;

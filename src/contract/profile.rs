@@ -320,9 +320,9 @@ impl VendorProfile {
         } else {
             path.to_owned()
         };
-        let text = std::fs::read_to_string(&file).map_err(|source| ProfileError::Read {
+        let text = crate::contract::input::read_input(&file).map_err(|e| ProfileError::Read {
             path: file.clone(),
-            source,
+            source: e.into(),
         })?;
         VendorProfile::parse(&file, &text)
     }

@@ -83,7 +83,9 @@ pub fn fault_from_json(document: &Value) -> Result<Fault, String> {
     Ok(fault)
 }
 
-/// `POST /__admin/faults`: adds a fault (see [`fault_from_json`]).
+/// `POST /__admin/faults`: adds a fault (see [`fault_from_json`]), within
+/// [`Limits::max_faults`](crate::Limits::max_faults) in force and
+/// [`Limits::max_fault_body`](crate::Limits::max_fault_body) of body.
 pub async fn set_faults(
     State(state): State<Arc<MockState>>,
     body: Result<Bytes, BytesRejection>,
@@ -97,13 +99,28 @@ pub async fn set_faults(
         Ok(document) => document,
         Err(e) => return bad(&format!("malformed JSON: {e}")),
     };
-    match fault_from_json(&document) {
-        Ok(fault) => {
-            let described = fault.describe();
-            state.faults().add(fault);
-            success(&described)
-        }
-        Err(reason) => bad(&reason),
+    let fault = match fault_from_json(&document) {
+        Ok(fault) => fault,
+        Err(reason) => return bad(&reason),
+    };
+    let limits = state.limits();
+    let body = fault.body_len();
+    if body > limits.max_fault_body {
+        return error_reply(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!(
+                "body: a fault's body may be at most {} bytes of JSON (max_fault_body, a limit of this mock, not of the vendor); this one is {body}",
+                limits.max_fault_body
+            ),
+        );
+    }
+    let described = fault.describe();
+    match state.faults().add_within(fault, limits.max_faults) {
+        Ok(()) => success(&described),
+        Err(_) => bad(&format!(
+            "at most {} faults may be in force at once (max_faults, a limit of this mock, not of the vendor); clear them with DELETE {FAULTS}",
+            limits.max_faults
+        )),
     }
 }
 

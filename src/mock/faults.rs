@@ -159,6 +159,13 @@ impl Fault {
         Some(response)
     }
 
+    /// The length of the body it answers, as JSON text (0 without one).
+    pub(crate) fn body_len(&self) -> usize {
+        self.body.as_ref().map_or(0, |body| {
+            serde_json::to_vec(body).map_or(usize::MAX, |b| b.len())
+        })
+    }
+
     /// A one-line description, for the admin endpoint.
     pub(crate) fn describe(&self) -> String {
         let target = self.endpoint.map_or("request", Endpoint::name);
@@ -194,6 +201,20 @@ impl Faults {
         let mut active = self.lock();
         active.push(fault);
         self.any.store(true, Ordering::Release);
+    }
+
+    /// Adds a fault (already checked) unless `max` are in force already; then how many are.
+    ///
+    /// # Errors
+    /// The number in force, when it is `max` or more.
+    pub fn add_within(&self, fault: Fault, max: usize) -> Result<(), usize> {
+        let mut active = self.lock();
+        if active.len() >= max {
+            return Err(active.len());
+        }
+        active.push(fault);
+        self.any.store(true, Ordering::Release);
+        Ok(())
     }
 
     /// Removes every fault.
@@ -251,6 +272,17 @@ mod tests {
         assert!(faults.take(Endpoint::DeleteFiles).is_some());
         assert!(faults.take(Endpoint::DeleteFiles).is_some());
         assert_eq!(faults.take(Endpoint::DeleteFiles), None);
+    }
+
+    #[test]
+    fn a_full_list_takes_no_more_faults_until_cleared() {
+        let faults = Faults::default();
+        assert_eq!(faults.add_within(Fault::status(503), 2), Ok(()));
+        assert_eq!(faults.add_within(Fault::status(502), 2), Ok(()));
+        assert_eq!(faults.add_within(Fault::status(500), 2), Err(2));
+        assert_eq!(faults.list().len(), 2);
+        faults.clear();
+        assert_eq!(faults.add_within(Fault::status(500), 2), Ok(()));
     }
 
     #[test]

@@ -68,6 +68,11 @@ pub struct Limits {
     pub max_stored_bytes: usize,
     /// Requests the journal keeps (default 1,000); older ones are dropped first.
     pub journal_entries: usize,
+    /// Faults `POST /__admin/faults` may hold in force at once (default 100); then 400.
+    pub max_faults: usize,
+    /// The largest `body` of a fault added through `POST /__admin/faults`, as JSON text
+    /// (default 64 KiB); larger ones get 413.
+    pub max_fault_body: usize,
 }
 
 /// The schema-declared defaults, read by the schemas' freshness test.
@@ -102,6 +107,8 @@ impl Default for Limits {
             max_files: 100_000,
             max_stored_bytes: 64 * MIB,
             journal_entries: 1_000,
+            max_faults: 100,
+            max_fault_body: 64 * 1024,
         }
     }
 }
@@ -175,6 +182,10 @@ setters! {
     max_stored_bytes: usize;
     /// Sets [`Limits::journal_entries`].
     journal_entries: usize;
+    /// Sets [`Limits::max_faults`].
+    max_faults: usize;
+    /// Sets [`Limits::max_fault_body`].
+    max_fault_body: usize;
 }
 
 impl Limits {
@@ -189,6 +200,8 @@ impl Limits {
             ("max_document_types", self.max_document_types),
             ("max_unique_words", self.max_unique_words),
             ("max_word_length", self.max_word_length),
+            ("max_faults", self.max_faults),
+            ("max_fault_body", self.max_fault_body),
         ];
         let durations = [
             ("header_timeout", self.header_timeout),

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::transport::target::TargetError;
 use super::vendor::VendorError;
+use super::verify::baseline::SnapshotError;
 use super::verify::volatile::VolatileError;
 use crate::contract::case::CaseError;
 
@@ -30,6 +31,10 @@ pub enum RunError {
     /// An option is missing, empty or unusable.
     #[error(transparent)]
     Options(#[from] OptionsError),
+    /// Ctrl-C or SIGTERM came while the run was still checking its options, cases and
+    /// baselines: nothing was sent.
+    #[error("run the suite: it was stopped before its first request; nothing was sent")]
+    Interrupted,
 }
 
 /// What to change, when the first request found no endpoint: most often a base URL without
@@ -152,6 +157,10 @@ pub enum OptionsError {
     /// The volatile values beside the baselines are unusable.
     #[error(transparent)]
     Volatile(#[from] VolatileError),
+    /// The baseline folder cannot be used safely: a link where a baseline goes, or more than a
+    /// walk looks at.
+    #[error(transparent)]
+    Baseline(#[from] SnapshotError),
     /// The selection leaves no case.
     #[error(
         "select cases: the selection leaves none of the {total} cases of {origin} (see --list)"

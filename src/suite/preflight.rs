@@ -2,10 +2,9 @@
 //! is started, the baseline folder and the cases are usable. A run against a live account
 //! must not send its traffic (and its deletes) only to find out at the end.
 
-use std::path::Path;
-
 use super::error::{OptionsError, RunError};
 use super::options::{Baseline, Remote, RunOptions};
+use super::verify::baseline::Baselines;
 use super::verify::volatile::VolatileRules;
 use crate::contract::case::Case;
 
@@ -24,24 +23,8 @@ pub struct Checked {
     pub volatile: VolatileRules,
 }
 
-/// Whether `dir` holds a `.snap` file, at any depth.
-fn holds_baselines(dir: &Path) -> bool {
-    std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .any(|entry| {
-            let path = entry.path();
-            if path.is_dir() {
-                holds_baselines(&path)
-            } else {
-                path.extension().is_some_and(|e| e == "snap")
-            }
-        })
-}
-
 /// The baseline folder: a folder, or creatable when recording; holding baselines when
-/// comparing.
+/// comparing; walkable within bounds, without following a link.
 fn check_snapshots(baseline: &Baseline) -> Result<(), OptionsError> {
     let Some(dir) = baseline.dir() else {
         return Ok(());
@@ -52,12 +35,18 @@ fn check_snapshots(baseline: &Baseline) -> Result<(), OptionsError> {
         });
     }
     if baseline.updates() {
-        return std::fs::create_dir_all(dir).map_err(|source| OptionsError::SnapshotsFolder {
+        std::fs::create_dir_all(dir).map_err(|source| OptionsError::SnapshotsFolder {
             dir: dir.to_owned(),
             source,
+        })?;
+    }
+    if !baseline.updates() && !dir.is_dir() {
+        return Err(OptionsError::NoBaseline {
+            dir: dir.to_owned(),
         });
     }
-    if !holds_baselines(dir) {
+    let recorded = Baselines::new(dir).walk()?;
+    if !baseline.updates() && recorded.is_empty() {
         return Err(OptionsError::NoBaseline {
             dir: dir.to_owned(),
         });
@@ -91,6 +80,17 @@ pub fn check(options: &RunOptions) -> Result<Checked, RunError> {
         }
         .into());
     }
+    // Every selected case's baseline (and, when the run may write, its `.snap.new`) is a
+    // regular file or absent, in real folders: a link there would be written through.
+    if let Some(dir) = options.baseline.dir() {
+        let baselines = Baselines::new(dir);
+        let writes = !matches!(options.baseline, Baseline::Inspect { .. });
+        for case in &cases {
+            baselines
+                .check(&case.name, writes)
+                .map_err(OptionsError::from)?;
+        }
+    }
     let deselected = all_names.len() - cases.len();
     Ok(Checked {
         remote,
@@ -104,7 +104,7 @@ pub fn check(options: &RunOptions) -> Result<Checked, RunError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use std::path::{Path, PathBuf};
 
     fn options(snapshots: Option<(PathBuf, bool)>) -> RunOptions {
         let mut builder = RunOptions::builder()

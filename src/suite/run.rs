@@ -53,10 +53,12 @@ pub async fn run(
 
 /// As [`run`], until `stop` completes (Ctrl-C, say): then no new case starts, requests that
 /// create data finish, the rest are abandoned, the cases not run are skipped, and what the
-/// run created is deleted before it returns, with `interrupted` set.
+/// run created is deleted before it returns, with `interrupted` set. A stop that comes while
+/// the run still checks its options and reads its cases and baselines ends it at once, with
+/// nothing sent.
 ///
 /// # Errors
-/// As [`run`].
+/// As [`run`], and [`RunError::Interrupted`] when stopped before the first request.
 pub async fn run_until(
     options: &RunOptions,
     mut on_event: impl FnMut(RunEvent<'_>),
@@ -71,6 +73,27 @@ pub async fn run_until(
     let outcome = execute(options, &mut on_event, &stopped, started).await;
     watcher.abort();
     outcome
+}
+
+/// The checks before the first request, on a thread of their own: they walk folders and
+/// read files, and a stop must not wait for them (the process may end while they finish).
+async fn checked_until_stopped(
+    options: &RunOptions,
+    stopped: &watch::Receiver<bool>,
+) -> Result<preflight::Checked, RunError> {
+    let owned = options.clone();
+    let checks = tokio::task::spawn_blocking(move || preflight::check(&owned));
+    let mut stop = stopped.clone();
+    tokio::select! {
+        checked = checks => match checked {
+            Ok(checked) => checked,
+            Err(error) => match error.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(_) => Err(RunError::Interrupted),
+            },
+        },
+        Ok(_) = stop.wait_for(|s| *s) => Err(RunError::Interrupted),
+    }
 }
 
 /// The run's classification: created, or reused.
@@ -90,7 +113,7 @@ async fn execute(
     stopped: &watch::Receiver<bool>,
     started: Instant,
 ) -> Result<RunReport, RunError> {
-    let checked = preflight::check(options)?;
+    let checked = checked_until_stopped(options, stopped).await?;
     let remote = &checked.remote;
     let redactor = Redactor::new(options.target.keys());
     let records = matches!(&options.target, Targeted::BuiltInMock(mock) if mock.records());

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::contract::input::WalkError;
+
 /// How far a case file got before a problem stopped it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -47,7 +49,7 @@ impl CaseProblem {
     }
 
     /// A file that could not be read.
-    pub(super) fn unreadable(file: &Path, error: &std::io::Error) -> CaseProblem {
+    pub(super) fn unreadable(file: &Path, error: &impl fmt::Display) -> CaseProblem {
         CaseProblem {
             kind: CaseProblemKind::Unreadable,
             ..CaseProblem::invalid(file, "", error.to_string())
@@ -114,6 +116,9 @@ pub enum CaseError {
         /// The problems, at least one.
         problems: Vec<CaseProblem>,
     },
+    /// The folder of cases could not be walked: it holds too much, or too deep.
+    #[error(transparent)]
+    Walk(WalkError),
     /// No case files where they were looked for.
     #[error("find cases: no *.json case files under {path}")]
     Empty {
@@ -127,7 +132,7 @@ impl CaseError {
     pub fn problems(&self) -> &[CaseProblem] {
         match self {
             CaseError::Invalid { problems } => problems,
-            CaseError::Read { .. } | CaseError::Empty { .. } => &[],
+            CaseError::Read { .. } | CaseError::Walk(_) | CaseError::Empty { .. } => &[],
         }
     }
 

@@ -5,6 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::error::{CaseError, CaseProblem};
 use super::model::Case;
+use crate::contract::input::{WalkError, read_input, walk};
 
 /// A case's name from its path below `root`: `delete-files/valid-one-file`.
 fn name_of(root: &Path, path: &Path) -> String {
@@ -28,10 +29,12 @@ impl Case {
     /// Reads and checks one case file of the folder `root`, which gives the case its name.
     ///
     /// # Errors
-    /// When the file cannot be read, is not JSON, or is not a valid case, or when its name
-    /// holds a control character; the error names the file and every offending field.
+    /// When the file cannot be read (it is not a regular file, or larger than
+    /// [`MAX_INPUT_BYTES`](crate::contract::input::MAX_INPUT_BYTES)), is not JSON, or is not a
+    /// valid case, or when its name holds a control character; the error names the file and
+    /// every offending field.
     pub fn load(root: &Path, path: &Path) -> Result<Case, CaseError> {
-        let text = std::fs::read_to_string(path).map_err(|e| CaseError::Invalid {
+        let text = read_input(path).map_err(|e| CaseError::Invalid {
             problems: vec![CaseProblem::unreadable(path, &e)],
         })?;
         Case::parse(path, &name_of(root, path), &text)
@@ -102,15 +105,21 @@ fn collect(results: impl Iterator<Item = Result<Case, CaseError>>) -> Result<Vec
     }
 }
 
-/// Loads every `*.json` case below `dir` (recursively), in the order of their paths.
+/// Loads every `*.json` case below `dir` (recursively, never through a symbolic link to a
+/// folder), in the order of their paths.
 ///
 /// # Errors
 /// [`CaseError::Invalid`] with every problem of every file that cannot be used,
-/// [`CaseError::Read`] when a folder cannot be read, or [`CaseError::Empty`] when there is no
-/// case file.
+/// [`CaseError::Read`] when a folder cannot be read, [`CaseError::Walk`] when the folder holds
+/// more than a walk looks at, or [`CaseError::Empty`] when there is no case file.
 pub fn load_dir(dir: &Path) -> Result<Vec<Case>, CaseError> {
-    let mut paths = Vec::new();
-    collect_case_paths(dir, &mut paths)?;
+    // A link named `*.json` is kept, and read only if it leads to a regular file; a link to a
+    // folder is never entered.
+    let walked = walk(dir, |path, _| path.extension().is_some_and(|e| e == "json"));
+    let mut paths = walked.into_result().map_err(|e| match e {
+        WalkError::Read { path, source } => CaseError::Read { path, source },
+        other => CaseError::Walk(other),
+    })?;
     if paths.is_empty() {
         return Err(CaseError::Empty {
             path: dir.to_owned(),
@@ -118,22 +127,6 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Case>, CaseError> {
     }
     paths.sort();
     collect(paths.iter().map(|p| Case::load(dir, p)))
-}
-
-fn collect_case_paths(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CaseError> {
-    let read = |source| CaseError::Read {
-        path: dir.to_owned(),
-        source,
-    };
-    for entry in std::fs::read_dir(dir).map_err(read)? {
-        let path = entry.map_err(read)?.path();
-        if path.is_dir() {
-            collect_case_paths(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,13 +1,21 @@
 //! The baseline store: a folder of insta `.snap` files, one per case, holding each case's
 //! normalised observation. `cargo test` asserts them with insta; `run --snapshots` reads them
 //! (and `--update-snapshots` writes them) byte for byte as insta does.
+//!
+//! The folder is never written, removed or walked through a symbolic link below it: a
+//! baseline, a `.snap.new` and every folder on the way to them must be real, or the run
+//! refuses naming the path; a file is written to a new temporary file beside it and renamed
+//! into place, and `--prune` removes only regular files.
 
 use std::fmt::Write as _;
+use std::io::{ErrorKind, Write as _};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::drift::diff;
 use super::volatile::VolatileRules;
 use crate::contract::case::Case;
+use crate::contract::input::{FileKind, WalkError, read_input, walk};
 use crate::result::{BaselineCheck, BaselineStatus, Failure, Snapshot};
 
 /// Why a baseline could not be read or written.
@@ -30,6 +38,22 @@ pub enum SnapshotError {
         /// The cause.
         source: std::io::Error,
     },
+    /// Where a baseline (or a folder on the way to it) is read, written or removed, there is
+    /// something else: a symbolic link, which the run never writes or deletes through, a
+    /// folder, a named pipe.
+    #[error(
+        "use {} in the baseline folder: it is {found}; baselines, their .snap.new files and the folders that hold them must be real files and folders, never links (replace it, or remove it)",
+        path.display()
+    )]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What is there.
+        found: FileKind,
+    },
+    /// The folder could not be walked: too many entries, or too deep.
+    #[error(transparent)]
+    Walk(#[from] WalkError),
 }
 
 /// A folder of baselines in insta's `.snap` format: the store that `cargo test` writes and
@@ -60,19 +84,93 @@ impl Baselines {
         self.dir.join(format!("{case}.snap.new"))
     }
 
+    /// The path of `name` with `suffix` (`.snap`, `.snap.new`), checked without following a
+    /// link: every folder on the way below the baseline folder is a real folder or absent,
+    /// and the file a regular file (`true`) or absent (`false`).
+    fn locate(&self, name: &str, suffix: &str) -> Result<(PathBuf, bool), SnapshotError> {
+        let relative = PathBuf::from(format!("{name}{suffix}"));
+        let mut path = self.dir.clone();
+        let mut parts = relative.components().peekable();
+        while let Some(part) = parts.next() {
+            let Component::Normal(part) = part else {
+                return Err(SnapshotError::Read {
+                    path: self.dir.join(&relative),
+                    reason: "the case's name leads out of the baseline folder".to_owned(),
+                });
+            };
+            path.push(part);
+            let last = parts.peek().is_none();
+            match std::fs::symlink_metadata(&path) {
+                Ok(metadata) => match FileKind::of(metadata.file_type()) {
+                    None if last => return Ok((path, true)),
+                    Some(FileKind::Folder) if !last => {}
+                    found => {
+                        return Err(SnapshotError::NotAFile {
+                            path,
+                            found: found.unwrap_or(FileKind::Other),
+                        });
+                    }
+                },
+                // Nothing further down exists either.
+                Err(e) if e.kind() == ErrorKind::NotFound => {
+                    return Ok((self.dir.join(&relative), false));
+                }
+                Err(e) => {
+                    return Err(SnapshotError::Read {
+                        path,
+                        reason: e.to_string(),
+                    });
+                }
+            }
+        }
+        Ok((path, false))
+    }
+
+    /// Whether the baseline of `name` (and, when the run may write, what waits beside it)
+    /// can be used: no link, folder or pipe where they are, nor on the way to them.
+    ///
+    /// # Errors
+    /// [`SnapshotError::NotAFile`] naming the path.
+    pub fn check(&self, name: &str, writes: bool) -> Result<(), SnapshotError> {
+        self.locate(name, ".snap")?;
+        if writes {
+            self.locate(name, ".snap.new")?;
+        }
+        Ok(())
+    }
+
+    /// The text of the baseline of `name`, if there is one; read only if it is a regular
+    /// file, and only so much of it.
+    fn text(&self, name: &str) -> Result<Option<(PathBuf, String)>, SnapshotError> {
+        let (path, exists) = self.locate(name, ".snap")?;
+        if !exists {
+            return Ok(None);
+        }
+        match read_input(&path) {
+            Ok(text) => Ok(Some((path, text))),
+            Err(e) => Err(SnapshotError::Read {
+                path,
+                reason: e.to_string(),
+            }),
+        }
+    }
+
     /// The recorded observation of `case`, or `None` when none was recorded.
     ///
     /// # Errors
     /// When the file exists but cannot be read as a snapshot of an observation.
     pub fn read(&self, case: &str) -> Result<Option<Snapshot>, SnapshotError> {
-        let path = self.path(case);
-        if !path.exists() {
+        let Some((path, text)) = self.text(case)? else {
             return Ok(None);
-        }
+        };
         let failed = |reason: String| SnapshotError::Read {
             path: path.clone(),
             reason,
         };
+        // A binary snapshot would have insta read a file beside it, of any kind and size.
+        if declares_binary(&text) {
+            return Err(failed("it is a binary snapshot".to_owned()));
+        }
         let snapshot = insta::Snapshot::from_file(&path).map_err(|e| failed(e.to_string()))?;
         let text = snapshot
             .contents()
@@ -87,30 +185,113 @@ impl Baselines {
     /// Records `observation` as the baseline of `case` (`pending`: as `.snap.new` for review).
     ///
     /// # Errors
-    /// When the file cannot be written.
+    /// When the file cannot be written, or a link (or anything but a regular file) is where
+    /// it goes or on the way to it.
     pub fn write(
         &self,
         case: &Case,
         observation: &Snapshot,
         pending: bool,
     ) -> Result<PathBuf, SnapshotError> {
-        let path = if pending {
-            self.pending_path(&case.name)
-        } else {
-            self.path(&case.name)
-        };
-        let write = |source| SnapshotError::Write {
-            path: path.clone(),
-            source,
-        };
-        std::fs::create_dir_all(path.parent().unwrap_or(&self.dir)).map_err(write)?;
-        std::fs::write(&path, render(case, observation)).map_err(write)?;
+        let suffix = if pending { ".snap.new" } else { ".snap" };
+        let path = self.prepare(&case.name, suffix)?;
+        replace(&path, render(case, observation).as_bytes()).map_err(|source| {
+            SnapshotError::Write {
+                path: path.clone(),
+                source,
+            }
+        })?;
         if !pending {
             // An accepted baseline supersedes whatever waited for review.
-            let _ = std::fs::remove_file(self.pending_path(&case.name));
+            self.remove_pending(&case.name);
         }
         Ok(path)
     }
+
+    /// Where `name` with `suffix` is written: checked as [`Baselines::locate`] checks it, with
+    /// the missing folders on the way created (never through a link).
+    fn prepare(&self, name: &str, suffix: &str) -> Result<PathBuf, SnapshotError> {
+        let (path, _) = self.locate(name, suffix)?;
+        let write = |path: &Path, source| SnapshotError::Write {
+            path: path.to_owned(),
+            source,
+        };
+        std::fs::create_dir_all(&self.dir).map_err(|e| write(&self.dir, e))?;
+        let mut folder = self.dir.clone();
+        let below = path.parent().and_then(|p| p.strip_prefix(&self.dir).ok());
+        for part in below.into_iter().flat_map(Path::components) {
+            folder.push(part);
+            match std::fs::create_dir(&folder) {
+                Ok(()) => {}
+                // Made meanwhile: used only if it is a real folder.
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                    let metadata =
+                        std::fs::symlink_metadata(&folder).map_err(|e| write(&folder, e))?;
+                    if let Some(found) =
+                        FileKind::of(metadata.file_type()).filter(|k| *k != FileKind::Folder)
+                    {
+                        return Err(SnapshotError::NotAFile {
+                            path: folder,
+                            found,
+                        });
+                    }
+                }
+                Err(e) => return Err(write(&folder, e)),
+            }
+        }
+        Ok(path)
+    }
+
+    /// Removes what waits for review beside the baseline of `name`, if it is a regular file.
+    fn remove_pending(&self, name: &str) {
+        if let Ok((path, true)) = self.locate(name, ".snap.new") {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Whether a snapshot's header declares it binary (`snapshot_kind: binary`).
+fn declares_binary(text: &str) -> bool {
+    let mut lines = text.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return false;
+    }
+    lines
+        .take_while(|line| line.trim_end() != "---")
+        .filter_map(|line| line.strip_prefix("snapshot_kind:"))
+        .any(|kind| kind.trim() != "text")
+}
+
+/// Writes `contents` to `path` as a whole: to a temporary file made new beside it (so a link
+/// planted at that name is not followed), then renamed over it (which replaces a link at
+/// `path` rather than writing through it).
+fn replace(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut attempts = 0;
+    let (temporary, mut file) = loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temporary = folder.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+        {
+            Ok(file) => break (temporary, file),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists && attempts < 16 => attempts += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let written = file.write_all(contents);
+    drop(file);
+    let written = written.and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// What comparing an observation with its baseline found: drift lines, a missing baseline, or
@@ -143,8 +324,8 @@ pub fn compare(
         Record::Write => {
             // Rewritten when the observation or the case's description changed; left alone
             // (its timestamp too) when the file would read the same.
-            let on_disk = std::fs::read_to_string(baselines.path(&case.name)).ok();
-            if on_disk.as_deref() == Some(render(case, observed).as_str()) {
+            let on_disk = baselines.text(&case.name).ok().flatten();
+            if on_disk.is_some_and(|(_, text)| text == render(case, observed)) {
                 return (Vec::new(), check(BaselineStatus::Unchanged, recorded));
             }
             let failures = baselines
@@ -170,7 +351,7 @@ pub fn compare(
     let changes = diff(&rules.mask(&before), observed);
     if changes.is_empty() {
         if !inspect {
-            let _ = std::fs::remove_file(baselines.pending_path(&case.name));
+            baselines.remove_pending(&case.name);
         }
         return (Vec::new(), check(BaselineStatus::Unchanged, recorded));
     }
@@ -203,36 +384,56 @@ fn check(status: BaselineStatus, recorded: Option<Snapshot>) -> BaselineCheck {
 }
 
 impl Baselines {
-    /// Every baseline in the folder, by case name (`delete-files/valid-one-file`).
+    /// Every baseline in the folder, by case name (`delete-files/valid-one-file`): the
+    /// regular `*.snap` files, never a link nor what is behind one.
+    ///
+    /// # Errors
+    /// When a folder cannot be read, or the folder holds more than a walk looks at
+    /// ([`MAX_WALK_ENTRIES`](crate::contract::input::MAX_WALK_ENTRIES) entries,
+    /// [`MAX_WALK_DEPTH`](crate::contract::input::MAX_WALK_DEPTH) folders deep).
+    pub fn walk(&self) -> Result<Vec<String>, SnapshotError> {
+        let walked = self.walked();
+        match walked.problem {
+            Some(problem) => Err(problem.into()),
+            None => Ok(self.named(walked.paths)),
+        }
+    }
+
+    /// Every baseline [`Baselines::walk`] finds before a folder it cannot read or a bound
+    /// stops it.
     pub fn names(&self) -> Vec<String> {
-        let mut names = Vec::new();
-        let mut folders = vec![self.dir.clone()];
-        while let Some(folder) = folders.pop() {
-            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    folders.push(path);
-                } else if let Some(name) = path
-                    .strip_prefix(&self.dir)
+        self.named(self.walked().paths)
+    }
+
+    fn walked(&self) -> crate::contract::input::Walked {
+        walk(&self.dir, |path, file_type| {
+            file_type.is_file() && path.extension().is_some_and(|e| e == "snap")
+        })
+    }
+
+    fn named(&self, paths: Vec<PathBuf>) -> Vec<String> {
+        let mut names: Vec<String> = paths
+            .iter()
+            .filter_map(|path| {
+                path.strip_prefix(&self.dir)
                     .ok()
                     .and_then(|p| p.to_str())
                     .and_then(|p| p.strip_suffix(".snap"))
-                {
-                    names.push(name.replace(std::path::MAIN_SEPARATOR, "/"));
-                }
-            }
-        }
+                    .map(|name| name.replace(std::path::MAIN_SEPARATOR, "/"))
+            })
+            .collect();
         names.sort();
         names
     }
 
-    /// Removes the baseline of `name` (and what waits beside it).
+    /// Removes the baseline of `name` (and what waits beside it): only a regular file, in
+    /// real folders below the baseline folder.
     ///
     /// # Errors
-    /// When it exists and cannot be removed.
+    /// When it does not exist, is not a regular file, or cannot be removed.
     pub fn remove(&self, name: &str) -> Result<(), SnapshotError> {
-        let _ = std::fs::remove_file(self.pending_path(name));
-        let path = self.path(name);
+        self.remove_pending(name);
+        let (path, _) = self.locate(name, ".snap")?;
         std::fs::remove_file(&path).map_err(|source| SnapshotError::Write { path, source })
     }
 }
@@ -405,5 +606,141 @@ mod tests {
     #[test]
     fn a_missing_baseline_reads_as_none() {
         assert!(matches!(Baselines::new("no/such/dir").read("x"), Ok(None)));
+    }
+
+    /// The committed case `delete-files/valid-one-file` and its observation.
+    fn committed() -> (Case, Snapshot) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let name = "delete-files/valid-one-file";
+        let observation = Baselines::new(root.join("snapshots/mock"))
+            .read(name)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no baseline for {name}"));
+        let path = root.join("cases").join(format!("{name}.json"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let case = Case::parse(&path, name, &text).unwrap_or_else(|e| panic!("{e}"));
+        (case, observation)
+    }
+
+    #[test]
+    fn a_baseline_is_written_whole_and_nothing_temporary_is_left() {
+        let (case, observation) = committed();
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let baselines = Baselines::new(dir.path().join("new"));
+        let written = baselines.write(&case, &observation, false);
+        assert_eq!(written.ok(), Some(baselines.path(&case.name)));
+        assert_eq!(baselines.names(), [case.name.as_str()]);
+        let listed: Vec<_> = std::fs::read_dir(dir.path().join("new/delete-files"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(listed, ["valid-one-file.snap"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_where_a_baseline_goes_is_neither_read_written_nor_removed() {
+        use std::os::unix::fs::symlink;
+        let (case, observation) = committed();
+        let outside = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let precious = outside.path().join("precious.snap");
+        let _ = std::fs::write(&precious, "precious");
+        for (link, at) in [
+            (precious.as_path(), "delete-files/valid-one-file.snap"),
+            (outside.path(), "delete-files"),
+        ] {
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let _ = std::fs::create_dir_all(dir.path().join("delete-files"));
+            let _ = std::fs::remove_dir(dir.path().join(at));
+            let _ = symlink(link, dir.path().join(at));
+            let baselines = Baselines::new(dir.path());
+
+            let read = baselines.read(&case.name);
+            let written = baselines.write(&case, &observation, false);
+            let removed = baselines.remove(&case.name);
+            let pending = baselines.write(&case, &observation, true);
+
+            // `.snap.new` beside a linked baseline is a file of its own; in a linked folder not.
+            let pending = pending.map(|_| ());
+            let linked_folder = at == "delete-files";
+            assert_eq!(pending.is_ok(), !linked_folder, "{at}: {pending:?}");
+            let refused = if linked_folder {
+                vec![pending]
+            } else {
+                Vec::new()
+            };
+            for outcome in [read.map(|_| ()), written.map(|_| ()), removed]
+                .into_iter()
+                .chain(refused)
+            {
+                assert!(
+                    matches!(
+                        outcome,
+                        Err(SnapshotError::NotAFile {
+                            found: FileKind::Symlink,
+                            ..
+                        })
+                    ),
+                    "{at}: {outcome:?}"
+                );
+            }
+            assert!(baselines.check(&case.name, true).is_err(), "{at}");
+            assert_eq!(
+                std::fs::read_to_string(&precious).ok().as_deref(),
+                Some("precious")
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replacing_a_file_replaces_a_link_rather_than_writing_through_it() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let target = dir.path().join("target");
+        let _ = std::fs::write(&target, "kept");
+        let link = dir.path().join("link.snap");
+        let _ = std::os::unix::fs::symlink(&target, &link);
+
+        let replaced = replace(&link, b"new");
+
+        assert!(replaced.is_ok(), "{replaced:?}");
+        assert!(!link.is_symlink());
+        assert_eq!(std::fs::read_to_string(&link).ok().as_deref(), Some("new"));
+        assert_eq!(
+            std::fs::read_to_string(&target).ok().as_deref(),
+            Some("kept")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_folder_s_baselines_are_its_regular_snap_files_only() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let _ = std::fs::create_dir(dir.path().join("real"));
+        let _ = std::fs::write(dir.path().join("real/a.snap"), "");
+        let _ = symlink("a.snap", dir.path().join("real/b.snap"));
+        let _ = symlink(".", dir.path().join("loop"));
+        let _ = symlink(".", dir.path().join("again"));
+        let baselines = Baselines::new(dir.path());
+        assert_eq!(baselines.names(), ["real/a"]);
+        assert_eq!(baselines.walk().ok(), Some(vec!["real/a".to_owned()]));
+    }
+
+    #[test]
+    fn a_snapshot_that_declares_itself_binary_is_known_before_insta_reads_it() {
+        assert!(declares_binary(
+            "---\nsource: x\nsnapshot_kind: binary\nextension: bin\n---\n"
+        ));
+        assert!(!declares_binary(
+            "---\nsource: x\nsnapshot_kind: text\n---\n{}\n"
+        ));
+        assert!(!declares_binary(
+            "---\nsource: x\n---\nsnapshot_kind: binary\n"
+        ));
+        assert!(!declares_binary("{}"));
     }
 }

@@ -4,6 +4,7 @@
 //! appears or disappears is still drift.
 
 use std::borrow::Cow;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -11,6 +12,7 @@ use regex::Regex;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::contract::input::read_input;
 use crate::contract::schema::SchemaSet;
 use crate::result::Snapshot;
 
@@ -62,19 +64,20 @@ impl VolatileRules {
     /// The rules in `dir/volatile.json`; none when the file does not exist.
     ///
     /// # Errors
-    /// When the file exists but cannot be read or breaks `schemas/volatile.json`.
+    /// When the file exists but cannot be read (it is not a regular file, or too large) or
+    /// breaks `schemas/volatile.json`.
     pub fn load(dir: &Path) -> Result<VolatileRules, VolatileError> {
         let path = dir.join(VOLATILE_FILE);
-        if !path.exists() {
+        if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == ErrorKind::NotFound) {
             return Ok(VolatileRules::default());
         }
         let invalid = |reason: String| VolatileError::Invalid {
             path: path.clone(),
             reason,
         };
-        let text = std::fs::read_to_string(&path).map_err(|source| VolatileError::Read {
+        let text = read_input(&path).map_err(|e| VolatileError::Read {
             path: path.clone(),
-            source,
+            source: e.into(),
         })?;
         let document: Value = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
         let schemas = SchemaSet::global().map_err(|e| invalid(e.to_string()))?;
