@@ -2,17 +2,19 @@
 //! the same checks a run makes of a case file (placeholders, fixture references) after the
 //! schema's.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 
-use extracta_contract::{Case, SchemaSet};
+use extracta_contract::{Case, Redactor, SchemaSet};
 
 use super::args::ValidateArgs;
 use super::exit::{CONFORMS, VIOLATION};
+use super::output::Output;
 
 /// Checks the document and lists every violation with its pointer.
 pub fn validate(args: &ValidateArgs) -> anyhow::Result<u8> {
-    let name = args.file.display();
+    let output = Output::new(Redactor::default());
+    let name = output.quoted(&args.file.display().to_string());
     let text = if args.file.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin()
@@ -47,12 +49,11 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<u8> {
             }
         }
     }
-    let mut stdout = std::io::stdout();
     for problem in &problems {
-        let _ = writeln!(stdout, "{name}: {problem}");
+        output.line(&format!("{name}: {problem}"));
     }
     if problems.is_empty() {
-        let _ = writeln!(stdout, "{name}: valid against {}", args.schema);
+        output.line(&format!("{name}: valid against {}", args.schema));
         Ok(CONFORMS)
     } else {
         Ok(VIOLATION)
