@@ -109,7 +109,7 @@ pub use mock::server::{DEFAULT_API_KEY, MockBuilder, MockError, MockServer};
 pub use mock::store::{SeedError, Usage};
 
 #[cfg(feature = "suite")]
-pub use redact::{ApiKey, REDACTED, Redactor};
+pub use redact::{ApiKey, Channel, REDACTED, Redactor, guarded};
 #[cfg(feature = "suite")]
 pub use result::{
     BaselineCheck, BaselineStatus, BaselineSummary, BatchAfter, BatchRead, CaseResult, Change,

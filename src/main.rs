@@ -3,7 +3,6 @@
 
 mod cli;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -39,7 +38,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            let _ = writeln!(std::io::stderr(), "error: failed to {error}");
+            cli::output::error_line(&error);
             ExitCode::from(cli::exit::COULD_NOT_RUN)
         }
     }

@@ -6,10 +6,16 @@
 //! A server may echo a key in another form than it was sent, so each key is also looked for
 //! JSON-escaped (as serde and PHP's `json_encode` write it, or every character as `\uXXXX`),
 //! URL-encoded and in base64 (standard or URL-safe, at any alignment inside a longer blob);
-//! text that still holds escapes is decoded once and searched again.
+//! text that still holds escapes is decoded once and searched again. Each of these forms is also
+//! looked for as the renderers escape it (HTML and XML entities, a Markdown cell's `\|`): the
+//! reports redact their data before they render it, and this is the second line of defence.
 //!
-//! [`escaped`] shows what a terminal or a CI log would act on (control characters, ANSI
-//! sequences, newlines, the invisible characters that reorder text) as visible escapes.
+//! [`escaped`] shows what a terminal, a CI log or a parser would act on (control characters,
+//! ANSI sequences, newlines, the invisible characters that reorder or hide text, the
+//! non-characters XML forbids, the `##` of a CI command) as visible escapes. [`guarded`] is the
+//! last pass over everything that leaves the process, in the escapes of the format it is
+//! written in: whatever a renderer missed, no line of it is a CI command and no character in it
+//! acts.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -26,33 +32,146 @@ pub const REDACTED: &str = "[REDACTED]";
 /// short enough to occur in unrelated text.
 const MIN_ENCODED_KEY: usize = 8;
 
+/// Whether `c` acts rather than shows: a control character, a bidi control, an invisible or
+/// line-breaking character, or a non-character (U+FDD0..U+FDEF and the last two code points of
+/// every plane; XML 1.0 forbids U+FFFE and U+FFFF).
+pub fn acts(c: char) -> bool {
+    let n = u32::from(c);
+    c.is_control()
+        || matches!(c, '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+        || (0xfdd0..=0xfdef).contains(&n)
+        || n & 0xfffe == 0xfffe
+}
+
+/// `c` as a visible escape: `\n`, `\x1b`, `\u{202e}`.
+fn push_visible(shown: &mut String, c: char) {
+    match c {
+        '\n' => shown.push_str("\\n"),
+        '\r' => shown.push_str("\\r"),
+        '\t' => shown.push_str("\\t"),
+        c if u32::from(c) < 0x100 => {
+            let _ = write!(shown, "\\x{:02x}", u32::from(c));
+        }
+        c => {
+            let _ = write!(shown, "\\u{{{:x}}}", u32::from(c));
+        }
+    }
+}
+
+/// Whether the text after a `##` makes it an Azure Pipelines or GitHub Actions command
+/// (`##[...]`, `##vso[...]`), which a CI log acts on wherever it stands in a line.
+fn starts_ci_command(after: &str) -> bool {
+    after.starts_with('[')
+        || after
+            .get(..4)
+            .is_some_and(|word| word.eq_ignore_ascii_case("vso["))
+}
+
+/// Whether the `#` at `at` in `text` starts a `##[` or `##vso[` command.
+fn command_hash(text: &str, at: usize) -> bool {
+    text[at..].starts_with("##") && starts_ci_command(&text[at + 2..])
+}
+
 /// `text` with everything a terminal or a CI log would act on shown visibly: control
-/// characters (newlines and ANSI escapes among them) as `\n`, `\x1b`..., and the invisible
-/// characters that reorder or hide text as `\u{202e}`...
+/// characters (newlines and ANSI escapes among them) as `\n`, `\x1b`..., the invisible
+/// characters that reorder or hide text and the non-characters as `\u{202e}`..., and the `#`
+/// that would start an Azure or GitHub command (`##vso[`, `##[`) as `\u{23}`.
 pub fn escaped(text: &str) -> Cow<'_, str> {
-    let acts = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
-    };
-    if !text.chars().any(acts) {
+    let hashes = text.contains("##");
+    if !text.chars().any(acts) && !hashes {
         return Cow::Borrowed(text);
     }
     let mut shown = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' => shown.push_str("\\n"),
-            '\r' => shown.push_str("\\r"),
-            '\t' => shown.push_str("\\t"),
-            c if c.is_control() && u32::from(c) < 0x100 => {
-                let _ = write!(shown, "\\x{:02x}", u32::from(c));
-            }
-            c if acts(c) => {
-                let _ = write!(shown, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => shown.push(c),
+    for (at, c) in text.char_indices() {
+        if acts(c) {
+            push_visible(&mut shown, c);
+        } else if hashes && c == '#' && command_hash(text, at) {
+            shown.push_str("\\u{23}");
+        } else {
+            shown.push(c);
         }
     }
     Cow::Owned(shown)
+}
+
+/// Where text leaves the process: each channel shows what would act in its own escapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Channel {
+    /// Lines for a terminal or a CI log; with `colour`, the SGR sequences (`ESC [ ... m`) that
+    /// paint a terminal are kept.
+    Text {
+        /// Whether colour sequences are ours (at a terminal).
+        colour: bool,
+    },
+    /// JSON: JSON escapes (`\u202e`, `\u0023`), so that the value read back is the same.
+    Json,
+    /// XML or HTML: what XML forbids as visible text, a command's `#` or `:` as a character
+    /// reference.
+    Markup,
+    /// Markdown: as text, without colour.
+    Markdown,
+}
+
+/// The length of the SGR sequence (`ESC [ digits ; m`) at the start of `text`, if one is there.
+fn sgr_len(text: &str) -> Option<usize> {
+    let rest = text.strip_prefix("\u{1b}[")?;
+    let params = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';')
+        .count();
+    (rest.as_bytes().get(params) == Some(&b'm')).then_some(2 + params + 1)
+}
+
+/// The last pass over text leaving the process in `channel`: every character that acts in the
+/// format's escapes (the line breaks and tabs of the layout kept), the `:` of a line that would
+/// start a GitHub command (`::` after any spaces) and the `#` of any `##[` or `##vso[`
+/// defused.
+pub fn guarded(text: &str, channel: Channel) -> Cow<'_, str> {
+    let layout = |c: char| matches!(c, '\n' | '\t');
+    let needs =
+        text.chars().any(|c| acts(c) && !layout(c)) || text.contains("##") || text.contains("::");
+    if !needs {
+        return Cow::Borrowed(text);
+    }
+    let (hash, colon) = match channel {
+        Channel::Text { .. } | Channel::Markdown => ("\\u{23}", "\\u{3a}"),
+        Channel::Json => ("\\u0023", "\\u003a"),
+        Channel::Markup => ("&#35;", "&#58;"),
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let indent = line.len() - line.trim_start().len();
+        let mut at = 0;
+        while let Some(c) = line[at..].chars().next() {
+            if let (Channel::Text { colour: true }, Some(len)) = (channel, sgr_len(&line[at..])) {
+                out.push_str(&line[at..at + len]);
+                at += len;
+                continue;
+            }
+            if acts(c) && !layout(c) {
+                if channel == Channel::Json {
+                    let mut units = [0_u16; 2];
+                    for unit in c.encode_utf16(&mut units) {
+                        let _ = write!(out, "\\u{unit:04x}");
+                    }
+                } else {
+                    push_visible(&mut out, c);
+                }
+            } else if c == '#' && command_hash(line, at) {
+                out.push_str(hash);
+            } else if c == ':' && at == indent && line[at..].starts_with("::") {
+                out.push_str(colon);
+            } else {
+                out.push(c);
+            }
+            at += c.len_utf8();
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// An API key. Its `Debug` and `Display` never show it.
@@ -175,6 +294,31 @@ fn base64_forms(key: &str) -> Vec<String> {
     forms
 }
 
+/// `form` as the renderers escape it: for HTML and XML (`&amp;`, `&lt;`, `&gt;`, with quotes as
+/// they are or as `&quot;` and `&#39;`, `&apos;` or `&#x27;`), and for a Markdown table cell
+/// (`\|`), alone and then HTML-escaped. Only the forms that differ from `form`.
+fn markup_forms(form: &str) -> Vec<String> {
+    let html = |text: &str| {
+        let amp = text
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        let quoted = amp.replace('"', "&quot;");
+        [
+            quoted.replace('\'', "&#39;"),
+            quoted.replace('\'', "&apos;"),
+            quoted.replace('\'', "&#x27;"),
+            quoted,
+            amp,
+        ]
+    };
+    let cell = form.replace('|', "\\|");
+    let mut forms: Vec<String> = html(form).into_iter().chain(html(&cell)).collect();
+    forms.push(cell);
+    forms.retain(|escaped| escaped != form);
+    forms
+}
+
 /// Decodes JSON escapes (`\uXXXX`, `\/`, `\"`, `\\`) and URL escapes (`%XX`) once, leaving
 /// anything else as it is.
 fn decode_escapes(text: &str) -> String {
@@ -241,12 +385,17 @@ impl Redactor {
             if key.is_empty() {
                 continue;
             }
-            forms.push(key.to_owned());
-            forms.extend(json_forms(key));
-            forms.extend(url_forms(key));
+            let mut own = vec![key.to_owned()];
+            own.extend(json_forms(key));
+            own.extend(url_forms(key));
             if key.len() >= MIN_ENCODED_KEY {
-                forms.extend(base64_forms(key));
+                own.extend(base64_forms(key));
             }
+            // A second line of defence: each form as a renderer escapes it, should a renderer
+            // be given text that was not redacted first.
+            let rendered: Vec<String> = own.iter().flat_map(|f| markup_forms(f)).collect();
+            forms.extend(own);
+            forms.extend(rendered);
         }
         forms.retain(|form| !form.is_empty());
         forms.sort();
@@ -326,6 +475,64 @@ mod tests {
             "x\\n[24/24] PASS all\\n::error::pwned\\x1b[2J\\u{202e}"
         );
         assert!(matches!(escaped("Files deleted"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn non_characters_and_ci_commands_are_shown_not_acted_on() {
+        assert_eq!(
+            escaped("a\u{fffe}\u{ffff}\u{1fffe}\u{2028}b"),
+            "a\\u{fffe}\\u{ffff}\\u{1fffe}\\u{2028}b"
+        );
+        assert_eq!(
+            escaped("x ##vso[task.setvariable]1 ##[error]y ## heading"),
+            "x \\u{23}#vso[task.setvariable]1 \\u{23}#[error]y ## heading"
+        );
+    }
+
+    #[test]
+    fn the_guard_writes_each_channel_in_its_own_escapes() {
+        let text = "  ::error::x\n##vso[a]b \u{202e}\u{ffff}\u{1b}[31mred\u{1b}[0m\tend";
+        assert_eq!(
+            guarded(text, Channel::Text { colour: false }),
+            "  \\u{3a}:error::x\n\\u{23}#vso[a]b \\u{202e}\\u{ffff}\\x1b[31mred\\x1b[0m\tend"
+        );
+        assert_eq!(
+            guarded(text, Channel::Text { colour: true }),
+            "  \\u{3a}:error::x\n\\u{23}#vso[a]b \\u{202e}\\u{ffff}\u{1b}[31mred\u{1b}[0m\tend"
+        );
+        assert_eq!(
+            guarded(text, Channel::Markup),
+            "  &#58;:error::x\n&#35;#vso[a]b \\u{202e}\\u{ffff}\\x1b[31mred\\x1b[0m\tend"
+        );
+        // JSON escapes read back as the same value.
+        let json = serde_json::to_string("##[x] \u{202e}\u{7f}\u{1fffe}").unwrap_or_default();
+        let shown = guarded(&json, Channel::Json);
+        assert_eq!(shown, r##""\u0023#[x] \u202e\u007f\ud83f\udffe""##);
+        let read: String = serde_json::from_str(&shown).unwrap_or_default();
+        assert_eq!(read, "##[x] \u{202e}\u{7f}\u{1fffe}");
+        assert!(matches!(
+            guarded("plain: text", Channel::Json),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn a_key_is_found_as_every_renderer_escapes_it() {
+        let key = "sk-<b>&\"'|x";
+        let redactor = Redactor::new([ApiKey::new(key)]);
+        for shown in [
+            "sk-&lt;b&gt;&amp;&quot;&#39;|x",
+            "sk-&lt;b&gt;&amp;&quot;&apos;|x",
+            "sk-&lt;b&gt;&amp;\"'|x",
+            "sk-<b>&\"'\\|x",
+            "sk-&lt;b&gt;&amp;\\&quot;&#39;|x",
+        ] {
+            assert_eq!(
+                redactor.redact(&format!("<td>{shown}</td>")),
+                "<td>[REDACTED]</td>",
+                "{shown}"
+            );
+        }
     }
 
     #[test]

@@ -35,6 +35,8 @@ mod mock_assert;
 mod mock_http;
 #[path = "contract/mock_limits.rs"]
 mod mock_limits;
+#[path = "contract/output.rs"]
+mod output;
 #[path = "contract/ownership.rs"]
 mod ownership;
 #[path = "contract/parity.rs"]

@@ -2,10 +2,11 @@
 
 use std::io::Write;
 
-use extracta_contract::{Limits, MockBuilder, MockServer, read_input};
+use extracta_contract::{Limits, MockBuilder, MockServer, Redactor, read_input};
 
 use super::args::MockArgs;
 use super::exit::CONFORMS;
+use super::output::{Output, Stream};
 use super::signal;
 
 /// Starts the mock, prints its base URL, and serves until a signal; then stops within the
@@ -14,15 +15,16 @@ pub async fn serve(args: &MockArgs) -> anyhow::Result<u8> {
     let mock = builder(args)?.start().await?;
     let stop = signal::shutdown();
     // The choices go to standard error: standard output is the base URL, for scripts.
+    let output = Output::new(Redactor::default());
     if let Some(warning) = open_admin_warning(args) {
-        let _ = writeln!(std::io::stderr(), "{warning}");
+        output.line_on(Stream::Err, &warning);
     }
     if let Some(profile) = mock.profile() {
         for line in super::parity::described(profile, "the mock") {
-            let _ = writeln!(std::io::stderr(), "{line}");
+            output.line_on(Stream::Err, &line);
         }
     }
-    let _ = writeln!(std::io::stdout(), "{}", mock.base_url());
+    output.line_on(Stream::Out, &mock.base_url());
     let _ = std::io::stdout().flush();
     tracing::info!(target: "extracta_contract::mock", address = %mock.addr(), base_url = %mock.base_url(), "listening");
     stop.await;

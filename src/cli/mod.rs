@@ -1,5 +1,6 @@
 //! The command line, a shell over the library: [`args`] (clap), one module per command, the
-//! exit codes ([`exit`]), the signals and the logging.
+//! exit codes ([`exit`]), the signals and the logging. Everything a command prints or writes
+//! passes [`output`].
 
 pub mod args;
 pub mod colour;
@@ -8,14 +9,14 @@ pub mod duration;
 pub mod exit;
 pub mod logging;
 pub mod mock;
+pub mod output;
 pub mod parity;
 pub mod run;
 pub mod signal;
 pub mod validate;
 
-use std::io::Write;
-
 use args::Command;
+use extracta_contract::{Channel, Redactor};
 
 /// Runs `command`; the exit code, or why the command could not run.
 pub async fn execute(command: Command) -> anyhow::Result<u8> {
@@ -27,11 +28,12 @@ pub async fn execute(command: Command) -> anyhow::Result<u8> {
         Command::Validate(args) => validate::validate(&args),
         Command::DocsCheck(args) => docs::check(&args),
         Command::Openapi => {
-            let _ = write!(
-                std::io::stdout(),
-                "{}",
-                extracta_contract::openapi::render()
-            );
+            output::Output::new(Redactor::default()).file(
+                std::path::Path::new("-"),
+                "OpenAPI document",
+                Channel::Json,
+                &extracta_contract::openapi::render(),
+            )?;
             Ok(exit::CONFORMS)
         }
     }

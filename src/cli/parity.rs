@@ -1,21 +1,19 @@
 //! `parity` and `learn`: the built-in mock beside a baseline recorded against the vendor.
 
-use std::io::Write;
 use std::path::Path;
 
 use extracta_contract::report::text;
 use extracta_contract::{
-    Outcome, PROFILE_FILE, RunReport, VendorProfile, baseline_name, learn_vendor, parity,
+    Channel, Outcome, PROFILE_FILE, Redactor, RunReport, VendorProfile, baseline_name,
+    learn_vendor, parity,
 };
 
 use super::args::{LearnArgs, ParityArgs};
 use super::exit::{CONFORMS, VIOLATION};
+use super::output::Output;
 
-fn line(text: &str) {
-    let _ = writeln!(std::io::stdout(), "{text}");
-}
-
-/// The profile's description, its first line led by `who`.
+/// The profile's description, its first line led by `who`: lines that hold the vendor's text
+/// as it came, for [`Output::line`] to escape.
 pub fn described(profile: &VendorProfile, who: &str) -> Vec<String> {
     let mut lines = profile.describe();
     if let Some(first) = lines.first_mut() {
@@ -35,7 +33,10 @@ pub fn load_profile(path: &Path) -> anyhow::Result<VendorProfile> {
         } else {
             String::new()
         };
-        anyhow::anyhow!("{e}{hint}")
+        anyhow::anyhow!(
+            "{}{hint}",
+            Output::new(Redactor::default()).quoted(&e.to_string())
+        )
     })
 }
 
@@ -78,13 +79,14 @@ fn verdict(report: &RunReport, mock: &str, baseline: &str) -> (String, bool) {
 
 /// Runs `parity`; exit 1 when the mock differs.
 pub async fn check(args: &ParityArgs) -> anyhow::Result<u8> {
+    let output = Output::new(Redactor::default());
     let dir = &args.baseline.snapshots;
     let baseline = baseline_name(dir);
     let like = args.like.as_deref().map(load_profile).transpose()?;
     let mock = match &like {
         Some(profile) => {
             for text in described(profile, "the built-in mock") {
-                line(&text);
+                output.line(&text);
             }
             "the built-in mock that learned the vendor"
         }
@@ -92,12 +94,12 @@ pub async fn check(args: &ParityArgs) -> anyhow::Result<u8> {
     };
     let report = parity(&args.baseline.to_options()?, dir, like).await?;
     for case in differences(&report).0 {
-        line(&case);
+        output.lines(&case);
     }
     let (verdict, same) = verdict(&report, mock, &baseline);
-    line(&verdict);
+    output.line(&verdict);
     if args.like.is_none() && !same && dir.join(PROFILE_FILE).is_file() {
-        line(&format!(
+        output.line(&format!(
             "{} holds a vendor profile: `--like {}` checks the mock that adopts it",
             dir.display(),
             dir.display()
@@ -109,27 +111,29 @@ pub async fn check(args: &ParityArgs) -> anyhow::Result<u8> {
 /// Runs `learn`: writes the profile, and says what it learned and what it could not. Exits 0
 /// once the profile is written, whatever it could not learn (`parity --like` is the check).
 pub async fn learn(args: &LearnArgs) -> anyhow::Result<u8> {
+    let output = Output::new(Redactor::default());
     let dir = &args.baseline.snapshots;
     let baseline = baseline_name(dir);
     let learned = learn_vendor(&args.baseline.to_options()?, dir).await?;
     let (before, _) = verdict(&learned.before, "the plain mock", &baseline);
-    line(&before);
+    output.line(&before);
     for text in described(&learned.profile, "the profile") {
-        line(&text);
+        output.line(&text);
     }
     let (after, _) = verdict(&learned.after, "the mock that adopts it", &baseline);
-    line(&after);
+    output.line(&after);
     let rendered = learned.profile.render();
     let path = args
         .output
         .clone()
         .unwrap_or_else(|| dir.join(PROFILE_FILE));
     if path.as_os_str() == "-" {
-        let _ = write!(std::io::stdout(), "{rendered}");
+        output.file(&path, "vendor profile", Channel::Json, &rendered)?;
     } else {
+        // The file keeps the vendor's text as it came: the mock answers with it.
         std::fs::write(&path, rendered)
             .map_err(|e| anyhow::anyhow!("write the vendor profile {}: {e}", path.display()))?;
-        line(&format!(
+        output.line(&format!(
             "wrote {}: review it, commit it, and point your tests at `extracta-contract mock --like {}`",
             path.display(),
             path.display()

@@ -1,80 +1,34 @@
 //! `run`: the suite against a target, or against the built-in mock when none is named.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use extracta_contract::report::{html, json, junit, markdown, text};
+use extracta_contract::report::{html, json, junit, markdown, shown, shown_case, text};
 use extracta_contract::{
-    CaseError, Plan, Redactor, RunError, RunEvent, RunOptions, RunReport, run_until,
+    CaseError, Channel, Plan, Redactor, RunError, RunEvent, RunOptions, RunReport, run_until,
     with_built_in_mock,
 };
 
 use super::args::RunArgs;
 use super::exit::{self, CONFORMS};
+use super::output::{Output, Stream};
 use super::signal;
 
-/// Where the human text goes: standard output, unless a report takes it.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Stream {
-    Out,
-    Err,
-}
-
-/// Text on its way out of the process: every line and every file passes the redactor.
-struct Output {
-    redactor: Redactor,
-    text: Stream,
-}
-
-impl Output {
-    fn line(&self, text: &str) {
-        let text = self.redactor.redact(text);
-        let _ = match self.text {
-            Stream::Out => writeln!(std::io::stdout(), "{text}"),
-            Stream::Err => writeln!(std::io::stderr(), "{text}"),
-        };
-    }
-
-    /// Why the run could not run, redacted, and escaped where it holds the target's text:
-    /// every problem of the case files on a line of its own.
-    fn error(&self, error: &RunError) -> String {
-        let shown = |text: &str| text::escaped(&self.redactor.redact(text)).into_owned();
-        match error {
-            RunError::Case(error @ CaseError::Invalid { .. }) => match error.heading() {
-                Some(heading) => {
-                    let lines: Vec<String> = error
-                        .problems()
-                        .iter()
-                        .map(|p| shown(&p.to_string()))
-                        .collect();
-                    format!("{}\n  {}", shown(&heading), lines.join("\n  "))
-                }
-                None => shown(&error.to_string()),
-            },
-            other => shown(&other.to_string()),
-        }
-    }
-
-    /// Writes a report to `path` (`-`: standard output), redacted.
-    fn file(&self, path: &Path, what: &str, contents: &str) -> anyhow::Result<()> {
-        let contents = self.redactor.redact(contents);
-        if path.as_os_str() == "-" {
-            let _ = write!(std::io::stdout(), "{contents}");
-            return Ok(());
-        }
-        std::fs::write(path, contents)
-            .map_err(|e| anyhow::anyhow!("write the {what} to {}: {e}", path.display()))
-    }
-
-    /// Appends a report to `path` (the step summary of GitHub Actions), redacted.
-    fn append(&self, path: &Path, what: &str, contents: &str) -> anyhow::Result<()> {
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| anyhow::anyhow!("open the {what} {}: {e}", path.display()))?;
-        file.write_all(self.redactor.redact(contents).as_bytes())
-            .map_err(|e| anyhow::anyhow!("write the {what} to {}: {e}", path.display()))
+/// Why the run could not run, redacted, and escaped where it holds the target's text: every
+/// problem of the case files on a line of its own.
+fn run_error(output: &Output, error: &RunError) -> String {
+    match error {
+        RunError::Case(error @ CaseError::Invalid { .. }) => match error.heading() {
+            Some(heading) => {
+                let lines: Vec<String> = error
+                    .problems()
+                    .iter()
+                    .map(|p| output.quoted(&p.to_string()))
+                    .collect();
+                format!("{}\n  {}", output.quoted(&heading), lines.join("\n  "))
+            }
+            None => output.quoted(&error.to_string()),
+        },
+        other => output.quoted(&other.to_string()),
     }
 }
 
@@ -112,14 +66,14 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
             to_stdout.join(" and the ")
         );
     }
-    let output = Output {
-        redactor: Redactor::new(options.target().keys()),
-        text: if to_stdout.is_empty() {
-            Stream::Out
-        } else {
-            Stream::Err
-        },
+    let redactor = Redactor::new(options.target().keys());
+    let stream = if to_stdout.is_empty() {
+        Stream::Out
+    } else {
+        Stream::Err
     };
+    let colour = stream == Stream::Out && super::colour::enabled(&std::io::stdout());
+    let output = Output::new(redactor.clone()).on(stream).coloured(colour);
     if args.list {
         return list(&options, &output);
     }
@@ -141,7 +95,6 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
         }
     }
     let (options, _mock) = with_built_in_mock(options).await?;
-    let colour = output.text == Stream::Out && super::colour::enabled(&std::io::stdout());
     let report = run_until(
         &options,
         |event| {
@@ -151,38 +104,58 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
                 total,
             } = event
             {
-                output.line(&text::case_lines(result, (done, total), colour));
+                // Redacted before the report shortens anything.
+                let result = shown_case(result, &redactor);
+                output.lines(&text::case_lines(&result, (done, total), colour));
             }
         },
         stop,
     )
     .await
-    .map_err(|e| anyhow::anyhow!("{}", output.error(&e)))?;
-    output.line(&text::summary(&report, colour));
+    .map_err(|e| anyhow::anyhow!("{}", run_error(&output, &e)))?;
+    let verdict = report.verdict();
+    // The reports lay out a copy redacted first, then cut: no report shortens a key into a
+    // prefix of it, or escapes it into a form the final pass would have to know.
+    let report = {
+        let whole = report;
+        shown(&whole, &redactor)
+    };
+    output.lines(&text::summary(&report, colour));
     write_reports(args, &report, &output)?;
-    Ok(exit::code(report.verdict()))
+    Ok(exit::code(verdict))
 }
 
 /// Writes every report the arguments ask for, and the step summary when GitHub Actions runs
 /// the suite.
 fn write_reports(args: &RunArgs, report: &RunReport, output: &Output) -> anyhow::Result<()> {
     if let Some(path) = &args.json {
-        output.file(path, "JSON report", &json::to_json(report)?)?;
+        output.file(path, "JSON report", Channel::Json, &json::to_json(report)?)?;
     }
     if let Some(path) = &args.junit {
-        output.file(path, "JUnit report", &junit::to_junit(report)?)?;
+        output.file(
+            path,
+            "JUnit report",
+            Channel::Markup,
+            &junit::to_junit(report)?,
+        )?;
     }
     match (&args.markdown, std::env::var_os("GITHUB_STEP_SUMMARY")) {
-        (Some(path), _) => output.file(path, "Markdown summary", &markdown::to_markdown(report))?,
+        (Some(path), _) => output.file(
+            path,
+            "Markdown summary",
+            Channel::Markdown,
+            &markdown::to_markdown(report),
+        )?,
         (None, Some(summary)) if !summary.is_empty() => output.append(
             Path::new(&summary),
             "step summary ($GITHUB_STEP_SUMMARY)",
+            Channel::Markdown,
             &markdown::to_markdown(report),
         )?,
         _ => {}
     }
     if let Some(path) = &args.html {
-        output.file(path, "HTML report", &html::to_html(report))?;
+        output.file(path, "HTML report", Channel::Markup, &html::to_html(report))?;
     }
     Ok(())
 }
@@ -192,15 +165,11 @@ fn list(options: &RunOptions, output: &Output) -> anyhow::Result<u8> {
     let cases = options
         .cases()
         .load()
-        .map_err(|e| anyhow::anyhow!("{}", output.error(&RunError::Case(e))))?;
+        .map_err(|e| anyhow::anyhow!("{}", run_error(output, &RunError::Case(e))))?;
     let selected: Vec<_> = cases.iter().filter(|c| options.selects(&c.name)).collect();
     let width = selected.iter().map(|c| c.name.len()).max().unwrap_or(0);
     for case in &selected {
-        output.line(&format!(
-            "{:width$}  {}",
-            case.name,
-            text::escaped(&case.description)
-        ));
+        output.line(&format!("{:width$}  {}", case.name, case.description));
     }
     output.line(&format!(
         "{} of {} case(s) selected",
@@ -215,7 +184,7 @@ fn dry_run(options: &RunOptions, output: &Output) -> anyhow::Result<u8> {
     let mut cases = options
         .cases()
         .load()
-        .map_err(|e| anyhow::anyhow!("{}", output.error(&RunError::Case(e))))?;
+        .map_err(|e| anyhow::anyhow!("{}", run_error(output, &RunError::Case(e))))?;
     cases.retain(|case| options.selects(&case.name));
     let plan = Plan::new(&cases, options);
     let base_url = options

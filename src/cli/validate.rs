@@ -2,17 +2,18 @@
 //! the same checks a run makes of a case file (placeholders, fixture references) after the
 //! schema's.
 
-use std::io::Write;
 use std::path::Path;
 
-use extracta_contract::{Case, SchemaSet, read_input, read_input_from};
+use extracta_contract::{Case, Redactor, SchemaSet, read_input, read_input_from};
 
 use super::args::ValidateArgs;
 use super::exit::{CONFORMS, VIOLATION};
+use super::output::Output;
 
 /// Checks the document and lists every violation with its pointer.
 pub fn validate(args: &ValidateArgs) -> anyhow::Result<u8> {
-    let name = args.file.display();
+    let output = Output::new(Redactor::default());
+    let name = output.quoted(&args.file.display().to_string());
     let text = if args.file.as_os_str() == "-" {
         read_input_from(std::io::stdin().lock())
             .map_err(|e| anyhow::anyhow!("read standard input: {e}"))?
@@ -44,12 +45,11 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<u8> {
             }
         }
     }
-    let mut stdout = std::io::stdout();
     for problem in &problems {
-        let _ = writeln!(stdout, "{name}: {problem}");
+        output.line(&format!("{name}: {problem}"));
     }
     if problems.is_empty() {
-        let _ = writeln!(stdout, "{name}: valid against {}", args.schema);
+        output.line(&format!("{name}: valid against {}", args.schema));
         Ok(CONFORMS)
     } else {
         Ok(VIOLATION)

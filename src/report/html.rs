@@ -6,13 +6,27 @@ use std::fmt::Write as _;
 
 use similar::{ChangeTag, TextDiff};
 
-use super::view::{CaseView, View, outcome_word};
+use super::shown::bounded;
+use super::view::{CaseView, View, outcome_word, shortened};
+use crate::redact::acts;
 use crate::result::{RunReport, Snapshot};
 
-/// How much of an answer's body the page shows.
+/// How much of an answer's body, and of a request's `curl` line, the page shows.
 const SHOWN: usize = 16_384;
 
-/// `text` safe inside HTML elements and attributes.
+/// The most bytes of a drift's side-by-side diff; past it, a row says how many lines it left
+/// out.
+const DIFF_MAX: usize = 128 * 1024;
+
+/// The most bytes of one case's section: its failures first, then its request and answer and
+/// its diff while they fit, and a line saying what did not. With the body, the request and the
+/// diff bounded on their own, a section is far below it; the page is at most this per case,
+/// plus 4 KiB.
+pub const CASE_HTML_MAX: usize = 512 * 1024;
+
+/// `text` safe inside HTML elements and attributes: markup characters as entities, and every
+/// character that acts (a control, a bidi control that would reverse the line, an invisible
+/// one, a non-character) as a visible `\u{202e}`; newlines and tabs kept.
 fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -22,7 +36,7 @@ fn html(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {
+            c if acts(c) && c != '\n' && c != '\t' => {
                 let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             }
             c => out.push(c),
@@ -47,6 +61,7 @@ fn diff_table(before: &Snapshot, after: &Snapshot) -> String {
         String::from("<table class=\"diff\"><tr><th>baseline</th><th>this run</th></tr>\n");
     let mut deleted: Vec<String> = Vec::new();
     let mut inserted: Vec<String> = Vec::new();
+    let changes: Vec<_> = diff.iter_all_changes().collect();
     let flush = |rows: &mut String, deleted: &mut Vec<String>, inserted: &mut Vec<String>| {
         for n in 0..deleted.len().max(inserted.len()) {
             let side = |lines: &[String], class: &str| match lines.get(n) {
@@ -63,7 +78,17 @@ fn diff_table(before: &Snapshot, after: &Snapshot) -> String {
         deleted.clear();
         inserted.clear();
     };
-    for change in diff.iter_all_changes() {
+    for (n, change) in changes.iter().enumerate() {
+        if rows.len() > DIFF_MAX {
+            let _ = writeln!(
+                rows,
+                "<tr><td colspan=\"2\">… {} more line(s) of the diff left out</td></tr>",
+                changes.len() - n
+            );
+            deleted.clear();
+            inserted.clear();
+            break;
+        }
         let line = change.value().trim_end_matches('\n').to_owned();
         match change.tag() {
             ChangeTag::Delete => deleted.push(line),
@@ -99,32 +124,47 @@ fn case_section(case: &CaseView<'_>) -> String {
         }
         section.push_str("</ul>\n");
     }
+    let mut parts = Vec::new();
     if let Some(request) = &case.request {
-        let _ = writeln!(
-            section,
-            "<p>Request:</p><pre class=\"request\">{}</pre>",
-            html(request)
+        let mut part = format!(
+            "<p>Request:</p><pre class=\"request\">{}</pre>\n",
+            html(&shortened(request, SHOWN))
         );
         if let Some(answer) = &case.answer {
             let _ = writeln!(
-                section,
+                part,
                 "<p>Answer: {} {}</p><pre class=\"answer\">{}</pre>",
                 answer.status,
                 html(answer.content_type),
                 html(&answer.body(SHOWN))
             );
         }
+        parts.push(part);
     }
     if let Some((before, after)) = case.drift_diff() {
-        section.push_str("<p>Drift from the baseline:</p>\n");
-        section.push_str(&diff_table(before, after));
+        parts.push(format!(
+            "<p>Drift from the baseline:</p>\n{}",
+            diff_table(before, after)
+        ));
+    }
+    for part in parts {
+        if section.len() + part.len() > CASE_HTML_MAX {
+            let _ = writeln!(
+                section,
+                "<p>… {} bytes of this case left out</p>",
+                part.len()
+            );
+        } else {
+            section.push_str(&part);
+        }
     }
     section.push_str("</details>\n");
     section
 }
 
-/// The page.
+/// The page: at most [`CASE_HTML_MAX`] bytes a case, plus 4 KiB.
 pub fn to_html(report: &RunReport) -> String {
+    let report = &bounded(report);
     let view = View::new(report);
     let summary = view.summary;
     let mut page = format!(
@@ -197,5 +237,13 @@ mod tests {
     #[test]
     fn server_text_is_escaped() {
         assert_eq!(html("<b a='1'>\u{1b}"), "&lt;b a=&#39;1&#39;&gt;\\u{1b}");
+    }
+
+    #[test]
+    fn a_bidi_control_or_a_non_character_shows_and_does_not_act() {
+        assert_eq!(
+            html("ok \u{202e}deliaf\u{fffe}\u{2066}"),
+            "ok \\u{202e}deliaf\\u{fffe}\\u{2066}"
+        );
     }
 }

@@ -2,9 +2,14 @@
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::view::{CaseView, SHOWN_BODY, View};
+use super::shown::bounded;
+use super::view::{CaseView, SHOWN_BODY, View, shortened};
 use crate::redact::escaped;
 use crate::result::{Outcome, RunReport};
+
+/// The most characters of a failing case's failure list, and of its `system-out` (request and
+/// answer), before XML escaping: a case is at most about twice this, whatever the target sent.
+pub const CASE_JUNIT_TEXT: usize = 32 * 1024;
 
 /// A case's status: its skip reason, or its failures (text from the target escaped: XML holds
 /// no control characters) with their kinds as the type.
@@ -28,7 +33,7 @@ fn status(case: &CaseView<'_>) -> TestCaseStatus {
             status
                 .set_message(all.first().cloned().unwrap_or_default())
                 .set_type(case.kinds().join(","))
-                .set_description(all.join("\n"));
+                .set_description(shortened(&all.join("\n"), CASE_JUNIT_TEXT));
             status
         }
     }
@@ -36,7 +41,7 @@ fn status(case: &CaseView<'_>) -> TestCaseStatus {
 
 /// A failing case's request and answer, for its `system-out`.
 fn system_out(case: &CaseView<'_>) -> Option<String> {
-    let mut out = format!("request: {}", case.request.as_ref()?);
+    let mut out = format!("request: {}", escaped(case.request.as_ref()?));
     if let Some(answer) = &case.answer {
         out.push_str(&format!(
             "\nanswer: {} {}\n{}",
@@ -45,24 +50,27 @@ fn system_out(case: &CaseView<'_>) -> Option<String> {
             escaped(&answer.body(SHOWN_BODY))
         ));
     }
-    Some(out)
+    Some(shortened(&out, CASE_JUNIT_TEXT))
 }
 
-/// The report as JUnit XML, naming the target and the baseline as properties.
+/// The report as JUnit XML, naming the target and the baseline as properties. Every text in it
+/// is [`escaped`], so it holds no character XML 1.0 forbids and always parses.
 ///
 /// # Errors
 /// When the XML cannot be serialised.
 pub fn to_junit(report: &RunReport) -> Result<String, quick_junit::SerializeError> {
+    let report = &bounded(report);
     let view = View::new(report);
     let mut suite = TestSuite::new("extracta-contract");
     suite.set_time(report.duration);
-    suite.add_property(Property::new("target", report.target.base_url.as_str()));
-    suite.add_property(Property::new("profile", report.target.profile.as_str()));
-    if let Some(baseline) = &report.target.baseline {
-        suite.add_property(Property::new("baseline", baseline.as_str()));
+    let target = &report.target;
+    suite.add_property(Property::new("target", escaped(&target.base_url).as_ref()));
+    suite.add_property(Property::new("profile", escaped(&target.profile).as_ref()));
+    if let Some(baseline) = &target.baseline {
+        suite.add_property(Property::new("baseline", escaped(baseline).as_ref()));
     }
     for case in &view.cases {
-        let mut test_case = TestCase::new(case.result.name.as_str(), status(case));
+        let mut test_case = TestCase::new(escaped(&case.result.name).as_ref(), status(case));
         test_case
             .set_classname("extracta-contract")
             .set_time(case.result.duration);

@@ -1,18 +1,70 @@
 //! The Markdown summary for CI pages (GitHub Actions' `$GITHUB_STEP_SUMMARY`): the verdict,
 //! every case that did not pass, the drift and the baselines, as tables.
+//!
+//! Text that is not ours (names, reasons, messages, URLs) is written as inline code, so a
+//! target's Markdown never renders: no image, no link, no HTML. The summary stays under
+//! [`SUMMARY_MAX`] bytes whatever the target sends.
 
 use std::fmt::Write as _;
 
-use super::view::{View, outcome_word};
+use super::shown::bounded;
+use super::view::{View, counted, outcome_word, shortened};
 use crate::redact::escaped;
 use crate::result::{RunReport, Verdict};
 
-/// Text in a table cell: escaped (no control characters), pipes and angle brackets defused.
-fn cell(text: &str) -> String {
-    escaped(text)
-        .replace('|', r"\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// The most bytes of the summary. GitHub Actions refuses a step summary over 1 MiB
+/// (1,048,576 bytes); past this, the rows that do not fit are left out and a line says how
+/// many.
+pub const SUMMARY_MAX: usize = 1_000_000;
+
+/// The most characters of the reasons one row shows.
+const WHY_CHARS: usize = 1000;
+
+/// What the closing line of a cut summary may take.
+const CLOSING_RESERVE: usize = 512;
+
+/// Text as an inline code span: escaped (no control or invisible character, no CI command), a
+/// pipe as `\|` (a table splits cells at any other, inside code too), fenced by one backtick
+/// more than its longest run of them. Empty text is nothing.
+fn code(text: &str) -> String {
+    let shown = escaped(text);
+    let mut body = String::with_capacity(shown.len() + 2);
+    let mut backslashes = 0;
+    for c in shown.chars() {
+        if c == '|' {
+            // An odd number of backslashes before it escapes the pipe for the table.
+            body.push_str(if backslashes % 2 == 0 { "\\" } else { "\\\\" });
+        }
+        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+        body.push(c);
+    }
+    if body.is_empty() {
+        return body;
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in body.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = body.starts_with('`')
+        || body.ends_with('`')
+        || (body.starts_with(' ') && body.ends_with(' '));
+    let pad = if pad { " " } else { "" };
+    format!("{fence}{pad}{body}{pad}{fence}")
+}
+
+/// Adds `rows` to `text` while the summary stays within [`SUMMARY_MAX`]; how many did not fit.
+fn push_rows(text: &mut String, rows: impl ExactSizeIterator<Item = String>) -> usize {
+    let total = rows.len();
+    for (n, row) in rows.enumerate() {
+        if text.len() + row.len() + CLOSING_RESERVE > SUMMARY_MAX {
+            return total - n;
+        }
+        text.push_str(&row);
+    }
+    0
 }
 
 /// The heading with the verdict, and the counts with where the run went.
@@ -35,12 +87,12 @@ fn heading(view: &View<'_>, text: &mut String) {
     let target = &view.report.target;
     let _ = write!(
         text,
-        " against `{}` (profile `{}`",
-        cell(&target.base_url),
-        cell(&target.profile)
+        " against {} (profile {}",
+        code(&target.base_url),
+        code(&target.profile)
     );
     if let Some(baseline) = &target.baseline {
-        let _ = write!(text, ", baseline `{}`", cell(baseline));
+        let _ = write!(text, ", baseline {}", code(baseline));
     }
     let _ = writeln!(
         text,
@@ -50,50 +102,59 @@ fn heading(view: &View<'_>, text: &mut String) {
     );
 }
 
-/// Every case that did not pass, and why.
-fn not_passed_table(view: &View<'_>, text: &mut String) {
-    let mut rows = view.not_passed().peekable();
-    if rows.peek().is_none() {
-        return;
+/// Every case that did not pass, and why; how many rows did not fit.
+fn not_passed_table(view: &View<'_>, text: &mut String) -> usize {
+    let rows: Vec<String> = view
+        .not_passed()
+        .map(|case| {
+            format!(
+                "| {} | {} | {} |\n",
+                code(&case.result.name),
+                outcome_word(case.result.outcome),
+                code(&shortened(&case.why(), WHY_CHARS))
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return 0;
     }
     text.push_str("| case | outcome | why |\n| --- | --- | --- |\n");
-    for case in rows {
-        let _ = writeln!(
-            text,
-            "| `{}` | {} | {} |",
-            cell(&case.result.name),
-            outcome_word(case.result.outcome),
-            cell(&case.why())
-        );
-    }
+    let left_out = push_rows(text, rows.into_iter());
     text.push('\n');
+    left_out
 }
 
-/// Every drift with its class.
-fn drift_table(view: &View<'_>, text: &mut String) {
+/// Every drift with its class; how many rows did not fit.
+fn drift_table(view: &View<'_>, text: &mut String) -> usize {
     if view.drifts.is_empty() {
-        return;
+        return 0;
     }
     text.push_str("### Drift\n\n| case | change | class |\n| --- | --- | --- |\n");
-    for drift in &view.drifts {
-        let _ = writeln!(
-            text,
-            "| `{}` | {} | {} |",
-            cell(drift.case),
-            cell(&drift.message),
-            drift.class
-        );
-    }
+    let rows: Vec<String> = view
+        .drifts
+        .iter()
+        .map(|drift| {
+            format!(
+                "| {} | {} | {} |\n",
+                code(drift.case),
+                code(&drift.message),
+                drift.class
+            )
+        })
+        .collect();
+    let left_out = push_rows(text, rows.into_iter()) + view.drifts_left_out;
     text.push('\n');
+    left_out
 }
 
-/// The summary as Markdown.
+/// The summary as Markdown, at most [`SUMMARY_MAX`] bytes.
 pub fn to_markdown(report: &RunReport) -> String {
+    let report = &bounded(report);
     let view = View::new(report);
     let mut text = String::new();
     heading(&view, &mut text);
-    not_passed_table(&view, &mut text);
-    drift_table(&view, &mut text);
+    let cases_left_out = not_passed_table(&view, &mut text);
+    let drifts_left_out = drift_table(&view, &mut text);
     if let Some(baselines) = view.baselines {
         let _ = writeln!(
             text,
@@ -106,12 +167,21 @@ pub fn to_markdown(report: &RunReport) -> String {
             baselines.orphaned
         );
     }
-    for (id, reason) in &report.cleanup.failed {
+    let cleanup = report.cleanup.failed.iter().map(|(id, reason)| {
+        format!(
+            "Cleanup could not delete {}: {}\n\n",
+            code(id),
+            code(&shortened(reason, WHY_CHARS))
+        )
+    });
+    let cleanup_left_out = push_rows(&mut text, cleanup);
+    if cases_left_out + drifts_left_out + cleanup_left_out > 0 {
         let _ = writeln!(
             text,
-            "Cleanup could not delete `{}`: {}\n",
-            cell(id),
-            cell(reason)
+            "Left out to keep this summary under GitHub's 1 MiB limit: {}, {} and {}; the JSON and HTML reports hold every one.",
+            counted(cases_left_out, "case row", "case rows"),
+            counted(drifts_left_out, "drift row", "drift rows"),
+            counted(cleanup_left_out, "cleanup line", "cleanup lines"),
         );
     }
     text
@@ -122,7 +192,55 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_cell_cannot_break_the_table_or_inject_html() {
-        assert_eq!(cell("a | b\n<script>"), r"a \| b\n&lt;script&gt;");
+    fn target_text_is_code_that_cannot_break_the_table_or_render() {
+        assert_eq!(code("a | b\n<script>"), r"`a \| b\n<script>`");
+        assert_eq!(code("![ok](https://x/y.svg)"), "`![ok](https://x/y.svg)`");
+        assert_eq!(code("a ``` b"), "````a ``` b````");
+        assert_eq!(code("`x"), "`` `x ``");
+        // A backslash before a pipe does not unescape it.
+        assert_eq!(code(r"a\|b"), r"`a\\\|b`");
+        assert_eq!(code(""), "");
+    }
+
+    #[test]
+    fn a_summary_of_endless_failures_stays_under_the_limit_and_says_what_it_left_out() {
+        use crate::result::{CaseResult, Cleanup, Failure, Outcome, TargetInfo, Traffic};
+        let failure = |n: usize| Failure::Transport {
+            cause: format!("{n} {}", "x".repeat(900)),
+        };
+        let cases = (0..5000)
+            .map(|n| {
+                CaseResult::new(
+                    &format!("case-{n}"),
+                    "d",
+                    Outcome::Failed,
+                    vec![failure(n)],
+                    None,
+                    std::time::Duration::ZERO,
+                )
+            })
+            .collect();
+        let report = RunReport {
+            target: TargetInfo {
+                base_url: "u".into(),
+                profile: "p".into(),
+                baseline: None,
+            },
+            cases,
+            cleanup: Cleanup::default(),
+            interrupted: false,
+            duration: std::time::Duration::ZERO,
+            traffic: Traffic::default(),
+            deselected: 0,
+            orphaned: Vec::new(),
+            pruned: false,
+        };
+        let summary = to_markdown(&report);
+        assert!(summary.len() <= SUMMARY_MAX, "{}", summary.len());
+        assert!(
+            summary.contains("Left out to keep this summary under GitHub's 1 MiB limit:"),
+            "{}",
+            &summary[summary.len() - 500..]
+        );
     }
 }

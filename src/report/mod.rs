@@ -8,5 +8,8 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+mod shown;
 pub mod text;
 mod view;
+
+pub use shown::{KEPT_TEXT, KEPT_VALUE, shown, shown_case};

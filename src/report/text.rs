@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
+use super::shown::{bounded, shown_case};
 use super::view::{CaseView, View, counted, counted_u64};
+use crate::redact::Redactor;
 use crate::result::{CaseResult, Outcome, RunReport};
 
 /// The one escaper (it lives beside the redactor), for the lines the CLI prints beside the
@@ -18,6 +20,12 @@ pub use crate::redact::escaped;
 
 /// How much of an answer's body a failing case shows on the terminal.
 const SHOWN_IN_TEXT: usize = 500;
+
+/// The most bytes one case writes to the text log (its line, its failures, its request and its
+/// answer); past it the rest is cut and a line says so. The parts are bounded on their own (20
+/// failure lines of quoted values, a request of at most 16 KiB, 500 characters of the answer),
+/// so this only guards what they do not foresee.
+pub const CASE_TEXT_MAX: usize = 64 * 1024;
 
 fn paint(text: &str, style: Style, colour: bool) -> String {
     if colour {
@@ -41,8 +49,10 @@ fn listed<'a>(items: impl Iterator<Item = &'a str>) -> String {
     items.map(escaped).collect::<Vec<_>>().join(", ")
 }
 
-/// The line (and failure lines) for one finished case; `progress` is `(done, total)`.
+/// The line (and failure lines) for one finished case; `progress` is `(done, total)`. At most
+/// [`CASE_TEXT_MAX`] bytes, whatever the target sent.
 pub fn case_lines(case: &CaseResult, progress: (usize, usize), colour: bool) -> String {
+    let case = &shown_case(case, &Redactor::default());
     let view = CaseView::new(case);
     let (done, total) = progress;
     let width = total.to_string().len();
@@ -70,6 +80,18 @@ pub fn case_lines(case: &CaseResult, progress: (usize, usize), colour: bool) -> 
             );
         }
     }
+    if text.len() > CASE_TEXT_MAX {
+        let mut end = CASE_TEXT_MAX;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let left_out = text.len() - end;
+        text.truncate(end);
+        let _ = write!(
+            text,
+            "\n     … ({left_out} more bytes of this case left out)"
+        );
+    }
     text
 }
 
@@ -91,6 +113,13 @@ fn drift_block(view: &View<'_>, colour: bool, text: &mut String) {
             escaped(drift.case),
             escaped(&drift.message),
             drift.class
+        );
+    }
+    if view.drifts_left_out > 0 {
+        let _ = writeln!(
+            text,
+            "  … and {} more (the JSON report lists every one)",
+            counted(view.drifts_left_out, "change", "changes")
         );
     }
 }
@@ -171,6 +200,7 @@ fn target_line(view: &View<'_>, text: &mut String) {
 
 /// The closing block: drifts, cleanup problems, the traffic, and `N passed, N failed`.
 pub fn summary(report: &RunReport, colour: bool) -> String {
+    let report = &bounded(report);
     let view = View::new(report);
     let mut text = String::new();
     drift_block(&view, colour, &mut text);

@@ -3,6 +3,7 @@
 //! Markdown, JUnit and HTML renderers only lay it out, each escaping for where it goes.
 
 use super::curl::curl_line;
+pub use crate::result::quote::shortened;
 use crate::result::{
     BaselineSummary, CaseResult, ChangeClass, Outcome, Response, RunReport, Snapshot, Summary,
     Verdict,
@@ -11,13 +12,12 @@ use crate::result::{
 /// How much of an answer's body the JSON and JUnit reports show.
 pub const SHOWN_BODY: usize = 4096;
 
-/// `text` cut after `limit` characters, saying how much more there was.
-pub fn shortened(text: &str, limit: usize) -> String {
-    match text.char_indices().nth(limit) {
-        Some((end, _)) => format!("{}… ({} more bytes)", &text[..end], text.len() - end),
-        None => text.to_owned(),
-    }
-}
+/// The most failures of one case the text, Markdown, JUnit and HTML reports show; a line says
+/// how many more there are (the JSON report lists every one).
+pub const FAILURES_SHOWN: usize = 20;
+
+/// The most drifts the closing list of the text report and the Markdown drift table show.
+pub const DRIFTS_SHOWN: usize = 100;
 
 /// `n` with the noun in the number it takes: `1 change`, `3 changes`.
 pub fn counted(n: usize, one: &str, many: &str) -> String {
@@ -69,13 +69,32 @@ impl<'a> Answer<'a> {
     }
 }
 
+/// Every failure of `case` as a line, the first [`FAILURES_SHOWN`] of them, and then how many
+/// more there are.
+fn failure_lines(case: &CaseResult) -> Vec<String> {
+    let mut lines: Vec<String> = case
+        .failures
+        .iter()
+        .take(FAILURES_SHOWN)
+        .map(ToString::to_string)
+        .collect();
+    if case.failures.len() > FAILURES_SHOWN {
+        lines.push(format!(
+            "… and {} more (the JSON report lists every one)",
+            counted(case.failures.len() - FAILURES_SHOWN, "failure", "failures")
+        ));
+    }
+    lines
+}
+
 /// A case as the reports show it.
 pub struct CaseView<'a> {
     /// The result itself: name, description, outcome, duration.
     pub result: &'a CaseResult,
     /// Why it was skipped, as a sentence.
     pub skip_reason: Option<String>,
-    /// Every failure as a sentence led by its kind (`status: expected 200, got 404`).
+    /// Every failure as a sentence led by its kind (`status: expected 200, got 404`), the first
+    /// [`FAILURES_SHOWN`] of them and a line saying how many more.
     pub failures: Vec<String>,
     /// The `curl` command of its last request, when it sent one.
     pub request: Option<String>,
@@ -90,7 +109,7 @@ impl<'a> CaseView<'a> {
         CaseView {
             result: case,
             skip_reason: case.skip_reason.map(|r| r.to_string()),
-            failures: case.failures.iter().map(ToString::to_string).collect(),
+            failures: failure_lines(case),
             request: exchange.map(|e| curl_line(&e.request)),
             answer: exchange.and_then(|e| e.response.as_ref()).map(Answer::new),
         }
@@ -150,8 +169,10 @@ pub struct View<'a> {
     pub verdict: Verdict,
     /// Every case, in the report's order.
     pub cases: Vec<CaseView<'a>>,
-    /// Every drift, in case order.
+    /// The first [`DRIFTS_SHOWN`] drifts, in case order.
     pub drifts: Vec<Drift<'a>>,
+    /// How many drifts there are past those.
+    pub drifts_left_out: usize,
     /// How the baselines fared, in a run with `--snapshots`.
     pub baselines: Option<BaselineSummary>,
 }
@@ -166,12 +187,14 @@ impl<'a> View<'a> {
             cases: report.cases.iter().map(CaseView::new).collect(),
             drifts: report
                 .drifts()
+                .take(DRIFTS_SHOWN)
                 .map(|(case, failure)| Drift {
                     case: &case.name,
                     message: failure.message(),
                     class: failure.change_class().unwrap_or(ChangeClass::Breaking),
                 })
                 .collect(),
+            drifts_left_out: report.drifts().count().saturating_sub(DRIFTS_SHOWN),
             baselines: report.baseline_summary(),
         }
     }

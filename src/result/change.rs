@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::BatchAfter;
+use super::quote::{self, QUOTED_CHARS, SENTENCE_CHARS};
 
 /// How much a change matters to a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -119,11 +120,17 @@ fn files(batch: Option<&BatchAfter>) -> String {
     match batch {
         None => "none".to_owned(),
         Some(BatchAfter::Files(ids)) if ids.is_empty() => "none".to_owned(),
-        Some(BatchAfter::Files(ids)) => ids.join(", "),
-        Some(BatchAfter::Note(text)) => text.clone(),
+        Some(BatchAfter::Files(ids)) => quote::bounded(&ids.join(", "), SENTENCE_CHARS),
+        Some(BatchAfter::Note(text)) => quote::bounded(text, QUOTED_CHARS),
     }
 }
 
+/// A path or a media type from the target, shortened for a line.
+fn short(text: &str) -> String {
+    quote::bounded(text, QUOTED_CHARS)
+}
+
+/// The change in a line: every value from the target in it quoted shortened ([`quote`]).
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -131,8 +138,8 @@ impl fmt::Display for Change {
             Change::ContentType { before, after } => write!(
                 f,
                 "content type {} -> {}",
-                before.as_deref().unwrap_or("none"),
-                after.as_deref().unwrap_or("none")
+                before.as_deref().map_or_else(|| "none".to_owned(), short),
+                after.as_deref().map_or_else(|| "none".to_owned(), short)
             ),
             Change::EarlierStatuses { before, after } => write!(
                 f,
@@ -140,8 +147,8 @@ impl fmt::Display for Change {
                 Value::from(before.clone()),
                 Value::from(after.clone())
             ),
-            Change::FieldAdded { path } => write!(f, "field `{path}` added"),
-            Change::FieldRemoved { path } => write!(f, "field `{path}` removed"),
+            Change::FieldAdded { path } => write!(f, "field `{}` added", short(path)),
+            Change::FieldRemoved { path } => write!(f, "field `{}` removed", short(path)),
             Change::TypeChanged {
                 path,
                 before,
@@ -150,7 +157,7 @@ impl fmt::Display for Change {
                 if path.is_empty() {
                     write!(f, "type of body {before} -> {after}")
                 } else {
-                    write!(f, "type of `{path}` {before} -> {after}")
+                    write!(f, "type of `{}` {before} -> {after}", short(path))
                 }
             }
             Change::ValueChanged {
@@ -158,10 +165,11 @@ impl fmt::Display for Change {
                 before,
                 after,
             } => {
+                let (before, after) = (quote::value(before), quote::value(after));
                 if path.is_empty() {
                     write!(f, "body {before} -> {after}")
                 } else {
-                    write!(f, "field `{path}` {before} -> {after}")
+                    write!(f, "field `{}` {before} -> {after}", short(path))
                 }
             }
             Change::FilesLeft {

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::quote::{self, QUOTED_CHARS, SENTENCE_CHARS};
 use super::{Change, ChangeClass};
 use crate::contract::case::StatusPattern;
 use crate::contract::schema::Violation;
@@ -242,7 +243,8 @@ impl Failure {
         }
     }
 
-    /// What was expected and what came, in a sentence.
+    /// What was expected and what came, in a sentence. Every value from the target in it is
+    /// quoted shortened ([`quote`]): the sentence is a line, whatever the target sent.
     pub fn message(&self) -> String {
         match self {
             Failure::Status {
@@ -265,33 +267,57 @@ impl Failure {
             Failure::ContentType {
                 expected,
                 actual: Some(actual),
-            } => format!("expected {expected}, got {actual}"),
+            } => format!(
+                "expected {expected}, got {}",
+                quote::bounded(actual, QUOTED_CHARS)
+            ),
             Failure::ContentType {
                 expected,
                 actual: None,
             } => format!("expected {expected}, got no Content-Type header"),
-            Failure::NotJson { excerpt } => format!("the body is not JSON: {excerpt:?}"),
-            Failure::Schema { schema, violation } => format!("{schema} ({violation})"),
+            Failure::NotJson { excerpt } => {
+                format!("the body is not JSON: {}", quote::text(excerpt))
+            }
+            Failure::Schema { schema, violation } => format!(
+                "{schema} ({})",
+                quote::bounded(&violation.to_string(), SENTENCE_CHARS)
+            ),
             Failure::BodyField {
                 field,
                 expected,
                 actual: Some(actual),
-            } => format!("`{field}`: expected {expected}, got {actual}"),
+            } => format!(
+                "`{}`: expected {}, got {}",
+                quote::bounded(field, QUOTED_CHARS),
+                quote::value(expected),
+                quote::value(actual)
+            ),
             Failure::BodyField {
                 field,
                 expected,
                 actual: None,
-            } => format!("`{field}`: expected {expected}, the field is missing"),
+            } => format!(
+                "`{}`: expected {}, the field is missing",
+                quote::bounded(field, QUOTED_CHARS),
+                quote::value(expected)
+            ),
             Failure::StatusWord {
                 status,
                 says,
                 must_say,
-            } => format!("a {status} answer says `status` \"{says}\", it must say \"{must_say}\""),
+            } => format!(
+                "a {status} answer says `status` {}, it must say \"{must_say}\"",
+                quote::text(says)
+            ),
             Failure::Unreadable { batch, reason } => {
-                format!("batch {batch} could not be read back: {reason}")
+                format!(
+                    "batch {batch} could not be read back: {}",
+                    quote::bounded(reason, SENTENCE_CHARS)
+                )
             }
             Failure::Effect { file, problem } => {
                 let FileRef { index, batch, id } = file;
+                let id = quote::bounded(id, QUOTED_CHARS);
                 match problem {
                     EffectProblem::DeletedByRefusal { status } => format!(
                         "file {index} ({id}, batch {batch}) was deleted, but the answer was {status}: a refused request must delete nothing"
@@ -311,16 +337,18 @@ impl Failure {
             } => format!(
                 "batch {batch} holds {} new file(s) ({}), expected {expected}",
                 ids.len(),
-                ids.join(", ")
+                quote::bounded(&ids.join(", "), SENTENCE_CHARS)
             ),
             Failure::BatchGone { batch, id } => {
+                let id = quote::bounded(id, QUOTED_CHARS);
                 format!("batch {batch} ({id}) is gone, it must remain")
             }
             Failure::BatchRemains { batch, id } => {
+                let id = quote::bounded(id, QUOTED_CHARS);
                 format!("batch {batch} ({id}) must be gone, it is still listed with files")
             }
-            Failure::Transport { cause } => cause.clone(),
-            Failure::Setup { reason } => reason.clone(),
+            Failure::Transport { cause } => quote::bounded(cause, SENTENCE_CHARS),
+            Failure::Setup { reason } => quote::bounded(reason, SENTENCE_CHARS),
             Failure::Interrupted => "interrupted".to_owned(),
             Failure::NotProcessed { batch, waited } => format!(
                 "batch {batch} was not processed within {} (getResults still answers \"waiting\"; --max-processing-wait sets the wait)",

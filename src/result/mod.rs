@@ -12,6 +12,7 @@ mod case;
 mod change;
 mod failure;
 mod observation;
+pub mod quote;
 mod response;
 mod run;
 #[cfg(test)]

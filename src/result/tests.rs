@@ -10,6 +10,7 @@ const FILES: &[(&str, &str)] = &[
     ("failure.rs", include_str!("failure.rs")),
     ("mod.rs", include_str!("mod.rs")),
     ("observation.rs", include_str!("observation.rs")),
+    ("quote.rs", include_str!("quote.rs")),
     ("response.rs", include_str!("response.rs")),
     ("run.rs", include_str!("run.rs")),
     ("tests.rs", include_str!("tests.rs")),

@@ -97,6 +97,15 @@ pub enum OptionsError {
         /// The target.
         base_url: String,
     },
+    /// The base URL carries a user name or password: they would be printed with the URL and
+    /// sent as a second `Authorization` header beside the key.
+    #[error(
+        "use the base URL {base_url}: it holds a user name or password; put credentials in EXTRACTA_API_KEY, not in the URL"
+    )]
+    CredentialsInUrl {
+        /// The URL without its user name and password.
+        base_url: String,
+    },
     /// The second account's key is the first account's.
     #[error(
         "use the second account's key: it is the first account's key; the cases that act as another tenant need a key of another account"

@@ -14,6 +14,16 @@ use crate::contract::profile::VendorProfile;
 use crate::redact::ApiKey;
 use crate::result::ChangeClass;
 
+/// `url` without the user name and password of its authority (`https://user:pw@host/...`),
+/// when it has them; `None` when it has none.
+fn without_userinfo(url: &str) -> Option<String> {
+    let start = url.find("://").map_or(0, |at| at + 3);
+    let rest = &url[start..];
+    let authority = rest.find(['/', '?', '#']).map_or(rest, |end| &rest[..end]);
+    let at = authority.rfind('@')?;
+    Some(format!("{}{}", &url[..start], &rest[at + 1..]))
+}
+
 /// The profile name of the built-in mock.
 pub const MOCK_PROFILE: &str = "mock";
 
@@ -648,6 +658,9 @@ impl RunOptionsBuilder {
     /// recording.
     pub fn build(self) -> Result<RunOptions, OptionsError> {
         let base_url = given(self.base_url, Setting::BaseUrl)?;
+        if let Some(base_url) = base_url.as_deref().and_then(without_userinfo) {
+            return Err(OptionsError::CredentialsInUrl { base_url });
+        }
         let api_key = given(self.api_key.as_ref().map(ApiKey::expose), Setting::ApiKey)?
             .and(self.api_key.clone());
         let second_api_key = given(
@@ -742,6 +755,20 @@ impl RunOptionsBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_user_name_and_password_of_a_url_are_found_and_left_out() {
+        assert_eq!(
+            without_userinfo("https://u:p@host:8443/api/v1?x=@y").as_deref(),
+            Some("https://host:8443/api/v1?x=@y")
+        );
+        assert_eq!(
+            without_userinfo("u:p@host/api").as_deref(),
+            Some("host/api")
+        );
+        assert_eq!(without_userinfo("https://host/api/@v1"), None);
+        assert_eq!(without_userinfo("https://host"), None);
+    }
 
     fn refusal(builder: RunOptionsBuilder) -> String {
         builder

@@ -339,7 +339,7 @@ fn the_markdown_summary_goes_to_the_github_step_summary() {
         "{written}"
     );
     assert!(
-        written.contains("| `broken/case` | failed | status: expected 200, got 401 "),
+        written.contains("| `broken/case` | failed | `status: expected 200, got 401"),
         "{written}"
     );
 }

@@ -28,7 +28,8 @@ impl StandIn {
         StandIn::start_with_key(variant, "standin-key")
     }
 
-    fn start_with_key(variant: &str, key: &str) -> StandIn {
+    /// Starts the stand-in `variant` with `key` as its first account's key.
+    pub fn start_with_key(variant: &str, key: &str) -> StandIn {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/standins/vendor.py");
         let mut child = Command::new("python3")
             .arg(script)

@@ -62,6 +62,9 @@ VARIANTS = [
     "huge",  # the answer announces 200 MB
     "echo-key-encoded",  # messages echo the key JSON-escaped, \u-escaped, URL-encoded and in base64
     "control-ids",  # file ids and messages hold newlines, ANSI escapes and CI workflow commands
+    "hostile-text",  # messages hold CI commands, control, bidi and non-characters, Markdown images and links
+    "huge-message",  # every message is 3 MiB long (within the default --max-response-size)
+    "echo-key-late",  # messages echo the key after long padding, across each report's cut
     # Broken transports on deleteFiles (the rest of the API works, so the run can clean up):
     "reset",  # the connection is reset in the middle of the answer
     "not-json",  # 200 with application/json, but the body is not JSON
@@ -75,6 +78,14 @@ VARIANTS = [
     "dedupe-create",  # createClassification answers with cls-prod and creates nothing
     "dedupe-upload",  # an upload without a batchId puts its files into batch-prod, if its classification holds one
 ]
+# Text that would act on a terminal, a CI log or a report: workflow commands of GitHub and Azure,
+# a carriage return, ANSI and NUL, bidi and invisible characters, non-characters, and Markdown
+# and HTML that would render as a badge or a link.
+HOSTILE = ("\n::error::pwned\n::add-mask::secret\n##vso[task.setvariable variable=v]1\n##[error]x"
+           "\r\x1b[2J\x00\u202e\u2066\u200b\ufeff\ufffe\uffff"
+           " ![passed](https://img.shields.io/badge/tests-passed-green) [log](https://evil.example/)"
+           " <img src=x onerror=alert(1)> ``` | cell")
+HUGE = 3 * 1024 * 1024
 PRECIOUS = {"cls-prod": {"name": "Production classifier", "description": "Not the suite's."}}
 
 PREFIX = "/api/v1/documentClassification/"
@@ -281,6 +292,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(code, text.replace('"@@ESCAPED@@"', '"' + escaped + '"').replace("\\\\/", "\\/"))
         if variant == "control-ids":
             body = dict(body, message=body["message"] + "\n[99/99] PASS fake-case\n::error::pwned\x1b[2J\x1b[31m")
+        if variant == "hostile-text":
+            body = dict(body, message=body["message"] + HOSTILE)
+        if variant == "huge-message":
+            body = dict(body, message="a" * HUGE)
+        if variant == "echo-key-late":
+            body = dict(body, message=self.late_echo(body["status"]))
         if variant == "success-400" and code >= 400:
             code, body = 400, {"status": "success", "message": "Files deleted"}
         if variant == "renamed-message":
@@ -288,6 +305,17 @@ class Handler(BaseHTTPRequestHandler):
         if variant == "text-plain":
             return self.send(code, body["message"], "text/plain")
         self.send(code, body)
+
+    def late_echo(self, status):
+        """A message echoing the key so that it straddles each place a report cuts text: 200
+        characters into the message (a quoted value), and 500, 4096 and 16384 characters into
+        the body (the text, the JSON and JUnit, and the HTML reports)."""
+        key = (self.headers.get("Authorization") or "")[len("Bearer "):]
+        before = len(json.dumps({"status": status, "message": ""})) - 2
+        message = ""
+        for cut in (200, 500 - before, 4096 - before, 16384 - before):
+            message += "x" * (cut - 12 - len(message)) + key
+        return message
 
     do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = handle_any
 

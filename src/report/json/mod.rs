@@ -6,6 +6,12 @@
 //! the text report shows, and its data as typed fields (`expected`, `actual`, a JSON
 //! `pointer`, a drift's `change` class with its `path`, `before` and `after`, ...).
 //!
+//! No report holds more of the target's text than a person can read: an answer's body is cut
+//! after 4096 characters, any other text after [`KEPT_TEXT`](crate::report::KEPT_TEXT)
+//! characters, and a value (a drift's `before` and `after`, a field's `actual`) keeps about
+//! [`KEPT_VALUE`](crate::report::KEPT_VALUE) bytes; a cut text ends `… (N more bytes)`, a cut
+//! list with an item `… (N more items)`, a cut map with a field `…`.
+//!
 //! Within a version, fields may be added; a field removed or renamed, or a type changed,
 //! bumps [`FORMAT_VERSION`].
 

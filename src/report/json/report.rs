@@ -4,6 +4,8 @@
 use serde::Serialize;
 
 use super::case::{JsonCase, case_json};
+use crate::redact::{Channel, guarded};
+use crate::report::shown::bounded;
 use crate::result::{Cleanup, Kept, RunReport, Summary, TargetInfo, Traffic, Verdict};
 
 /// The version of the JSON report's format; bumped on any breaking change.
@@ -53,11 +55,14 @@ fn cleanup_json(cleanup: &Cleanup) -> JsonCleanup<'_> {
     }
 }
 
-/// The report as pretty JSON, with a final newline.
+/// The report as pretty JSON, with a final newline: texts and values cut to the bounds of
+/// [`KEPT_TEXT`](crate::report::KEPT_TEXT) and [`KEPT_VALUE`](crate::report::KEPT_VALUE), and
+/// every character that acts (a bidi control, a non-character) written as a JSON escape.
 ///
 /// # Errors
 /// When serialising fails, which plain data does not.
 pub fn to_json(report: &RunReport) -> Result<String, serde_json::Error> {
+    let report = &bounded(report);
     let shown = JsonReport {
         format_version: FORMAT_VERSION,
         verdict: report.verdict(),
@@ -69,5 +74,6 @@ pub fn to_json(report: &RunReport) -> Result<String, serde_json::Error> {
         traffic: report.traffic,
         duration_ms: report.duration.as_millis(),
     };
-    serde_json::to_string_pretty(&shown).map(|text| text + "\n")
+    serde_json::to_string_pretty(&shown)
+        .map(|text| guarded(&text, Channel::Json).into_owned() + "\n")
 }
