@@ -96,6 +96,10 @@ pub async fn check(args: &ParityArgs) -> anyhow::Result<u8> {
     for case in differences(&report).0 {
         output.lines(&case);
     }
+    let drifts = text::drifts(&report, false);
+    if !drifts.is_empty() {
+        output.lines(drifts.trim_end());
+    }
     let (verdict, same) = verdict(&report, mock, &baseline);
     output.line(&verdict);
     if args.like.is_none() && !same && dir.join(PROFILE_FILE).is_file() {

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use super::shown::bounded;
-use super::view::{View, counted, outcome_word, shortened};
+use super::view::{DRIFTS_SHOWN, View, counted, outcome_word, shortened};
 use crate::redact::escaped;
 use crate::result::{RunReport, Verdict};
 
@@ -124,25 +124,32 @@ fn not_passed_table(view: &View<'_>, text: &mut String) -> usize {
     left_out
 }
 
-/// Every drift with its class; how many rows did not fit.
+/// Every distinct change once, with its class and the cases it was seen in; how many rows did
+/// not fit.
 fn drift_table(view: &View<'_>, text: &mut String) -> usize {
-    if view.drifts.is_empty() {
+    if view.drift_groups.is_empty() {
         return 0;
     }
-    text.push_str("### Drift\n\n| case | change | class |\n| --- | --- | --- |\n");
+    let _ = writeln!(
+        text,
+        "### Drift: {}\n\n| change | class | seen |\n| --- | --- | --- |",
+        view.drift_counts.sentence()
+    );
     let rows: Vec<String> = view
-        .drifts
+        .drift_groups
         .iter()
-        .map(|drift| {
+        .take(DRIFTS_SHOWN)
+        .map(|group| {
             format!(
                 "| {} | {} | {} |\n",
-                code(drift.case),
-                code(&drift.message),
-                drift.class
+                code(&group.message),
+                group.class,
+                code(&group.seen_in())
             )
         })
         .collect();
-    let left_out = push_rows(text, rows.into_iter()) + view.drifts_left_out;
+    let left_out =
+        push_rows(text, rows.into_iter()) + view.drift_groups.len().saturating_sub(DRIFTS_SHOWN);
     text.push('\n');
     left_out
 }

@@ -341,6 +341,15 @@ impl Show<'_> {
                 before,
                 after,
             },
+            Change::Reworded {
+                path: p,
+                before,
+                after,
+            } => Change::Reworded {
+                path: path(p),
+                before: self.text(before),
+                after: self.text(after),
+            },
             Change::ValueChanged {
                 path: p,
                 before,

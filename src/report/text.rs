@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 
 use super::shown::{bounded, shown_case};
-use super::view::{CaseView, View, counted, counted_u64};
+use super::view::{CaseView, DRIFTS_SHOWN, View, counted, counted_u64};
 use crate::redact::Redactor;
 use crate::result::{CaseResult, Outcome, RunReport};
 
@@ -65,8 +65,15 @@ pub fn case_lines(case: &CaseResult, progress: (usize, usize), colour: bool) -> 
     if let Some(reason) = &view.skip_reason {
         let _ = write!(text, "\n     skipped: {}", escaped(reason));
     }
-    for failure in &view.failures {
+    for failure in &view.contract_failures {
         let _ = write!(text, "\n     {}", escaped(failure));
+    }
+    if view.drifts > 0 {
+        let _ = write!(
+            text,
+            "\n     drift: {} from the baseline, listed at the end",
+            counted(view.drifts, "change", "changes")
+        );
     }
     if let (true, Some(request)) = (view.failed(), &view.request) {
         let _ = write!(text, "\n     request: {request}");
@@ -95,31 +102,39 @@ pub fn case_lines(case: &CaseResult, progress: (usize, usize), colour: bool) -> 
     text
 }
 
-/// The drifts, under a heading that counts them.
+/// The drifts of `report`, each distinct change once with the cases it was seen in, under a
+/// heading that counts them by class; empty without drift.
+pub fn drifts(report: &RunReport, colour: bool) -> String {
+    let report = &bounded(report);
+    let mut text = String::new();
+    drift_block(&View::new(report), colour, &mut text);
+    text
+}
+
+/// The drifts, each distinct change once with the cases it was seen in, under a heading that
+/// counts them by class.
 fn drift_block(view: &View<'_>, colour: bool, text: &mut String) {
-    if view.drifts.is_empty() {
+    if view.drift_groups.is_empty() {
         return;
     }
-    let heading = format!(
-        "drift from the baseline ({}):",
-        counted(view.drifts.len(), "change", "changes")
-    );
+    let heading = format!("drift from the baseline: {}:", view.drift_counts.sentence());
     let style = AnsiColor::Magenta.on_default().bold();
     let _ = writeln!(text, "{}", paint(&heading, style, colour));
-    for drift in &view.drifts {
+    for group in view.drift_groups.iter().take(DRIFTS_SHOWN) {
         let _ = writeln!(
             text,
-            "  {}: {} ({})",
-            escaped(drift.case),
-            escaped(&drift.message),
-            drift.class
+            "  {} ({}) {}",
+            escaped(&group.message),
+            group.class,
+            escaped(&group.seen_in())
         );
     }
-    if view.drifts_left_out > 0 {
+    let left_out = view.drift_groups.len().saturating_sub(DRIFTS_SHOWN);
+    if left_out > 0 {
         let _ = writeln!(
             text,
             "  … and {} more (the JSON report lists every one)",
-            counted(view.drifts_left_out, "change", "changes")
+            counted(left_out, "change", "changes")
         );
     }
 }

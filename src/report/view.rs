@@ -5,8 +5,8 @@
 use super::curl::curl_line;
 pub use crate::result::quote::shortened;
 use crate::result::{
-    BaselineSummary, CaseResult, ChangeClass, Outcome, Response, RunReport, Snapshot, Summary,
-    Verdict,
+    BaselineSummary, CaseResult, ChangeClass, Failure, Outcome, Response, RunReport, Snapshot,
+    Summary, Verdict,
 };
 
 /// How much of an answer's body the JSON and JUnit reports show.
@@ -18,6 +18,9 @@ pub const FAILURES_SHOWN: usize = 20;
 
 /// The most drifts the closing list of the text report and the Markdown drift table show.
 pub const DRIFTS_SHOWN: usize = 100;
+
+/// The most case names a grouped drift line names; a count stands for the rest.
+pub const GROUP_CASES_SHOWN: usize = 10;
 
 /// `n` with the noun in the number it takes: `1 change`, `3 changes`.
 pub fn counted(n: usize, one: &str, many: &str) -> String {
@@ -69,19 +72,19 @@ impl<'a> Answer<'a> {
     }
 }
 
-/// Every failure of `case` as a line, the first [`FAILURES_SHOWN`] of them, and then how many
-/// more there are.
-fn failure_lines(case: &CaseResult) -> Vec<String> {
-    let mut lines: Vec<String> = case
-        .failures
+/// Every failure of `case` that `keep` keeps as a line, the first [`FAILURES_SHOWN`] of them,
+/// and then how many more there are.
+fn failure_lines(case: &CaseResult, keep: impl Fn(&Failure) -> bool) -> Vec<String> {
+    let kept: Vec<&Failure> = case.failures.iter().filter(|f| keep(f)).collect();
+    let mut lines: Vec<String> = kept
         .iter()
         .take(FAILURES_SHOWN)
         .map(ToString::to_string)
         .collect();
-    if case.failures.len() > FAILURES_SHOWN {
+    if kept.len() > FAILURES_SHOWN {
         lines.push(format!(
             "… and {} more (the JSON report lists every one)",
-            counted(case.failures.len() - FAILURES_SHOWN, "failure", "failures")
+            counted(kept.len() - FAILURES_SHOWN, "failure", "failures")
         ));
     }
     lines
@@ -96,6 +99,10 @@ pub struct CaseView<'a> {
     /// Every failure as a sentence led by its kind (`status: expected 200, got 404`), the first
     /// [`FAILURES_SHOWN`] of them and a line saying how many more.
     pub failures: Vec<String>,
+    /// The same of its contract failures only (no drift).
+    pub contract_failures: Vec<String>,
+    /// How many drifts it has.
+    pub drifts: usize,
     /// The `curl` command of its last request, when it sent one.
     pub request: Option<String>,
     /// The answer to it, when one came.
@@ -109,7 +116,9 @@ impl<'a> CaseView<'a> {
         CaseView {
             result: case,
             skip_reason: case.skip_reason.map(|r| r.to_string()),
-            failures: failure_lines(case),
+            failures: failure_lines(case, |_| true),
+            contract_failures: failure_lines(case, |f| f.change_class().is_none()),
+            drifts: case.drifts().count(),
             request: exchange.map(|e| curl_line(&e.request)),
             answer: exchange.and_then(|e| e.response.as_ref()).map(Answer::new),
         }
@@ -149,14 +158,117 @@ impl<'a> CaseView<'a> {
     }
 }
 
-/// One drift in the run's list.
-pub struct Drift<'a> {
-    /// The case's name.
-    pub case: &'a str,
+/// One change, seen in one case or in several, said once.
+pub struct DriftGroup<'a> {
     /// What changed, in a sentence.
     pub message: String,
-    /// Breaking or additive.
+    /// Breaking, wording or additive.
     pub class: ChangeClass,
+    /// The cases it was seen in, in case order.
+    pub cases: Vec<&'a str>,
+}
+
+impl DriftGroup<'_> {
+    /// Where it was seen: `in delete-files/a`, or `in 27 cases: a, b, … and 17 more`.
+    pub fn seen_in(&self) -> String {
+        match self.cases.as_slice() {
+            [one] => format!("in {one}"),
+            many => {
+                let named: Vec<&str> = many.iter().take(GROUP_CASES_SHOWN).copied().collect();
+                let mut text = format!("in {} cases: {}", many.len(), named.join(", "));
+                if many.len() > GROUP_CASES_SHOWN {
+                    text.push_str(&format!(" and {} more", many.len() - GROUP_CASES_SHOWN));
+                }
+                text
+            }
+        }
+    }
+}
+
+/// Every drift of `report`, each distinct change once with the cases it was seen in: the most
+/// widespread first, breaking before wording before additive.
+fn drift_groups(report: &RunReport) -> Vec<DriftGroup<'_>> {
+    let mut groups: Vec<DriftGroup<'_>> = Vec::new();
+    for (case, failure) in report.drifts() {
+        let message = failure.message();
+        let class = failure.change_class().unwrap_or(ChangeClass::Breaking);
+        match groups
+            .iter_mut()
+            .find(|g| g.message == message && g.class == class)
+        {
+            Some(group) => {
+                if group.cases.last() != Some(&case.name.as_str()) {
+                    group.cases.push(&case.name);
+                }
+            }
+            None => groups.push(DriftGroup {
+                message,
+                class,
+                cases: vec![&case.name],
+            }),
+        }
+    }
+    groups.sort_by(|a, b| {
+        b.cases
+            .len()
+            .cmp(&a.cases.len())
+            .then(b.class.cmp(&a.class))
+    });
+    groups
+}
+
+/// How many drifts of each class a run has, in how many cases.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DriftCounts {
+    /// Every change.
+    pub changes: usize,
+    /// The cases that drifted.
+    pub cases: usize,
+    /// Breaking changes.
+    pub breaking: usize,
+    /// Reworded messages.
+    pub wording: usize,
+    /// Added fields.
+    pub additive: usize,
+}
+
+impl DriftCounts {
+    fn of(report: &RunReport) -> Self {
+        let mut counts = DriftCounts::default();
+        for case in &report.cases {
+            let mut drifted = false;
+            for failure in case.drifts() {
+                drifted = true;
+                counts.changes += 1;
+                match failure.change_class() {
+                    Some(ChangeClass::Additive) => counts.additive += 1,
+                    Some(ChangeClass::Wording) => counts.wording += 1,
+                    _ => counts.breaking += 1,
+                }
+            }
+            counts.cases += usize::from(drifted);
+        }
+        counts
+    }
+
+    /// `82 changes in 27 cases (80 breaking, 2 wording)`.
+    pub fn sentence(&self) -> String {
+        let classes: Vec<String> = [
+            (self.breaking, "breaking"),
+            (self.wording, "wording"),
+            (self.additive, "additive"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, class)| format!("{n} {class}"))
+        .collect();
+        format!(
+            "{} in {} ({})",
+            counted(self.changes, "change", "changes"),
+            counted(self.cases, "case", "cases"),
+            classes.join(", ")
+        )
+    }
 }
 
 /// A run as the reports show it.
@@ -169,10 +281,10 @@ pub struct View<'a> {
     pub verdict: Verdict,
     /// Every case, in the report's order.
     pub cases: Vec<CaseView<'a>>,
-    /// The first [`DRIFTS_SHOWN`] drifts, in case order.
-    pub drifts: Vec<Drift<'a>>,
-    /// How many drifts there are past those.
-    pub drifts_left_out: usize,
+    /// Every distinct change once, with the cases it was seen in.
+    pub drift_groups: Vec<DriftGroup<'a>>,
+    /// How many drifts of each class.
+    pub drift_counts: DriftCounts,
     /// How the baselines fared, in a run with `--snapshots`.
     pub baselines: Option<BaselineSummary>,
 }
@@ -185,16 +297,8 @@ impl<'a> View<'a> {
             summary: report.summary(),
             verdict: report.verdict(),
             cases: report.cases.iter().map(CaseView::new).collect(),
-            drifts: report
-                .drifts()
-                .take(DRIFTS_SHOWN)
-                .map(|(case, failure)| Drift {
-                    case: &case.name,
-                    message: failure.message(),
-                    class: failure.change_class().unwrap_or(ChangeClass::Breaking),
-                })
-                .collect(),
-            drifts_left_out: report.drifts().count().saturating_sub(DRIFTS_SHOWN),
+            drift_groups: drift_groups(report),
+            drift_counts: DriftCounts::of(report),
             baselines: report.baseline_summary(),
         }
     }

@@ -85,6 +85,16 @@ pub enum Change {
         /// Observed.
         after: Value,
     },
+    /// A `message` says otherwise, while nothing else of the answer changed but values: the
+    /// same status, content type, types and fields.
+    Reworded {
+        /// Its path, `message` or `a.b.message`.
+        path: String,
+        /// Recorded.
+        before: String,
+        /// Observed.
+        after: String,
+    },
     /// What a batch held afterwards changed: the request did something else to the data.
     FilesLeft {
         /// The batch.
@@ -101,19 +111,10 @@ impl Change {
     pub fn class(&self) -> ChangeClass {
         match self {
             Change::FieldAdded { .. } => ChangeClass::Additive,
-            Change::ValueChanged {
-                path,
-                before: Value::String(_),
-                after: Value::String(_),
-            } if is_wording(path) => ChangeClass::Wording,
+            Change::Reworded { .. } => ChangeClass::Wording,
             _ => ChangeClass::Breaking,
         }
     }
-}
-
-/// Whether the field at `path` (`a.b[0].c`) is words for a person: a `message`, at any depth.
-fn is_wording(path: &str) -> bool {
-    path.rsplit('.').next() == Some("message")
 }
 
 fn files(batch: Option<&BatchAfter>) -> String {
@@ -159,6 +160,17 @@ impl fmt::Display for Change {
                 } else {
                     write!(f, "type of `{}` {before} -> {after}", short(path))
                 }
+            }
+            Change::Reworded {
+                path,
+                before,
+                after,
+            } => {
+                let (before, after) = (
+                    quote::value(&Value::from(before.as_str())),
+                    quote::value(&Value::from(after.as_str())),
+                );
+                write!(f, "field `{}` {before} -> {after}", short(path))
             }
             Change::ValueChanged {
                 path,

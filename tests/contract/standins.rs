@@ -426,7 +426,7 @@ fn the_junit_report_parses_and_names_the_target_and_the_baseline() {
     let output = base(&["--junit", junit.to_str().unwrap_or_default()]);
     let printed = String::from_utf8_lossy(&output.stdout).into_owned();
     assert_eq!(output.status.code(), Some(1), "{printed}");
-    assert!(printed.contains("drift from the baseline (1 change):\n  delete-files/valid-one-file: field `deleteAll` added (additive)"), "{printed}");
+    assert!(printed.contains("drift from the baseline: 1 change in 1 case (1 additive):\n  field `deleteAll` added (additive) in delete-files/valid-one-file"), "{printed}");
     let xml = std::fs::read_to_string(&junit).unwrap_or_default();
     let report = quick_junit::Report::deserialize_from_str(&xml)
         .unwrap_or_else(|e| panic!("the JUnit file does not parse: {e}"));
@@ -867,5 +867,48 @@ async fn a_batch_still_processing_when_the_wait_is_up_fails_its_case_as_such_not
     assert!(
         message.contains("was not processed within 300ms"),
         "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_change_seen_in_many_cases_is_said_once_with_their_names() {
+    let baseline = healthy_baseline().await;
+    // Every refused key answers 401 with a code instead of 403: one change, many cases.
+    let report = run_with_baseline("auth-401", baseline.path(), false, FailOn::Any).await;
+    let summary = extracta_contract::report::text::summary(&report, false);
+    let status_lines: Vec<&str> = summary
+        .lines()
+        .filter(|l| l.contains("HTTP status 403 -> 401"))
+        .collect();
+    assert_eq!(status_lines.len(), 1, "{summary}");
+    let cases = report
+        .cases
+        .iter()
+        .filter(|c| c.drifts().any(|d| d.message() == "HTTP status 403 -> 401"))
+        .count();
+    assert!(cases > 5, "{cases}");
+    assert!(
+        status_lines[0].starts_with(&format!(
+            "  HTTP status 403 -> 401 (breaking) in {cases} cases: "
+        )),
+        "{summary}"
+    );
+    assert!(
+        summary
+            .lines()
+            .next()
+            .is_some_and(|l| l.starts_with("drift from the baseline: ") && l.contains(" breaking")),
+        "{summary}"
+    );
+    // A case's own lines count its drift and leave the change to the closing block.
+    let case = report
+        .cases
+        .iter()
+        .find(|c| c.name == "delete-files/auth-missing")
+        .map(|c| extracta_contract::report::text::case_lines(c, (1, 1), false))
+        .unwrap_or_default();
+    assert!(
+        !case.contains("403 -> 401") && case.contains("listed at the end"),
+        "{case}"
     );
 }

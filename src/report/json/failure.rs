@@ -243,6 +243,11 @@ fn drift_data(change: &Change) -> FailureData<'_> {
             before,
             after,
         } => ("type-changed", Some(path), json(before), json(after), None),
+        Change::Reworded {
+            path,
+            before,
+            after,
+        } => ("reworded", Some(path), json(before), json(after), None),
         Change::ValueChanged {
             path,
             before,

@@ -48,6 +48,11 @@ fn every_change() -> Vec<Change> {
             before: Some(BatchAfter::Files(vec!["[fileId:0]".into()])),
             after: None,
         },
+        Change::Reworded {
+            path: "message".into(),
+            before: "Invalid batchId".into(),
+            after: "Unknown batch".into(),
+        },
     ]
 }
 

@@ -31,6 +31,7 @@ pub fn diff(baseline: &Snapshot, observed: &Snapshot) -> Vec<Change> {
         });
     }
     diff_body(&baseline.body, &observed.body, "", &mut changes);
+    reword(&mut changes);
     let batches = baseline
         .batches_after
         .len()
@@ -49,6 +50,33 @@ pub fn diff(baseline: &Snapshot, observed: &Snapshot) -> Vec<Change> {
         }
     }
     changes
+}
+
+/// A `message` whose text changed is wording, when nothing else of the answer changed but
+/// values: the same status, content type, types and fields.
+fn reword(changes: &mut [Change]) {
+    let only_values = changes
+        .iter()
+        .all(|c| matches!(c, Change::ValueChanged { .. }));
+    if !only_values {
+        return;
+    }
+    for change in changes.iter_mut() {
+        if let Change::ValueChanged {
+            path,
+            before: Value::String(before),
+            after: Value::String(after),
+        } = change
+        {
+            if path.rsplit('.').next() == Some("message") {
+                *change = Change::Reworded {
+                    path: std::mem::take(path),
+                    before: std::mem::take(before),
+                    after: std::mem::take(after),
+                };
+            }
+        }
+    }
 }
 
 /// The JSON type of a value, as a change names it.
@@ -158,7 +186,8 @@ mod tests {
             [
                 "HTTP status 400 -> 422 (breaking)",
                 "field `code` removed (breaking)",
-                "field `message` \"Files deleted\" -> \"Files were deleted\" (wording)",
+                // Reworded along with a status, a type and the fields: part of a breaking change.
+                "field `message` \"Files deleted\" -> \"Files were deleted\" (breaking)",
                 "type of `status` string -> boolean (breaking)",
                 "field `deleteAll` added (additive)",
             ]
