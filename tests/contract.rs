@@ -29,6 +29,8 @@ mod cli;
 mod files;
 #[path = "contract/hostile.rs"]
 mod hostile;
+#[path = "contract/keep.rs"]
+mod keep;
 #[path = "contract/mock_assert.rs"]
 mod mock_assert;
 #[path = "contract/mock_http.rs"]

@@ -99,6 +99,36 @@ pub enum Command {
     /// Example: extracta-contract validate --schema delete-files.request body.json
     #[command(verbatim_doc_comment)]
     Validate(ValidateArgs),
+    /// Delete what a run with --keep left in place, on the same target: each classification
+    /// and batch read back first, and deleted only if it carries that run's marker.
+    ///
+    /// Example: EXTRACTA_API_KEY=... extracta-contract cleanup --run-id xc-0123456789abcdef \
+    ///              --base-url https://api.extracta.ai/api/v1
+    #[command(verbatim_doc_comment)]
+    Cleanup(CleanupArgs),
+}
+
+/// Arguments of `cleanup`.
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// The run's id, as the run printed it (`xc-` and hex digits); its record is read from
+    /// .extracta-contract/kept/ in the working folder.
+    #[arg(long, value_name = "ID")]
+    pub run_id: String,
+    /// Base URL of the API the run kept its fixtures on.
+    #[arg(long, env = "EXTRACTA_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// API key of the account the run used. Never printed.
+    #[arg(
+        long,
+        env = "EXTRACTA_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+    /// Per-request timeout, e.g. 30s or 2m.
+    #[arg(long, default_value = "30s", value_parser = parse_timeout, value_name = "DURATION")]
+    pub timeout: Duration,
 }
 
 /// Arguments of `run`.
@@ -177,6 +207,12 @@ pub struct RunArgs {
     /// fails its case and the run goes on.
     #[arg(long, default_value = "4MiB", value_parser = parse_size, value_name = "SIZE")]
     pub max_response_size: u64,
+    /// Leave the fixtures of the cases that fail in place (and only those), and print their ids
+    /// and the command that deletes them later (`cleanup --run-id`); the request of a failed
+    /// case and the reads that show its effect can then be sent again by hand. Against the
+    /// built-in mock, the mock keeps running until Ctrl-C.
+    #[arg(long)]
+    pub keep: bool,
     /// The longest wait for a batch the target is still processing (getResults answers
     /// "waiting"), e.g. 60s or 5m; a batch still waiting then fails its case.
     #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
@@ -501,6 +537,7 @@ impl RunArgs {
             .max_response_size(usize::try_from(self.max_response_size).unwrap_or(usize::MAX))
             .max_retry_wait(self.max_retry_wait)
             .max_processing_wait(self.max_processing_wait)
+            .keep(self.keep)
             .fail_on(self.fail_on.into())
             .max_deletes(self.max_deletes)
             .classification_id(self.classification_id.clone());

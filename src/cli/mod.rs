@@ -3,6 +3,7 @@
 //! passes [`output`].
 
 pub mod args;
+pub mod cleanup;
 pub mod colour;
 pub mod docs;
 pub mod duration;
@@ -26,6 +27,7 @@ pub async fn execute(command: Command) -> anyhow::Result<u8> {
         Command::Parity(args) => parity::check(&args).await,
         Command::Learn(args) => parity::learn(&args).await,
         Command::Validate(args) => validate::validate(&args),
+        Command::Cleanup(args) => cleanup::clean_up(&args).await,
         Command::DocsCheck(args) => docs::check(&args),
         Command::Openapi => {
             output::Output::new(Redactor::default()).file(

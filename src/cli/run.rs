@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use extracta_contract::report::{html, json, junit, markdown, shown, shown_case, text};
 use extracta_contract::{
-    CaseError, Channel, Plan, Redactor, RunError, RunEvent, RunOptions, RunReport, run_until,
-    with_built_in_mock,
+    CaseError, Channel, KeptRecord, Outcome, Plan, Redactor, RunError, RunEvent, RunOptions,
+    RunReport, run_until, with_built_in_mock,
 };
 
 use super::args::RunArgs;
@@ -94,7 +94,7 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
             ));
         }
     }
-    let (options, _mock) = with_built_in_mock(options).await?;
+    let (options, mock) = with_built_in_mock(options).await?;
     let report = run_until(
         &options,
         |event| {
@@ -107,6 +107,9 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
                 // Redacted before the report shortens anything.
                 let result = shown_case(result, &redactor);
                 output.lines(&text::case_lines(&result, (done, total), colour));
+                if args.keep && result.outcome == Outcome::Failed && !result.read_back.is_empty() {
+                    output.lines(&text::read_back_lines(&result));
+                }
             }
         },
         stop,
@@ -122,7 +125,62 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
     };
     output.lines(&text::summary(&report, colour));
     write_reports(args, &report, &output)?;
+    if report.cleanup.kept.as_ref().is_some_and(|k| !k.is_empty()) {
+        keep_open(&report, &options, mock.as_ref(), &output).await?;
+    }
     Ok(exit::code(verdict))
+}
+
+/// What a run with `--keep` left: its ids, and how to delete them. A live target's record is
+/// written for `cleanup --run-id`; the built-in mock keeps serving them until Ctrl-C.
+async fn keep_open(
+    report: &RunReport,
+    options: &RunOptions,
+    mock: Option<&extracta_contract::MockServer>,
+    output: &Output,
+) -> anyhow::Result<()> {
+    let Some(kept) = &report.cleanup.kept else {
+        return Ok(());
+    };
+    let base_url = options
+        .target()
+        .remote()
+        .map(|r| r.base_url().to_owned())
+        .unwrap_or_default();
+    match mock {
+        Some(mock) => {
+            let key = match options.target() {
+                extracta_contract::Target::BuiltInMock(m) if m.api_keys().0.is_some() => {
+                    "the key you gave (--api-key)".to_owned()
+                }
+                _ => format!("`{}`", extracta_contract::DEFAULT_API_KEY),
+            };
+            output.lines(&text::kept_lines(
+                report,
+                &format!(
+                    "the built-in mock keeps them at {} until Ctrl-C; its key is {key}",
+                    mock.base_url()
+                ),
+            ));
+            signal::shutdown().await;
+        }
+        None => {
+            let folder = std::env::current_dir()
+                .map_err(|e| anyhow::anyhow!("find the working folder: {e}"))?;
+            let path = KeptRecord::new(&base_url, kept)
+                .write(&folder)
+                .map_err(|e| anyhow::anyhow!("write the record of what was kept: {e}"))?;
+            output.lines(&text::kept_lines(
+                report,
+                &format!(
+                    "delete them later with: extracta-contract cleanup --run-id {} (the same --base-url and key; the record is {})",
+                    kept.run_id,
+                    path.strip_prefix(&folder).unwrap_or(&path).display()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Writes every report the arguments ask for, and the step summary when GitHub Actions runs

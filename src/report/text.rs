@@ -102,6 +102,43 @@ pub fn case_lines(case: &CaseResult, progress: (usize, usize), colour: bool) -> 
     text
 }
 
+/// The reads that show what a case's request did to its fixture, as `curl` commands: for a run
+/// that kept the fixture of a failed case, to send after its request.
+pub fn read_back_lines(case: &CaseResult) -> String {
+    let case = &shown_case(case, &Redactor::default());
+    case.read_back
+        .iter()
+        .map(|request| format!("     read back: {}", super::curl::curl_line(request)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What a run with `--keep` left in place, and how to delete it later: `command` is the
+/// command line that deletes it (or a sentence, for the built-in mock); empty when nothing was
+/// kept.
+pub fn kept_lines(report: &RunReport, command: &str) -> String {
+    let Some(kept) = report.cleanup.kept.as_ref().filter(|k| !k.is_empty()) else {
+        return String::new();
+    };
+    let mut things: Vec<String> = kept
+        .classifications
+        .iter()
+        .map(|c| format!("classification {}", escaped(c)))
+        .collect();
+    things.extend(
+        kept.batches
+            .iter()
+            .map(|(c, b)| format!("batch {} of {}", escaped(b), escaped(c))),
+    );
+    let cases: Vec<String> = kept.cases.iter().map(|c| escaped(c).into_owned()).collect();
+    format!(
+        "kept for inspection (--keep, run {}): {} (the fixtures of {})\n{command}",
+        escaped(&kept.run_id),
+        things.join(", "),
+        cases.join(", ")
+    )
+}
+
 /// The drifts of `report`, each distinct change once with the cases it was seen in, under a
 /// heading that counts them by class; empty without drift.
 pub fn drifts(report: &RunReport, colour: bool) -> String {

@@ -180,6 +180,7 @@ fn every_subcommand_has_help_with_an_example() {
         "validate",
         "docs-check",
         "openapi",
+        "cleanup",
     ];
     for subcommand in subcommands {
         let output = extracta(&[subcommand, "--help"]);

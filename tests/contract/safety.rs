@@ -335,7 +335,7 @@ fn interrupted_run(
 }
 
 /// A GET from a plain thread, for the tests that drive the binary.
-fn blocking_get(url: &str) -> Value {
+pub fn blocking_get(url: &str) -> Value {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();
