@@ -9,6 +9,7 @@ use similar::{ChangeTag, TextDiff};
 use super::shown::bounded;
 use super::view::{CaseView, View, outcome_word, shortened};
 use crate::redact::acts;
+use crate::result::{Outcome, Verdict};
 use crate::result::{RunReport, Snapshot};
 
 /// How much of an answer's body, and of a request's `curl` line, the page shows.
@@ -45,12 +46,24 @@ fn html(text: &str) -> String {
     out
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0 2em 2em;color:#222}\
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}\
 .passed{color:#1a7f37}.failed{color:#cf222e}.skipped{color:#9a6700}\
 pre{background:#f6f8fa;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}\
 table.diff td{font-family:monospace;white-space:pre-wrap;width:50%}\
-td.del{background:#ffebe9}td.ins{background:#dafbe1}details{margin:.4em 0}";
+td.del{background:#ffebe9}td.ins{background:#dafbe1}details{margin:.4em 0}\
+#verdict{margin:0 -2em 1em;padding:1em 2em;color:#fff}#verdict h1{margin:0;font-size:1.6em}\
+#verdict p{margin:.3em 0 0}#verdict code{color:#fff}\
+.verdict-pass{background:#1a7f37}.verdict-contract{background:#cf222e}\
+.verdict-drift{background:#8250df}.verdict-could-not-finish{background:#9a6700}\
+#failures>details{border-left:.4em solid #cf222e;background:#fff5f5;padding:.2em .6em}\
+#filter{font-size:1em;padding:.3em;width:24em;margin:.5em 0}";
+
+/// The filter box: typing shows only the case rows whose name holds the text. The page works
+/// without it.
+const SCRIPT: &str = "document.getElementById('filter').addEventListener('input',function(e){\
+var t=e.target.value.toLowerCase();document.querySelectorAll('tr.case-row').forEach(function(r){\
+r.style.display=r.dataset.name.indexOf(t)<0?'none':'';});});";
 
 /// The side-by-side diff of two snapshots, line by line of their pretty JSON.
 fn diff_table(before: &Snapshot, after: &Snapshot) -> String {
@@ -162,18 +175,25 @@ fn case_section(case: &CaseView<'_>) -> String {
     section
 }
 
-/// The page: at most [`CASE_HTML_MAX`] bytes a case, plus 4 KiB.
-pub fn to_html(report: &RunReport) -> String {
-    let report = &bounded(report);
-    let view = View::new(report);
+/// The verdict as a banner: what it means, the counts, the target and profile.
+fn banner(view: &View<'_>, page: &mut String) {
+    let report = view.report;
+    let (class, headline) = match view.verdict {
+        Verdict::Pass => ("pass", "Passed: the target conforms"),
+        Verdict::Contract => ("contract", "Failed: the target breaks the contract"),
+        Verdict::Drift => ("drift", "Drift: the target differs from its baseline"),
+        Verdict::CouldNotFinish => ("could-not-finish", "Could not finish"),
+    };
     let summary = view.summary;
-    let mut page = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>extracta-contract: {} passed, {} failed</title><style>{STYLE}</style></head><body>\n",
-        summary.passed, summary.failed
-    );
+    let baseline = report
+        .target
+        .baseline
+        .as_deref()
+        .map(|b| format!(", baseline <code>{}</code>", html(b)))
+        .unwrap_or_default();
     let _ = writeln!(
         page,
-        "<h1>extracta-contract</h1>\n<p id=\"summary\">{} passed, {} failed, {} skipped against <code>{}</code> (profile <code>{}</code>): {} in {} ms.</p>",
+        "<header id=\"verdict\" class=\"verdict-{class}\"><h1>{headline}</h1>\n<p id=\"summary\">{} passed, {} failed, {} skipped against <code>{}</code> (profile <code>{}</code>{baseline}): {} in {} ms.</p></header>",
         summary.passed,
         summary.failed,
         summary.skipped,
@@ -182,21 +202,109 @@ pub fn to_html(report: &RunReport) -> String {
         view.requests(),
         view.duration_ms()
     );
-    page.push_str("<table id=\"cases\"><tr><th>case</th><th>outcome</th><th>failures</th></tr>\n");
-    for case in &view.cases {
-        let _ = writeln!(
-            page,
-            "<tr class=\"case-row\"><td><a href=\"#{0}\"><code>{0}</code></a></td><td class=\"{1}\">{1}</td><td>{2}</td></tr>",
-            html(&case.result.name),
-            outcome_word(case.result.outcome),
-            case.failures.len()
-        );
+}
+
+/// The failed cases, open, each with its failures, request, answer and diff; then the drift,
+/// each change once.
+fn failures(view: &View<'_>, page: &mut String) {
+    let failed: Vec<&CaseView<'_>> = view.cases.iter().filter(|c| c.failed()).collect();
+    if failed.is_empty() && view.drift_groups.is_empty() {
+        return;
     }
-    page.push_str("</table>\n<h2>Cases</h2>\n");
-    for case in &view.cases {
+    let _ = writeln!(
+        page,
+        "<section id=\"failures\"><h2>Failed ({})</h2>",
+        failed.len()
+    );
+    for case in failed {
         page.push_str(&case_section(case));
     }
-    page.push_str("</body></html>\n");
+    page.push_str("</section>\n");
+    if !view.drift_groups.is_empty() {
+        let _ = writeln!(
+            page,
+            "<section id=\"drift\"><h2>Drift: {}</h2>\n<table><tr><th>change</th><th>class</th><th>seen</th></tr>",
+            html(&view.drift_counts.sentence())
+        );
+        for group in &view.drift_groups {
+            let _ = writeln!(
+                page,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                html(&group.message),
+                group.class,
+                html(&group.seen_in())
+            );
+        }
+        page.push_str("</table></section>\n");
+    }
+}
+
+/// The endpoint a case belongs to: its folder (`delete-files`).
+fn endpoint_of(name: &str) -> &str {
+    name.split_once('/').map_or("", |(folder, _)| folder)
+}
+
+/// Every case, grouped by endpoint with its counts, each row linking to the case's section.
+fn all_cases(view: &View<'_>, page: &mut String) {
+    page.push_str("<section id=\"all\"><h2>All cases</h2>\n<input id=\"filter\" type=\"search\" placeholder=\"Filter cases by name\" aria-label=\"Filter cases by name\">\n");
+    let mut endpoints: Vec<&str> = view
+        .cases
+        .iter()
+        .map(|c| endpoint_of(&c.result.name))
+        .collect();
+    endpoints.dedup();
+    for endpoint in endpoints {
+        let cases: Vec<&CaseView<'_>> = view
+            .cases
+            .iter()
+            .filter(|c| endpoint_of(&c.result.name) == endpoint)
+            .collect();
+        let count = |outcome: Outcome| cases.iter().filter(|c| c.result.outcome == outcome).count();
+        let failed = count(Outcome::Failed);
+        let _ = writeln!(
+            page,
+            "<details class=\"endpoint\"{open}><summary><code>{}</code>: {} passed, {} failed, {} skipped</summary>\n<table class=\"cases\"><tr><th>case</th><th>outcome</th><th>failures</th></tr>",
+            html(if endpoint.is_empty() {
+                "(no folder)"
+            } else {
+                endpoint
+            }),
+            count(Outcome::Passed),
+            failed,
+            count(Outcome::Skipped),
+            open = if failed > 0 { " open" } else { "" },
+        );
+        for case in cases {
+            let _ = writeln!(
+                page,
+                "<tr class=\"case-row\" data-name=\"{0}\"><td><a href=\"#{0}\"><code>{0}</code></a></td><td class=\"{1}\">{1}</td><td>{2}</td></tr>",
+                html(&case.result.name.to_lowercase()),
+                outcome_word(case.result.outcome),
+                case.result.failures.len()
+            );
+        }
+        page.push_str("</table></details>\n");
+    }
+    page.push_str("</section>\n<h2>Cases that passed or were skipped</h2>\n");
+    for case in view.cases.iter().filter(|c| !c.failed()) {
+        page.push_str(&case_section(case));
+    }
+}
+
+/// The page: the verdict first, then the failures and drift, then every case grouped by
+/// endpoint. At most [`CASE_HTML_MAX`] bytes a case, plus 4 KiB.
+pub fn to_html(report: &RunReport) -> String {
+    let report = &bounded(report);
+    let view = View::new(report);
+    let summary = view.summary;
+    let mut page = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>extracta-contract: {} passed, {} failed</title><style>{STYLE}</style></head><body>\n",
+        summary.passed, summary.failed
+    );
+    banner(&view, &mut page);
+    failures(&view, &mut page);
+    all_cases(&view, &mut page);
+    let _ = write!(page, "<script>{SCRIPT}</script>\n</body></html>\n");
     page
 }
 

@@ -512,3 +512,94 @@ fn validate_and_run_agree_on_what_a_case_file_is() {
         both(&ran)
     );
 }
+
+/// The colour of a failed case's section in the HTML report (`#failures>details`).
+const FAILED_SECTION: [u8; 3] = [0xff, 0xf5, 0xf5];
+
+#[test]
+fn the_first_screen_of_the_html_report_of_a_failing_run_shows_the_failures() {
+    let Some(browser) = chromium() else {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"skipped: no Chromium on this machine\n",
+        );
+        return;
+    };
+    // Every case of the suite, one of them failing: alphabetically last, so that a page in
+    // name order would show it far below the first screen.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let cases = dir.path().join("cases");
+    let _ = Command::new("cp")
+        .args(["-r"])
+        .arg(manifest().join("cases"))
+        .arg(&cases)
+        .status();
+    let shipped =
+        std::fs::read_to_string(cases.join("delete-files/valid-one-file.json")).unwrap_or_default();
+    let _ = std::fs::create_dir_all(cases.join("zz"));
+    let _ = std::fs::write(cases.join("zz/fails.json"), expecting_201(shipped));
+    let page = dir.path().join("report.html");
+    let output = extracta(
+        &[
+            "run",
+            "--cases",
+            cases.to_str().unwrap_or_default(),
+            "--html",
+            page.to_str().unwrap_or_default(),
+        ],
+        &[],
+        manifest(),
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", both(&output));
+    let profile = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let shot = dir.path().join("first-screen.png");
+    let taken = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--window-size=1280,800",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let file = std::fs::File::open(&shot)
+        .unwrap_or_else(|e| panic!("no screenshot ({e}): {}", both(&taken)));
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let info = reader
+        .next_frame(&mut pixels)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let step = info.color_type.samples();
+    let failed_rows = pixels[..info.buffer_size()]
+        .chunks(info.line_size)
+        .filter(|row| row.chunks(step).any(|px| px[..3] == FAILED_SECTION))
+        .count();
+    assert!(
+        failed_rows > 20,
+        "the first {}x{} screen shows no failed case ({failed_rows} rows of its colour)",
+        info.width,
+        info.height
+    );
+    let html = std::fs::read_to_string(&page).unwrap_or_default();
+    let verdict = html.find("id=\"verdict\"").unwrap_or(usize::MAX);
+    let failures = html.find("id=\"failures\"").unwrap_or(usize::MAX);
+    let all = html.find("id=\"all\"").unwrap_or(0);
+    assert!(verdict < failures && failures < all, "the page's order");
+}
+
+/// A case that expects 201 where the vendor documents 200.
+fn expecting_201(text: String) -> String {
+    let mut case: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    case["expect"]["status"] = serde_json::json!(201);
+    case.to_string()
+}
