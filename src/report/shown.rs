@@ -6,10 +6,11 @@
 //! Memory: the copy holds at most [`KEPT_TEXT`] characters of each text and about
 //! [`KEPT_VALUE`] bytes of each value, so the reports add a bounded amount per case, whatever
 //! the answers. What stays proportional to the answers is the engine's own report, which keeps
-//! each answer it checked (as text, as JSON, normalised, and in a drift): about five copies of
-//! an answer per case, so at most about 5 × `--max-response-size` per case. Measured on the
-//! full suite with every deleteFiles answer a 3 MiB message (25 cases quoting it): a peak of
-//! 402 MB, where rendering the reports from the whole answers took 1.1 GB.
+//! each answer it checked normalised (and, after a drift, its baseline's) and its exchange
+//! redacted and cut to 64 KiB; while it judges a case it also holds the answer as text and as
+//! JSON: at most about 3 × `--max-response-size` per case. Measured on the full suite with
+//! every deleteFiles answer a 3 MiB message (27 cases quoting it): a peak of 260 MB, where
+//! rendering the reports from the whole answers took 1.1 GB.
 
 use serde_json::{Map, Value};
 

@@ -31,6 +31,16 @@ impl Response {
         }
     }
 
+    /// The status and content type alone, with an empty body.
+    pub fn clone_head(&self) -> Self {
+        Response {
+            status: self.status,
+            content_type: self.content_type.clone(),
+            text: String::new(),
+            json: None,
+        }
+    }
+
     /// Whether the status is a 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)

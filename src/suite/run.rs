@@ -26,10 +26,14 @@ use super::verify::normalise::normalise;
 use super::verify::volatile::VolatileRules;
 use crate::contract::case::Case;
 use crate::redact::Redactor;
+use crate::result::quote::shortened;
 use crate::result::{
     BatchRead, CaseResult, Exchange, Failure, Observation, Outcome, Response, RunEvent, RunReport,
     SentRequest, TargetInfo,
 };
+
+/// How much of an answer a case's exchange keeps, redacted, for the reports (which show less).
+const KEPT_ANSWER: usize = 64 * 1024;
 
 /// The first pause between two reads of a fixture that has not settled; it doubles.
 const SETTLE_FIRST_PAUSE: Duration = Duration::from_millis(250);
@@ -492,7 +496,16 @@ impl Context<'_> {
 
     fn judge(&self, case: &Case, executed: Executed, duration: Duration) -> CaseResult {
         let (sent, outcome) = executed;
-        let response = outcome.as_ref().ok().map(|(_, o)| o.response.clone());
+        // The exchange is for people (reports, reproducers), not the checks: kept redacted and
+        // cut, so that a run holds one whole copy of an answer only while it judges it.
+        let response = outcome.as_ref().ok().map(|(_, o)| {
+            let shown = shortened(&self.redactor.redact(&o.response.text), KEPT_ANSWER);
+            Response {
+                text: shown,
+                json: None,
+                ..o.response.clone_head()
+            }
+        });
         let exchange = sent.map(|request| Exchange { request, response });
         let base_url = self.vendor.target().base_url();
         let read_back = outcome
