@@ -43,6 +43,8 @@ mod output;
 mod ownership;
 #[path = "contract/parity.rs"]
 mod parity;
+#[path = "contract/readme.rs"]
+mod readme;
 #[path = "contract/reports.rs"]
 mod reports;
 #[path = "contract/safety.rs"]
