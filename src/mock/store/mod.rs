@@ -27,3 +27,6 @@ pub use quota::{Quotas, Usage};
 pub use record::{NewFile, StoredFile};
 pub use refusal::Refusal;
 pub use seed::SeedError;
+
+#[cfg(test)]
+mod examples;

@@ -491,26 +491,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mock::classify::Guess;
-    use serde_json::json;
-
-    fn details() -> Value {
-        json!({"name": "n", "documentTypes": [
-            {"name": "Invoice", "description": "", "uniqueWords": ["invoice number", "bill to"]},
-            {"name": "Receipt", "description": "", "uniqueWords": ["receipt", "paid"]}]})
-    }
-
-    fn files(n: usize) -> Vec<NewFile> {
-        (0..n)
-            .map(|i| NewFile {
-                file_name: format!("{i}.pdf"),
-                guess: Guess {
-                    document_type: None,
-                    confidence: 0.0,
-                },
-            })
-            .collect()
-    }
+    use crate::mock::store::examples::{details, files};
 
     /// A store holding one classification with one batch of `n` files for key "k".
     fn store_with_batch(n: usize) -> (Store, String, String, Vec<String>) {

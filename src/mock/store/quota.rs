@@ -104,27 +104,9 @@ pub fn classification_bytes(id: &str, cls: &Classification) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mock::classify::Guess;
-    use crate::mock::store::{NewFile, Refusal, Store};
-    use serde_json::{Value, json};
-
-    fn details() -> Value {
-        json!({"name": "n", "documentTypes": [
-            {"name": "Invoice", "description": "", "uniqueWords": ["invoice number", "bill to"]},
-            {"name": "Receipt", "description": "", "uniqueWords": ["receipt", "paid"]}]})
-    }
-
-    fn files(n: usize) -> Vec<NewFile> {
-        (0..n)
-            .map(|i| NewFile {
-                file_name: format!("{i}.pdf"),
-                guess: Guess {
-                    document_type: None,
-                    confidence: 0.0,
-                },
-            })
-            .collect()
-    }
+    use crate::mock::store::examples::{details, files};
+    use crate::mock::store::{Refusal, Store};
+    use serde_json::json;
 
     #[test]
     fn quotas_refuse_what_would_exceed_them_and_change_nothing() {

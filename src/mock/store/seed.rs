@@ -197,13 +197,8 @@ mod tests {
     use super::*;
     use crate::contract::profile::{EmptyList, PartlyUnknown};
     use crate::mock::store::Store;
+    use crate::mock::store::examples::details;
     use serde_json::json;
-
-    fn details() -> Value {
-        json!({"name": "n", "documentTypes": [
-            {"name": "Invoice", "description": "", "uniqueWords": ["invoice number", "bill to"]},
-            {"name": "Receipt", "description": "", "uniqueWords": ["receipt", "paid"]}]})
-    }
 
     /// The mock's own answers to an empty or partly unknown list.
     const RULES: (EmptyList, PartlyUnknown) = (EmptyList::Refuse, PartlyUnknown::Refuse);
