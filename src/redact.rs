@@ -69,6 +69,37 @@ impl ApiKey {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// The key with its last character changed: to `x`, or to `y` where it ends in `x`.
+    pub fn last_char_changed(&self) -> ApiKey {
+        let mut chars = self.0.chars();
+        let Some(last) = chars.next_back() else {
+            return ApiKey(String::new());
+        };
+        let other = if last == 'x' { 'y' } else { 'x' };
+        ApiKey(format!("{}{other}", chars.as_str()))
+    }
+
+    /// The key's first half: its first `n / 2` characters of `n`.
+    pub fn first_half(&self) -> ApiKey {
+        let half = self.0.chars().count() / 2;
+        ApiKey(self.0.chars().take(half).collect())
+    }
+
+    /// The key with `x` appended.
+    pub fn with_extra_char(&self) -> ApiKey {
+        ApiKey(format!("{}x", self.0))
+    }
+
+    /// The near misses of the key that a request may carry (each must be refused), and that
+    /// are secret like the key: they show all of it, or half of it.
+    pub fn near_misses(&self) -> [ApiKey; 3] {
+        [
+            self.last_char_changed(),
+            self.first_half(),
+            self.with_extra_char(),
+        ]
+    }
 }
 
 impl fmt::Debug for ApiKey {
@@ -233,9 +264,18 @@ fn decode_escapes(text: &str) -> String {
 }
 
 impl Redactor {
-    /// A redactor for these keys (empty keys are ignored).
+    /// A redactor for these keys and their near misses ([`ApiKey::near_misses`]; the
+    /// longest match wins, so the key is one redaction, not its half and the rest); empty
+    /// keys are ignored.
     pub fn new(secrets: impl IntoIterator<Item = ApiKey>) -> Self {
         let mut forms = Vec::new();
+        let secrets = secrets
+            .into_iter()
+            .filter(|key| !key.expose().is_empty())
+            .flat_map(|key| {
+                let near = key.near_misses();
+                std::iter::once(key).chain(near)
+            });
         for key in secrets {
             let key = key.expose();
             if key.is_empty() {
@@ -438,6 +478,34 @@ mod tests {
         assert_eq!(format!("{:?}", Redactor::default()), "Redactor(0 forms)");
         let shown = format!("{:?}", Redactor::new([ApiKey::new("sk-123")]));
         assert!(shown.starts_with("Redactor(") && !shown.starts_with("Redactor(0 "));
+    }
+
+    #[test]
+    fn the_near_misses_of_a_key_are_derived_as_the_requests_send_them() {
+        let key = ApiKey::new("sk-live-1234");
+        assert_eq!(key.last_char_changed().expose(), "sk-live-123x");
+        assert_eq!(ApiKey::new("abcx").last_char_changed().expose(), "abcy");
+        assert_eq!(key.first_half().expose(), "sk-liv");
+        assert_eq!(ApiKey::new("abcde").first_half().expose(), "ab");
+        assert_eq!(key.with_extra_char().expose(), "sk-live-1234x");
+        assert_eq!(ApiKey::new("").last_char_changed().expose(), "");
+    }
+
+    #[test]
+    fn the_near_misses_of_a_key_are_redacted_and_the_key_stays_one_redaction() {
+        let key = ApiKey::new("sk-live-5e1f9a2b7c");
+        let redactor = Redactor::new([key.clone()]);
+        for near in key.near_misses() {
+            let near = near.expose().to_owned();
+            let shown = redactor.redact(&format!("sent {near} and {}", STANDARD.encode(&near)));
+            assert_eq!(shown, "sent [REDACTED] and [REDACTED]", "{near}");
+        }
+        // The half is a prefix of the key: the key is still replaced whole.
+        assert_eq!(
+            redactor.redact("Bearer sk-live-5e1f9a2b7c."),
+            "Bearer [REDACTED]."
+        );
+        assert_eq!(redactor.redact("key sk-live-5e1f9a2b7cx"), "key [REDACTED]");
     }
 
     #[test]

@@ -23,6 +23,8 @@ fn http() -> reqwest::Client {
 
 #[path = "contract/cli.rs"]
 mod cli;
+#[path = "contract/explore.rs"]
+mod explore;
 #[path = "contract/hostile.rs"]
 mod hostile;
 #[path = "contract/mock_assert.rs"]
