@@ -115,6 +115,14 @@ pub use result::{
 #[cfg(feature = "suite")]
 pub use suite::error::{OptionsError, RunError, Setting};
 #[cfg(feature = "suite")]
+pub use suite::explore::explorer::{
+    ExploreEvent, ExploreReport, Finding, Stop, explore, explore_until,
+};
+#[cfg(feature = "suite")]
+pub use suite::explore::invariants::Invariant;
+#[cfg(feature = "suite")]
+pub use suite::explore::options::{DEFAULT_BUDGET, ExploreOptions};
+#[cfg(feature = "suite")]
 pub use suite::learn::{Lesson, learn};
 #[cfg(feature = "suite")]
 pub use suite::options::{

@@ -9,25 +9,49 @@ use extracta_contract::{
     with_built_in_mock,
 };
 
-use super::args::RunArgs;
+use super::args::{ReportArgs, RunArgs};
 use super::exit::{self, CONFORMS};
 use super::signal;
 
 /// Where the human text goes: standard output, unless a report takes it.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Stream {
+pub(super) enum Stream {
     Out,
     Err,
 }
 
 /// Text on its way out of the process: every line and every file passes the redactor.
-struct Output {
-    redactor: Redactor,
-    text: Stream,
+pub(super) struct Output {
+    pub(super) redactor: Redactor,
+    pub(super) text: Stream,
 }
 
 impl Output {
-    fn line(&self, text: &str) {
+    /// Text for standard error or output, as the reports leave it: standard output unless a
+    /// report takes it.
+    pub(super) fn new(redactor: Redactor, reports: &[(&PathBuf, &str)]) -> anyhow::Result<Output> {
+        let to_stdout: Vec<&str> = reports
+            .iter()
+            .filter(|(path, _)| path.as_os_str() == "-")
+            .map(|(_, what)| *what)
+            .collect();
+        if to_stdout.len() > 1 {
+            anyhow::bail!(
+                "write reports: only one can take standard output (`-`), not the {}",
+                to_stdout.join(" and the ")
+            );
+        }
+        Ok(Output {
+            redactor,
+            text: if to_stdout.is_empty() {
+                Stream::Out
+            } else {
+                Stream::Err
+            },
+        })
+    }
+
+    pub(super) fn line(&self, text: &str) {
         let text = self.redactor.redact(text);
         let _ = match self.text {
             Stream::Out => writeln!(std::io::stdout(), "{text}"),
@@ -37,7 +61,7 @@ impl Output {
 
     /// Why the run could not run, redacted, and escaped where it holds the target's text:
     /// every problem of the case files on a line of its own.
-    fn error(&self, error: &RunError) -> String {
+    pub(super) fn error(&self, error: &RunError) -> String {
         let shown = |text: &str| text::escaped(&self.redactor.redact(text)).into_owned();
         match error {
             RunError::Case(error @ CaseError::Invalid { .. }) => match error.heading() {
@@ -79,7 +103,7 @@ impl Output {
 }
 
 /// The reports a run writes, each to a path (or `-`).
-fn reports(args: &RunArgs) -> Vec<(&PathBuf, &'static str)> {
+pub(super) fn reports(args: &ReportArgs) -> Vec<(&PathBuf, &'static str)> {
     [
         (&args.json, "JSON report"),
         (&args.junit, "JUnit report"),
@@ -96,31 +120,14 @@ fn reports(args: &RunArgs) -> Vec<(&PathBuf, &'static str)> {
 pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
     let stop = signal::shutdown();
     let like = args
+        .target
         .mock_like
         .as_deref()
         .map(super::parity::load_profile)
         .transpose()?;
     let options = args.to_builder().mock_like(like).build()?;
-    let reports = reports(args);
-    let to_stdout: Vec<&str> = reports
-        .iter()
-        .filter(|(path, _)| path.as_os_str() == "-")
-        .map(|(_, what)| *what)
-        .collect();
-    if to_stdout.len() > 1 {
-        anyhow::bail!(
-            "write reports: only one can take standard output (`-`), not the {}",
-            to_stdout.join(" and the ")
-        );
-    }
-    let output = Output {
-        redactor: Redactor::new(options.target().keys()),
-        text: if to_stdout.is_empty() {
-            Stream::Out
-        } else {
-            Stream::Err
-        },
-    };
+    let reports = reports(&args.reports);
+    let output = Output::new(Redactor::new(options.target().keys()), &reports)?;
     if args.list {
         return list(&options, &output);
     }
@@ -157,13 +164,17 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
     .await
     .map_err(|e| anyhow::anyhow!("{}", output.error(&e)))?;
     output.line(&text::summary(&report, colour));
-    write_reports(args, &report, &output)?;
+    write_reports(&args.reports, &report, &output)?;
     Ok(exit::code(report.verdict()))
 }
 
 /// Writes every report the arguments ask for, and the step summary when GitHub Actions runs
 /// the suite.
-fn write_reports(args: &RunArgs, report: &RunReport, output: &Output) -> anyhow::Result<()> {
+pub(super) fn write_reports(
+    args: &ReportArgs,
+    report: &RunReport,
+    output: &Output,
+) -> anyhow::Result<()> {
     if let Some(path) = &args.json {
         output.file(path, "JSON report", &json::to_json(report)?)?;
     }
@@ -236,7 +247,7 @@ fn dry_run(options: &RunOptions, output: &Output) -> anyhow::Result<u8> {
 ///
 /// # Errors
 /// Naming the path and what is wrong.
-fn check_writable(path: &Path, what: &str) -> anyhow::Result<()> {
+pub(super) fn check_writable(path: &Path, what: &str) -> anyhow::Result<()> {
     if path.as_os_str() == "-" {
         return Ok(());
     }

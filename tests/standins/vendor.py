@@ -120,6 +120,9 @@ class Crash(Exception):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without TCP_NODELAY, a client that sends one
+    # request at a time waits for the delayed ACK (about 40 ms) on every answer.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
@@ -367,8 +370,16 @@ class Handler(BaseHTTPRequestHandler):
         return 200, {"status": "uploaded", "classificationId": fields["classificationId"], "batchId": bid,
                      "files": [dict(f, url="https://files.example/" + f["fileId"]) for f in stored]}
 
+    def strings(self, body, *names):
+        """Refuses ids that are neither strings nor absent, as it refuses unknown ids (a list or
+        an object would otherwise break the lookup)."""
+        for name in names:
+            if body.get(name) is not None and not isinstance(body.get(name), str):
+                raise Refused(400, "Invalid " + name)
+
     def ep_getResults(self):
         body = self.json_body()
+        self.strings(body, "classificationId", "batchId")
         with LOCK:
             batch = (self.classification(body.get("classificationId")) or {}).get(body.get("batchId"))
             if batch is None:
@@ -401,6 +412,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def ep_deleteBatch(self):
         body = self.json_body()
+        self.strings(body, "classificationId", "batchId")
         with LOCK:
             batches = self.classification(body.get("classificationId"))
             if batches is None or batches.pop(body.get("batchId"), None) is None:

@@ -388,6 +388,17 @@ impl Target {
         parsed.into()
     }
 
+    /// This target acting as the second account: its key is sent as the run's, and the run's
+    /// as the other account's; pacing and counters are shared. `None` without a second key.
+    pub fn as_second_account(&self) -> Option<Target> {
+        let second = self.second_key.clone()?;
+        Some(Target {
+            key: second,
+            second_key: Some(self.key.clone()),
+            ..self.clone()
+        })
+    }
+
     fn count(&self, request: &Request) {
         self.counters.requests.fetch_add(1, Ordering::Relaxed);
         if request.endpoint() == Some(Endpoint::UploadFiles) {
