@@ -83,8 +83,14 @@ impl Invariant {
         }
     }
 
-    /// The invariant `failures` of a request with `auth`, answered `response`, break first.
-    pub fn of(auth: Auth, response: Option<&Response>, failures: &[Failure]) -> Invariant {
+    /// The invariant `failures` of a request to `endpoint` with `auth`, answered `response`,
+    /// break first.
+    pub fn of(
+        endpoint: Endpoint,
+        auth: Auth,
+        response: Option<&Response>,
+        failures: &[Failure],
+    ) -> Invariant {
         let has = |kind: FailureKind| failures.iter().any(|f| f.kind() == kind);
         let status = response.map(|r| r.status);
         if has(FailureKind::Transport) {
@@ -97,7 +103,13 @@ impl Invariant {
         if !auth.is_key() && accepted_or_acted {
             return Invariant::Credential;
         }
-        if auth == Auth::Other && accepted_or_acted {
+        // Another account's key: a change to this account's data, or a read of it answered.
+        let disclosed = !endpoint.is_destructive()
+            && endpoint != Endpoint::CreateClassification
+            && status.is_some_and(|s| (200..300).contains(&s));
+        if auth == Auth::Other
+            && (has(FailureKind::Effect) || (disclosed && has(FailureKind::Status)))
+        {
             return Invariant::Tenant;
         }
         if has(FailureKind::ContentType)
@@ -577,16 +589,30 @@ mod tests {
         };
         let ok = Response::new(200, None, String::new());
         let crash = Response::new(500, None, String::new());
+        let of = |endpoint, auth, response| {
+            Invariant::of(
+                endpoint,
+                auth,
+                Some(response),
+                std::slice::from_ref(&status),
+            )
+        };
         assert_eq!(
-            Invariant::of(Auth::KeyFirstHalf, Some(&ok), std::slice::from_ref(&status)),
+            of(Endpoint::DeleteFiles, Auth::KeyFirstHalf, &ok),
             Invariant::Credential
         );
+        // Another account's key reading this account's data is a tenant bug; the same key
+        // getting a no-op 200 for a body it should have been refused is a status bug.
         assert_eq!(
-            Invariant::of(Auth::Other, Some(&ok), std::slice::from_ref(&status)),
+            of(Endpoint::GetResults, Auth::Other, &ok),
             Invariant::Tenant
         );
         assert_eq!(
-            Invariant::of(Auth::Valid, Some(&crash), &[status]),
+            of(Endpoint::DeleteBatch, Auth::Other, &ok),
+            Invariant::Status
+        );
+        assert_eq!(
+            of(Endpoint::DeleteFiles, Auth::Valid, &crash),
             Invariant::ServerError
         );
     }

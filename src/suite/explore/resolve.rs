@@ -39,6 +39,9 @@ pub struct Resolved {
     pub case: Case,
     /// The ids the placeholders stand for.
     pub fixture: Fixture,
+    /// How many of the fixture's batches the request names (they come first): what a refusal
+    /// must have left alone is read back from them, what a success did from every batch.
+    pub named: usize,
 }
 
 /// The placeholder of fixture classification `n`.
@@ -246,6 +249,7 @@ impl Resolver<'_> {
 struct Layout {
     classifications: Vec<usize>,
     batches: Vec<BatchAt>,
+    named: usize,
 }
 
 impl Layout {
@@ -276,6 +280,8 @@ impl Layout {
         // Batches the request names come first; then the rest of each named classification's,
         // as many as a fixture holds.
         let mut batches = referenced.clone();
+        batches.truncate(MAX_FIXTURE_BATCHES);
+        let named = batches.len();
         for (c, b) in account.batches() {
             if batches.len() >= MAX_FIXTURE_BATCHES {
                 break;
@@ -284,18 +290,10 @@ impl Layout {
                 batches.push((c, b));
             }
         }
-        batches.sort_by_key(|(c, b)| {
-            (
-                classifications
-                    .iter()
-                    .position(|x| x == c)
-                    .unwrap_or(usize::MAX),
-                *b,
-            )
-        });
         Layout {
             classifications,
             batches,
+            named,
         }
     }
 
@@ -610,7 +608,11 @@ pub fn resolve(action: &Action, account: &AccountState, marker: &str) -> Option<
         request,
         expect,
     };
-    Some(Resolved { case, fixture })
+    Some(Resolved {
+        case,
+        fixture,
+        named: layout.named,
+    })
 }
 
 /// Whether an upload stays within the explorer's bounds on what one classification and one
@@ -727,4 +729,134 @@ pub fn counts<'a>(ids: impl IntoIterator<Item = &'a str>) -> HashMap<&'a str, us
         *counts.entry(id).or_default() += 1;
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+
+    use super::*;
+    use crate::suite::explore::explorer::runner;
+    use crate::suite::explore::generate::sequence;
+    use crate::suite::explore::model::Owner;
+    use crate::suite::ledger::{Ledger, is_nowhere};
+    use crate::suite::ownership::Marker;
+    use crate::suite::plan::case_request;
+    use crate::suite::transport::request::Body as WireBody;
+
+    /// An account of 1 to 3 classifications (the first its home), each with up to 3 batches
+    /// of up to 4 files, every id unique.
+    fn account() -> impl Strategy<Value = AccountState> {
+        prop::collection::vec(prop::collection::vec(0..=4_usize, 0..=3), 1..=3).prop_map(
+            |classifications| {
+                let mut account = AccountState::default();
+                let mut n = 0;
+                for (c, batches) in classifications.iter().enumerate() {
+                    let id = format!("cls-{c}");
+                    account.add_classification(&id, c == 0);
+                    for files in batches {
+                        n += 1;
+                        let batch = format!("batch-{n}");
+                        let ids: Vec<String> =
+                            (0..*files).map(|f| format!("file-{n}-{f}")).collect();
+                        account.add_files(&id, &batch, &ids);
+                    }
+                }
+                account
+            },
+        )
+    }
+
+    /// Every string of `value`, keys included.
+    fn strings(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+            Value::Object(map) => map.iter().for_each(|(k, v)| {
+                out.push(k.clone());
+                strings(v, out);
+            }),
+            _ => {}
+        }
+    }
+
+    /// Whether `value` holds an integer anywhere.
+    fn has_integer(value: &Value) -> bool {
+        match value {
+            Value::Number(n) => n.is_i64() || n.is_u64(),
+            Value::Array(items) => items.iter().any(has_integer),
+            Value::Object(map) => map.values().any(has_integer),
+            _ => false,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the seed and whatever the account holds, a generated request that deletes
+        /// names only what the run created or what names nothing, carries nothing a server
+        /// could take for another id, and the ledger lets it go.
+        #[test]
+        fn no_generated_delete_names_an_id_the_run_did_not_create(
+            seed in any::<u64>(),
+            first in account(),
+            second in account(),
+        ) {
+            let marker = Marker::new();
+            let ledger = Ledger::default();
+            let mut created: Vec<String> = Vec::new();
+            for account in [&first, &second] {
+                for classification in &account.classifications {
+                    let _ = ledger.record_classification(&classification.id);
+                    created.push(classification.id.clone());
+                    for batch in &classification.batches {
+                        let _ = ledger.record_batch(&classification.id, &batch.id);
+                        created.push(batch.id.clone());
+                        for file in &batch.files {
+                            ledger.record_file(file, &classification.id, &batch.id);
+                            created.push(file.clone());
+                        }
+                    }
+                }
+            }
+            let mut runner = runner(seed);
+            let strategy = sequence(true);
+            let mut deletes = 0;
+            for _ in 0..8 {
+                let tree = strategy.new_tree(&mut runner).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                for action in tree.current() {
+                    let account = if action.owner == Owner::First { &first } else { &second };
+                    let Some(resolved) = resolve(&action, account, &marker.to_string()) else {
+                        continue;
+                    };
+                    let request = case_request(&resolved.case, &resolved.fixture, &marker);
+                    if !request.is_destructive() {
+                        continue;
+                    }
+                    deletes += 1;
+                    let WireBody::Bytes(bytes) = &request.body else {
+                        continue;
+                    };
+                    let text = String::from_utf8_lossy(bytes).into_owned();
+                    // A body cut short is read as a lenient parser would complete it.
+                    let body: Option<Value> = serde_json::from_str(&text)
+                        .or_else(|_| serde_json::from_str(&format!("{text}}}")))
+                        .ok();
+                    let Some(body) = body else { continue };
+                    let mut named = Vec::new();
+                    strings(&body, &mut named);
+                    for s in named.iter().filter(|s| !matches!(s.as_str(),
+                        "classificationId" | "batchId" | "fileIds" | "fileId" | "extractaContractProbe"))
+                    {
+                        prop_assert!(created.contains(s) || is_nowhere(s), "{} names {:?}: {}", action.endpoint, s, text);
+                        prop_assert!(!s.contains("../") && !s.contains('%') && !s.starts_with('{'), "{}", text);
+                    }
+                    prop_assert!(!has_integer(&body), "{}", text);
+                    prop_assert!(ledger.authorise(&request).is_ok(), "{}", text);
+                }
+            }
+            prop_assert!(deletes > 0);
+        }
+    }
 }
