@@ -16,6 +16,10 @@
 //! [`report`]. The [`Endpoint`] catalogue says once what each endpoint is; the mock, the
 //! suite, the OpenAPI document and the tests read it.
 //!
+//! [`explore`] looks past the cases: it generates sequences of requests, makes each a case
+//! against what the run created, judges it with the same checks, and shrinks a failure to
+//! the smallest sequence that still fails, kept as a case file ([`ExploreOptions`]).
+//!
 //! ## Cargo features
 //!
 //! `mock` builds the server alone (axum, no HTTP client), `suite` the engine and the reports,

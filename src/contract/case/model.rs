@@ -111,8 +111,8 @@ pub enum Auth {
     SchemeBasic,
     /// `Authorization: Token <the run's key>`.
     SchemeToken,
-    /// No `Authorization` header; the run's key in the query string instead
-    /// ([`KEY_QUERY_PARAMETERS`]).
+    /// No `Authorization` header; the run's key in the query string instead, as `api_key`,
+    /// `apiKey` and `access_token`.
     KeyInQuery,
 }
 

@@ -280,7 +280,9 @@ impl Context<'_> {
                     }
                 };
                 let wanted = if home { HOME_BATCHES } else { 1 };
-                loop {
+                // A few more than wanted at most: a target that lists no uploaded file must
+                // not drain the budget here.
+                for _ in 0..wanted + 2 {
                     let account = state.model.account(owner);
                     let Some(c) = account.find_classification(&id) else {
                         break;
@@ -388,9 +390,19 @@ impl Context<'_> {
                 other => other,
             };
         }
-        let answer = tokio::select! {
-            answer = vendor.send(&request) => answer,
-            () = self.until_stopped() => return Step::Halt(Stop::Interrupted),
+        // A request that creates is not abandoned when the run is stopped: what it made must be
+        // recorded to be deleted. It ends within its timeout.
+        let creates = matches!(
+            request.endpoint(),
+            Some(Endpoint::CreateClassification | Endpoint::UploadFiles)
+        );
+        let answer = if creates {
+            vendor.send(&request).await
+        } else {
+            tokio::select! {
+                answer = vendor.send(&request) => answer,
+                () = self.until_stopped() => return Step::Halt(Stop::Interrupted),
+            }
         };
         let response = match answer {
             Ok(response) => response,

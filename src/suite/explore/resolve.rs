@@ -638,17 +638,29 @@ fn within_bounds(
 /// What an action does, in a few words: its endpoint, credential and what is odd about it.
 pub fn describe(action: &Action) -> String {
     let mut odd: Vec<String> = Vec::new();
+    // An optional field (uploadFiles' batchId, getResults' fileId) may be absent.
     let mut note = |pick: &Pick, field: &str| match pick {
-        Pick::Anchor | Pick::Missing if field == "fileId" || field == "batchId (upload)" => {}
         Pick::Anchor => {}
-        Pick::Real(_) => odd.push(format!("{field} of another of the account's items")),
-        Pick::Unknown => odd.push(format!("an unknown {field}")),
+        Pick::Missing if matches!(field, "fileId" | "an optional batchId") => {}
+        Pick::Real(_) => odd.push(format!("{field} naming another of the account's ids")),
+        Pick::Unknown => odd.push(format!("{field} naming nothing")),
         Pick::Odd(o) => odd.push(format!("{field} of {}", o.label())),
         Pick::WrongType(_) => odd.push(format!("{field} of the wrong type")),
         Pick::Missing => odd.push(format!("no {field}")),
     };
     match &action.body {
-        Body::Create { name, .. } => note(name, "name"),
+        Body::Create {
+            name,
+            document_types,
+        } => {
+            note(name, "name");
+            match document_types {
+                DocumentTypes::Plain => {}
+                DocumentTypes::AsObject => odd.push("documentTypes an object".to_owned()),
+                DocumentTypes::Empty => odd.push("documentTypes empty".to_owned()),
+                DocumentTypes::Missing => odd.push("no documentTypes".to_owned()),
+            }
+        }
         Body::View { classification } | Body::DeleteClassification { classification } => {
             note(classification, "classificationId");
         }
@@ -658,7 +670,7 @@ pub fn describe(action: &Action) -> String {
             ..
         } => {
             note(classification, "classificationId");
-            note(batch, "batchId (upload)");
+            note(batch, "an optional batchId");
         }
         Body::Results {
             classification,
