@@ -132,9 +132,14 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    /// The anchor's batch, if the account holds a non-empty one.
+    /// The anchor's batch, if the account holds a non-empty one; for an upload, one of the
+    /// anchor's classification.
     fn anchor_batch(&self) -> Option<BatchAt> {
-        let batches = self.account.batches();
+        let mut batches = self.account.batches();
+        if self.action.endpoint == Endpoint::UploadFiles {
+            let classification = self.anchor_classification()?;
+            batches.retain(|(c, _)| *c == classification);
+        }
         (!batches.is_empty()).then(|| batches[self.action.anchor.batch % batches.len()])
     }
 
@@ -800,6 +805,131 @@ mod tests {
             Value::Array(items) => items.iter().any(has_integer),
             Value::Object(map) => map.values().any(has_integer),
             _ => false,
+        }
+    }
+
+    /// The request schema of `endpoint`, from `schemas/`.
+    fn request_schema(endpoint: Endpoint) -> Value {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schemas")
+            .join(format!("{}.json", endpoint.request_schema()));
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default()).unwrap_or_default()
+    }
+
+    fn plain(endpoint: Endpoint) -> Action {
+        use crate::suite::explore::generate::{Anchor, DocumentTypes, FileList};
+        let body = match endpoint {
+            Endpoint::CreateClassification => Body::Create {
+                name: Pick::Anchor,
+                document_types: DocumentTypes::Plain,
+            },
+            Endpoint::ViewClassification => Body::View {
+                classification: Pick::Anchor,
+            },
+            Endpoint::UploadFiles => Body::Upload {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+                files: 1,
+            },
+            Endpoint::GetResults => Body::Results {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+                file: Pick::Anchor,
+            },
+            Endpoint::DeleteBatch => Body::DeleteBatch {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+            },
+            Endpoint::DeleteClassification => Body::DeleteClassification {
+                classification: Pick::Anchor,
+            },
+            _ => Body::DeleteFiles {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+                files: FileList {
+                    items: vec![Pick::Anchor],
+                    shape: Shape::AsIs,
+                },
+            },
+        };
+        Action {
+            owner: Owner::First,
+            endpoint,
+            auth: crate::contract::case::Auth::Valid,
+            anchor: Anchor {
+                classification: 1,
+                batch: 0,
+                files: vec![0],
+            },
+            body,
+            content: Content::Json,
+            extra: Extra::None,
+        }
+    }
+
+    fn sample_account() -> AccountState {
+        let mut account = AccountState::default();
+        account.add_classification("cls-home", true);
+        account.add_classification("cls-spare", false);
+        account.add_files("cls-home", "batch-0", &["file-0".into(), "file-1".into()]);
+        account.add_files("cls-spare", "batch-1", &["file-2".into()]);
+        account
+    }
+
+    #[test]
+    fn a_plain_request_of_every_endpoint_is_valid_by_its_schema_and_expected_to_succeed() {
+        let schemas =
+            crate::contract::schema::SchemaSet::global().unwrap_or_else(|e| panic!("{e}"));
+        let account = sample_account();
+        for endpoint in Endpoint::ALL {
+            let resolved = resolve(&plain(endpoint), &account, "xc-0123456789abcdef")
+                .unwrap_or_else(|| panic!("{endpoint}: not sent"));
+            let expected = &resolved.case.expect.status;
+            assert!(
+                expected.iter().any(|p| p.matches(200)) && !expected.iter().any(|p| p.matches(400)),
+                "{endpoint}: {expected:?}"
+            );
+            let BodySpec::Json(body) = &resolved.case.request.body else {
+                assert_eq!(endpoint, Endpoint::UploadFiles);
+                continue;
+            };
+            let body = resolved.fixture.fill_json(body);
+            let violations = schemas
+                .check(endpoint.request_schema(), &body)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(violations.is_empty(), "{endpoint}: {body}: {violations:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Every field a generated request sends is one its endpoint's request schema names,
+        /// or one of the explorer's own (an unknown field, a singular fileId beside fileIds).
+        #[test]
+        fn generated_requests_send_the_fields_of_their_schemas(seed in any::<u64>()) {
+            let account = sample_account();
+            let mut runner = runner(seed);
+            let tree = sequence(true).new_tree(&mut runner).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            for action in tree.current() {
+                let Some(resolved) = resolve(&action, &account, "xc-0123456789abcdef") else {
+                    continue;
+                };
+                let schema = request_schema(action.endpoint);
+                let fields: Vec<String> = match &resolved.case.request.body {
+                    BodySpec::Json(Value::Object(object)) => object.keys().cloned().collect(),
+                    BodySpec::Form { fields, .. } => fields.iter().map(|(name, _)| name.clone()).collect(),
+                    _ => Vec::new(),
+                };
+                for field in fields {
+                    prop_assert!(
+                        schema["properties"].get(&field).is_some()
+                            || field == "extractaContractProbe"
+                            || (field == "fileId" && action.endpoint == Endpoint::DeleteFiles),
+                        "{}: {}", action.endpoint, field
+                    );
+                }
+            }
         }
     }
 
