@@ -16,6 +16,10 @@
 //! [`report`]. The [`Endpoint`] catalogue says once what each endpoint is; the mock, the
 //! suite, the OpenAPI document and the tests read it.
 //!
+//! [`explore`] looks past the cases: it generates sequences of requests, makes each a case
+//! against what the run created, judges it with the same checks, and shrinks a failure to
+//! the smallest sequence that still fails, kept as a case file ([`ExploreOptions`]).
+//!
 //! ## Cargo features
 //!
 //! `mock` builds the server alone (axum, no HTTP client), `suite` the engine and the reports,
@@ -119,6 +123,14 @@ pub use result::{
 };
 #[cfg(feature = "suite")]
 pub use suite::error::{OptionsError, RunError, Setting};
+#[cfg(feature = "suite")]
+pub use suite::explore::explorer::{
+    ExploreEvent, ExploreReport, Finding, Stop, explore, explore_until,
+};
+#[cfg(feature = "suite")]
+pub use suite::explore::invariants::Invariant;
+#[cfg(feature = "suite")]
+pub use suite::explore::options::{DEFAULT_BUDGET, ExploreOptions};
 #[cfg(feature = "suite")]
 pub use suite::keep::{KeepError, KeptRecord, delete_kept};
 #[cfg(feature = "suite")]

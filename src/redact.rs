@@ -32,6 +32,11 @@ pub const REDACTED: &str = "[REDACTED]";
 /// short enough to occur in unrelated text.
 const MIN_ENCODED_KEY: usize = 8;
 
+/// Secrets shorter than this (a test key such as `k`, the half of a short key) are replaced
+/// only where they stand as a token of their own, not inside a word: replaced everywhere, a
+/// one-letter key would take that letter out of every word of the output.
+const MIN_ANYWHERE: usize = 8;
+
 /// Whether `c` acts rather than shows: a control character, a bidi control, an invisible or
 /// line-breaking character, or a non-character (U+FDD0..U+FDEF and the last two code points of
 /// every plane; XML 1.0 forbids U+FFFE and U+FFFF).
@@ -188,6 +193,37 @@ impl ApiKey {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// The key with its last character changed: to `x`, or to `y` where it ends in `x`.
+    pub fn last_char_changed(&self) -> ApiKey {
+        let mut chars = self.0.chars();
+        let Some(last) = chars.next_back() else {
+            return ApiKey(String::new());
+        };
+        let other = if last == 'x' { 'y' } else { 'x' };
+        ApiKey(format!("{}{other}", chars.as_str()))
+    }
+
+    /// The key's first half: its first `n / 2` characters of `n`.
+    pub fn first_half(&self) -> ApiKey {
+        let half = self.0.chars().count() / 2;
+        ApiKey(self.0.chars().take(half).collect())
+    }
+
+    /// The key with `x` appended.
+    pub fn with_extra_char(&self) -> ApiKey {
+        ApiKey(format!("{}x", self.0))
+    }
+
+    /// The near misses of the key that a request may carry (each must be refused), and that
+    /// are secret like the key: they show all of it, or half of it.
+    pub fn near_misses(&self) -> [ApiKey; 3] {
+        [
+            self.last_char_changed(),
+            self.first_half(),
+            self.with_extra_char(),
+        ]
+    }
 }
 
 impl fmt::Debug for ApiKey {
@@ -205,14 +241,21 @@ impl fmt::Display for ApiKey {
 /// Replaces every secret it knows, in every form it knows, with [`REDACTED`].
 #[derive(Clone, Default)]
 pub struct Redactor {
-    /// One automaton over every form of every secret, the longest match winning; `None`
-    /// without a secret.
+    /// One automaton over every form of every secret of [`MIN_ANYWHERE`] characters or more,
+    /// the longest match winning; `None` without one.
     forms: Option<AhoCorasick>,
+    /// The forms of the shorter secrets, replaced only where they stand as a token of their
+    /// own; `None` without one.
+    tokens: Option<AhoCorasick>,
 }
 
 impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.forms.as_ref().map_or(0, AhoCorasick::patterns_len);
+        let count = [&self.forms, &self.tokens]
+            .into_iter()
+            .flatten()
+            .map(AhoCorasick::patterns_len)
+            .sum::<usize>();
         write!(f, "Redactor({count} forms)")
     }
 }
@@ -376,10 +419,66 @@ fn decode_escapes(text: &str) -> String {
     out
 }
 
+/// One automaton over `forms`, or `None` when there are none.
+fn automaton(mut forms: Vec<String>, kind: MatchKind) -> Option<AhoCorasick> {
+    forms.retain(|form| !form.is_empty());
+    forms.sort();
+    forms.dedup();
+    if forms.is_empty() {
+        return None;
+    }
+    AhoCorasick::builder()
+        .match_kind(kind)
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(&forms)
+        .ok()
+}
+
+/// `text` with every match of `tokens` that stands as a token of its own (no letter or digit
+/// just before or after it) replaced; overlapping matches are replaced as one.
+fn replace_tokens(tokens: &AhoCorasick, text: &str) -> String {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut spans: Vec<(usize, usize)> = tokens
+        .find_overlapping_iter(text)
+        .filter(|m| {
+            !word(text[..m.start()].chars().next_back()) && !word(text[m.end()..].chars().next())
+        })
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    if spans.is_empty() {
+        return text.to_owned();
+    }
+    spans.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in spans {
+        if end <= at {
+            continue;
+        }
+        out.push_str(&text[at..start.max(at)]);
+        if start >= at {
+            out.push_str(REDACTED);
+        }
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 impl Redactor {
-    /// A redactor for these keys (empty keys are ignored).
+    /// A redactor for these keys and their near misses ([`ApiKey::near_misses`]; the
+    /// longest match wins, so the key is one redaction, not its half and the rest); empty
+    /// keys are ignored.
     pub fn new(secrets: impl IntoIterator<Item = ApiKey>) -> Self {
         let mut forms = Vec::new();
+        let mut tokens = Vec::new();
+        let secrets = secrets
+            .into_iter()
+            .filter(|key| !key.expose().is_empty())
+            .flat_map(|key| {
+                let near = key.near_misses();
+                std::iter::once(key).chain(near)
+            });
         for key in secrets {
             let key = key.expose();
             if key.is_empty() {
@@ -394,22 +493,18 @@ impl Redactor {
             // A second line of defence: each form as a renderer escapes it, should a renderer
             // be given text that was not redacted first.
             let rendered: Vec<String> = own.iter().flat_map(|f| markup_forms(f)).collect();
-            forms.extend(own);
-            forms.extend(rendered);
+            let into = if key.chars().count() >= MIN_ANYWHERE {
+                &mut forms
+            } else {
+                &mut tokens
+            };
+            into.extend(own);
+            into.extend(rendered);
         }
-        forms.retain(|form| !form.is_empty());
-        forms.sort();
-        forms.dedup();
-        let forms = (!forms.is_empty())
-            .then(|| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(&forms)
-                    .ok()
-            })
-            .flatten();
-        Redactor { forms }
+        Redactor {
+            forms: automaton(forms, MatchKind::LeftmostLongest),
+            tokens: automaton(tokens, MatchKind::Standard),
+        }
     }
 
     /// Whether `text` holds a secret in any form this redactor knows.
@@ -417,26 +512,35 @@ impl Redactor {
         self.redact(text) != text
     }
 
-    fn replace_forms(&self, forms: &AhoCorasick, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        forms.replace_all_with(text, &mut out, |_, _, out| {
-            out.push_str(REDACTED);
-            true
-        });
+    fn replace_forms(&self, text: &str) -> String {
+        let mut out = match &self.forms {
+            Some(forms) => {
+                let mut out = String::with_capacity(text.len());
+                forms.replace_all_with(text, &mut out, |_, _, out| {
+                    out.push_str(REDACTED);
+                    true
+                });
+                out
+            }
+            None => text.to_owned(),
+        };
+        if let Some(tokens) = &self.tokens {
+            out = replace_tokens(tokens, &out);
+        }
         out
     }
 
     /// `text` with every secret replaced, in every form.
     pub fn redact(&self, text: &str) -> String {
-        let Some(forms) = &self.forms else {
+        if self.forms.is_none() && self.tokens.is_none() {
             return text.to_owned();
-        };
-        let replaced = self.replace_forms(forms, text);
+        }
+        let replaced = self.replace_forms(text);
         if replaced.contains('\\') || replaced.contains('%') {
             // A key escaped one character at a time: decode once and look again. The decoded
             // text is shown only when it hid a secret.
             let decoded = decode_escapes(&replaced);
-            let again = self.replace_forms(forms, &decoded);
+            let again = self.replace_forms(&decoded);
             if again != decoded {
                 return again;
             }
@@ -645,6 +749,55 @@ mod tests {
         assert_eq!(format!("{:?}", Redactor::default()), "Redactor(0 forms)");
         let shown = format!("{:?}", Redactor::new([ApiKey::new("sk-123")]));
         assert!(shown.starts_with("Redactor(") && !shown.starts_with("Redactor(0 "));
+    }
+
+    #[test]
+    fn the_near_misses_of_a_key_are_derived_as_the_requests_send_them() {
+        let key = ApiKey::new("sk-live-1234");
+        assert_eq!(key.last_char_changed().expose(), "sk-live-123x");
+        assert_eq!(ApiKey::new("abcx").last_char_changed().expose(), "abcy");
+        assert_eq!(key.first_half().expose(), "sk-liv");
+        assert_eq!(ApiKey::new("abcde").first_half().expose(), "ab");
+        assert_eq!(key.with_extra_char().expose(), "sk-live-1234x");
+        assert_eq!(ApiKey::new("").last_char_changed().expose(), "");
+    }
+
+    #[test]
+    fn a_short_key_is_replaced_where_it_stands_alone_not_inside_words() {
+        let redactor = Redactor::new([ApiKey::new("k")]);
+        // The one-letter key and its near misses (`x`, `kx`) stay in the words...
+        assert_eq!(
+            redactor.redact("write it https://api.extracta.ai/api/v1"),
+            "write it https://api.extracta.ai/api/v1"
+        );
+        // ...and go wherever they stand as a token.
+        assert_eq!(
+            redactor.redact("Authorization: Bearer k, \"x\", kx; api_key=k&y=%6B"),
+            "Authorization: Bearer [REDACTED], \"[REDACTED]\", [REDACTED]; api_key=[REDACTED]&y=[REDACTED]"
+        );
+        // A long key is replaced anywhere, a short one beside it only as a token.
+        let both = Redactor::new([ApiKey::new("sk-live-5e1f9a2b7c"), ApiKey::new("ab")]);
+        assert_eq!(
+            both.redact("zsk-live-5e1f9a2b7cz ab cab"),
+            "z[REDACTED]z [REDACTED] cab"
+        );
+    }
+
+    #[test]
+    fn the_near_misses_of_a_key_are_redacted_and_the_key_stays_one_redaction() {
+        let key = ApiKey::new("sk-live-5e1f9a2b7c");
+        let redactor = Redactor::new([key.clone()]);
+        for near in key.near_misses() {
+            let near = near.expose().to_owned();
+            let shown = redactor.redact(&format!("sent {near} and {}", STANDARD.encode(&near)));
+            assert_eq!(shown, "sent [REDACTED] and [REDACTED]", "{near}");
+        }
+        // The half is a prefix of the key: the key is still replaced whole.
+        assert_eq!(
+            redactor.redact("Bearer sk-live-5e1f9a2b7c."),
+            "Bearer [REDACTED]."
+        );
+        assert_eq!(redactor.redact("key sk-live-5e1f9a2b7cx"), "key [REDACTED]");
     }
 
     #[test]

@@ -25,6 +25,8 @@ fn http() -> reqwest::Client {
 mod admin;
 #[path = "contract/cli.rs"]
 mod cli;
+#[path = "contract/explore.rs"]
+mod explore;
 #[path = "contract/files.rs"]
 mod files;
 #[path = "contract/hostile.rs"]

@@ -52,6 +52,19 @@ pub enum Command {
     ///       --snapshots snapshots/staging --junit junit.xml
     #[command(verbatim_doc_comment)]
     Run(Box<RunArgs>),
+    /// Explore the target with generated sequences of requests, checking every answer and
+    /// effect against the contract's invariants; each finding is shrunk to the smallest
+    /// sequence that still fails, shown as curl lines, and can be kept as a case.
+    ///
+    /// Deletes only what it created (or ids that exist nowhere), at most --budget requests,
+    /// and cleans up, also on Ctrl-C. The seed is printed first: --seed replays a run.
+    ///
+    /// Examples:
+    ///   extracta-contract explore --seed 1 --budget 1000
+    ///   EXTRACTA_API_KEY=... EXTRACTA_SECOND_API_KEY=... extracta-contract explore \
+    ///       --base-url https://api.extracta.ai/api/v1 --save-cases found --junit explore.xml
+    #[command(verbatim_doc_comment)]
+    Explore(Box<ExploreArgs>),
     /// Serve the stateful mock of the vendor until Ctrl-C or SIGTERM; prints its base URL.
     ///
     /// Examples:
@@ -131,9 +144,9 @@ pub struct CleanupArgs {
     pub timeout: Duration,
 }
 
-/// Arguments of `run`.
+/// Where requests go and with which keys: the options `run` and `explore` share.
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub struct TargetArgs {
     /// Base URL of the API, e.g. https://api.extracta.ai/api/v1. Without it the built-in mock
     /// is started on a free loopback port.
     #[arg(long, env = "EXTRACTA_BASE_URL", value_name = "URL")]
@@ -164,6 +177,70 @@ pub struct RunArgs {
     /// vendor-profile.json, or a baseline folder holding one, as `learn` writes it).
     #[arg(long, value_name = "PATH", conflicts_with = "base_url")]
     pub mock_like: Option<PathBuf>,
+    /// Snapshot profile name (default: "mock" for the built-in mock, else the host name).
+    #[arg(long, env = "EXTRACTA_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+/// The reports written besides the text: the options `run` and `explore` share.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Also write the report as JSON to this file ("-": standard output, instead of the text).
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Also write a Markdown summary (cases, failures, drift) to this file ("-": standard
+    /// output). Without it, the summary goes to $GITHUB_STEP_SUMMARY when that is set.
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+    /// Also write one self-contained HTML page with every case, its request and answer, and
+    /// each drift as a side-by-side diff of baseline and observation.
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
+    /// Also write a JUnit XML report to this file ("-": standard output, instead of the text).
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+}
+
+/// How the target is treated: timeouts, pacing, waits and the cap on deletes, which `run`
+/// and `explore` share.
+#[derive(Debug, Args)]
+pub struct SafetyArgs {
+    /// Per-request timeout, e.g. 30s or 2m.
+    #[arg(long, default_value = "30s", value_parser = parse_timeout, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// How long a target's reads may lag a request before its effect is judged: the run reads
+    /// the batches again until they show it, up to this long. Default: 10s, none against the
+    /// built-in mock.
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub settle: Option<Duration>,
+    /// The largest answer the run reads, in bytes (e.g. 4194304, 512KiB, 4MiB); a longer one
+    /// fails its case and the run goes on.
+    #[arg(long, default_value = "4MiB", value_parser = parse_size, value_name = "SIZE")]
+    pub max_response_size: u64,
+    /// The longest wait for a batch the target is still processing (getResults answers
+    /// "waiting"), e.g. 60s or 5m; a batch still waiting then fails its case.
+    #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
+    pub max_processing_wait: Duration,
+    /// The longest wait before a request is sent again, e.g. 60s or 2m: a 429 whose
+    /// Retry-After asks for longer is not waited, and its case fails at once.
+    #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
+    pub max_retry_wait: Duration,
+    /// Minimum pause between calls to an endpoint, e.g. getResults=2s or deleteFiles=500ms
+    /// (repeatable; 0 turns it off). Default: getResults=2s, except on loopback.
+    #[arg(long, value_name = "ENDPOINT=DURATION", value_parser = parse_pace)]
+    pub pace: Vec<(String, Duration)>,
+    /// Stop sending destructive requests from cases after N (cleanup of what the run created
+    /// is not counted).
+    #[arg(long, value_name = "N")]
+    pub max_deletes: Option<u64>,
+}
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The target and its keys.
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// Run only the cases whose name (their path under cases/, e.g. delete-files/auth-missing)
     /// contains one of these; all when none is given.
     #[arg(value_name = "FILTER")]
@@ -178,49 +255,15 @@ pub struct RunArgs {
     /// the binary (the repository's cases/).
     #[arg(long, value_name = "DIR")]
     pub cases: Option<PathBuf>,
-    /// Snapshot profile name (default: "mock" for the built-in mock, else the host name).
-    #[arg(long, env = "EXTRACTA_PROFILE", value_name = "NAME")]
-    pub profile: Option<String>,
-    /// Also write the report as JSON to this file ("-": standard output, instead of the text).
-    #[arg(long, value_name = "PATH")]
-    pub json: Option<PathBuf>,
-    /// Also write a Markdown summary (cases, failures, drift) to this file ("-": standard
-    /// output). Without it, the summary goes to $GITHUB_STEP_SUMMARY when that is set.
-    #[arg(long, value_name = "PATH")]
-    pub markdown: Option<PathBuf>,
-    /// Also write one self-contained HTML page with every case, its request and answer, and
-    /// each drift as a side-by-side diff of baseline and observation.
-    #[arg(long, value_name = "PATH")]
-    pub html: Option<PathBuf>,
+    /// The reports.
+    #[command(flatten)]
+    pub reports: ReportArgs,
     /// How many cases run at once (default: 2 against the built-in mock, 8 over the network).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: Option<u16>,
-    /// Per-request timeout, e.g. 30s or 2m.
-    #[arg(long, default_value = "30s", value_parser = parse_timeout, value_name = "DURATION")]
-    pub timeout: Duration,
-    /// How long a target's reads may lag a request before its effect is judged: the run reads
-    /// the batches again until they show it, up to this long. Default: 10s, none against the
-    /// built-in mock.
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
-    pub settle: Option<Duration>,
-    /// The largest answer the run reads, in bytes (e.g. 4194304, 512KiB, 4MiB); a longer one
-    /// fails its case and the run goes on.
-    #[arg(long, default_value = "4MiB", value_parser = parse_size, value_name = "SIZE")]
-    pub max_response_size: u64,
-    /// Leave the fixtures of the cases that fail in place (and only those), and print their ids
-    /// and the command that deletes them later (`cleanup --run-id`); the request of a failed
-    /// case and the reads that show its effect can then be sent again by hand. Against the
-    /// built-in mock, the mock keeps running until Ctrl-C.
-    #[arg(long)]
-    pub keep: bool,
-    /// The longest wait for a batch the target is still processing (getResults answers
-    /// "waiting"), e.g. 60s or 5m; a batch still waiting then fails its case.
-    #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
-    pub max_processing_wait: Duration,
-    /// The longest wait before a request is sent again, e.g. 60s or 2m: a 429 whose
-    /// Retry-After asks for longer is not waited, and its case fails at once.
-    #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
-    pub max_retry_wait: Duration,
+    /// Timeouts, pacing, waits, the cap on deletes.
+    #[command(flatten)]
+    pub safety: SafetyArgs,
     /// Compare each case's normalised observation with the baseline in DIR (insta .snap files,
     /// the same ones `cargo test` writes); a difference fails as drift and waits as .snap.new.
     #[arg(long, value_name = "DIR")]
@@ -239,24 +282,45 @@ pub struct RunArgs {
     /// as a new field are then reported but pass).
     #[arg(long, value_enum, default_value_t = FailOnArg::Any)]
     pub fail_on: FailOnArg,
-    /// Also write a JUnit XML report to this file ("-": standard output, instead of the text).
-    #[arg(long, value_name = "PATH")]
-    pub junit: Option<PathBuf>,
-    /// Minimum pause between calls to an endpoint, e.g. getResults=2s or deleteFiles=500ms
-    /// (repeatable; 0 turns it off). Default: getResults=2s, except on loopback.
-    #[arg(long, value_name = "ENDPOINT=DURATION", value_parser = parse_pace)]
-    pub pace: Vec<(String, Duration)>,
     /// Print every request the run would send (key redacted) and send nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Stop sending destructive requests from cases after N (cleanup of what the run created
-    /// is not counted).
-    #[arg(long, value_name = "N")]
-    pub max_deletes: Option<u64>,
     /// Reuse this classification instead of creating one; only the batches the run uploads
     /// into it are deleted at the end, never the classification.
     #[arg(long, value_name = "ID")]
     pub classification_id: Option<String>,
+    /// Leave the fixtures of the cases that fail in place (and only those), and print their ids
+    /// and the command that deletes them later (`cleanup --run-id`); the request of a failed
+    /// case and the reads that show its effect can then be sent again by hand. Against the
+    /// built-in mock, the mock keeps running until Ctrl-C.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+/// Arguments of `explore`.
+#[derive(Debug, Args)]
+pub struct ExploreArgs {
+    /// The target and its keys.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// At most N requests, everything but the cleanup counted (setup, the generated requests,
+    /// the reads that prove and judge them, shrinking).
+    #[arg(long, value_name = "N", default_value_t = extracta_contract::DEFAULT_BUDGET)]
+    pub budget: u64,
+    /// The generator's seed; the same seed against the same target sends the same requests.
+    /// Default: a random one, printed first.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Write each finding as a case file under DIR (in its endpoint's folder), which
+    /// `run --cases DIR` replays.
+    #[arg(long, value_name = "DIR")]
+    pub save_cases: Option<PathBuf>,
+    /// The reports.
+    #[command(flatten)]
+    pub reports: ReportArgs,
+    /// Timeouts, pacing, waits, the cap on deletes.
+    #[command(flatten)]
+    pub safety: SafetyArgs,
 }
 
 /// Reads `ENDPOINT=DURATION`, e.g. `getResults=2s`, `deleteFiles=500ms` or `getResults=0`.
@@ -520,33 +584,13 @@ pub struct ValidateArgs {
     pub file: PathBuf,
 }
 
-impl RunArgs {
-    /// The builder of the library's options for these arguments, before the vendor profile
-    /// (read from `--mock-like`) is added.
+impl TargetArgs {
+    /// `options` with the target and its keys.
     ///
     /// Values are passed as given, empty ones included: building the options refuses a URL or
     /// key that is set but empty before anything is sent.
-    pub fn to_builder(&self) -> RunOptionsBuilder {
-        let mut options = RunOptions::builder()
-            .timeout(self.timeout)
-            .filters(&self.filters)
-            .excludes(&self.exclude)
-            .force(self.force)
-            .prune(self.prune)
-            .built_in_mock(self.built_in_mock)
-            .max_response_size(usize::try_from(self.max_response_size).unwrap_or(usize::MAX))
-            .max_retry_wait(self.max_retry_wait)
-            .max_processing_wait(self.max_processing_wait)
-            .keep(self.keep)
-            .fail_on(self.fail_on.into())
-            .max_deletes(self.max_deletes)
-            .classification_id(self.classification_id.clone());
-        if let Some(dir) = &self.cases {
-            options = options.cases_dir(dir);
-        }
-        if let Some(n) = self.concurrency {
-            options = options.concurrency(usize::from(n));
-        }
+    pub fn apply(&self, mut options: RunOptionsBuilder) -> RunOptionsBuilder {
+        options = options.built_in_mock(self.built_in_mock);
         if let Some(url) = &self.base_url {
             options = options.base_url(url);
         }
@@ -559,16 +603,61 @@ impl RunArgs {
         if let Some(profile) = &self.profile {
             options = options.profile(profile);
         }
+        options
+    }
+}
+
+impl SafetyArgs {
+    /// `options` with the timeouts, pacing, waits and the cap on deletes.
+    pub fn apply(&self, mut options: RunOptionsBuilder) -> RunOptionsBuilder {
+        options = options
+            .timeout(self.timeout)
+            .max_response_size(usize::try_from(self.max_response_size).unwrap_or(usize::MAX))
+            .max_retry_wait(self.max_retry_wait)
+            .max_processing_wait(self.max_processing_wait)
+            .max_deletes(self.max_deletes);
         if let Some(settle) = self.settle {
             options = options.settle(settle);
-        }
-        if let Some(dir) = &self.snapshots {
-            options = options.snapshots(dir, self.update_snapshots);
         }
         for (endpoint, interval) in &self.pace {
             options = options.pace(endpoint, *interval);
         }
         options
+    }
+}
+
+impl RunArgs {
+    /// The builder of the library's options for these arguments, before the vendor profile
+    /// (read from `--mock-like`) is added.
+    pub fn to_builder(&self) -> RunOptionsBuilder {
+        let mut options = RunOptions::builder()
+            .filters(&self.filters)
+            .excludes(&self.exclude)
+            .force(self.force)
+            .prune(self.prune)
+            .fail_on(self.fail_on.into())
+            .classification_id(self.classification_id.clone())
+            .keep(self.keep);
+        options = self.target.apply(options);
+        options = self.safety.apply(options);
+        if let Some(dir) = &self.cases {
+            options = options.cases_dir(dir);
+        }
+        if let Some(n) = self.concurrency {
+            options = options.concurrency(usize::from(n));
+        }
+        if let Some(dir) = &self.snapshots {
+            options = options.snapshots(dir, self.update_snapshots);
+        }
+        options
+    }
+}
+
+impl ExploreArgs {
+    /// The builder of the run's options the exploration uses (target, keys, safety), before
+    /// the vendor profile (read from `--mock-like`) is added.
+    pub fn to_builder(&self) -> RunOptionsBuilder {
+        self.safety.apply(self.target.apply(RunOptions::builder()))
     }
 }
 

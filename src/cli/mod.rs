@@ -8,6 +8,7 @@ pub mod colour;
 pub mod docs;
 pub mod duration;
 pub mod exit;
+pub mod explore;
 pub mod logging;
 pub mod mock;
 pub mod output;
@@ -23,6 +24,7 @@ use extracta_contract::{Channel, Redactor};
 pub async fn execute(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Run(args) => run::run(&args).await,
+        Command::Explore(args) => explore::explore(&args).await,
         Command::Mock(args) => mock::serve(&args).await,
         Command::Parity(args) => parity::check(&args).await,
         Command::Learn(args) => parity::learn(&args).await,

@@ -8,14 +8,14 @@ use extracta_contract::{
     RunReport, run_until, with_built_in_mock,
 };
 
-use super::args::RunArgs;
+use super::args::{ReportArgs, RunArgs};
 use super::exit::{self, CONFORMS};
 use super::output::{Output, Stream};
 use super::signal;
 
 /// Why the run could not run, redacted, and escaped where it holds the target's text: every
 /// problem of the case files on a line of its own.
-fn run_error(output: &Output, error: &RunError) -> String {
+pub(super) fn run_error(output: &Output, error: &RunError) -> String {
     match error {
         RunError::Case(error @ CaseError::Invalid { .. }) => match error.heading() {
             Some(heading) => {
@@ -33,7 +33,7 @@ fn run_error(output: &Output, error: &RunError) -> String {
 }
 
 /// The reports a run writes, each to a path (or `-`).
-fn reports(args: &RunArgs) -> Vec<(&PathBuf, &'static str)> {
+pub(super) fn reports(args: &ReportArgs) -> Vec<(&PathBuf, &'static str)> {
     [
         (&args.json, "JSON report"),
         (&args.junit, "JUnit report"),
@@ -45,16 +45,15 @@ fn reports(args: &RunArgs) -> Vec<(&PathBuf, &'static str)> {
     .collect()
 }
 
-/// Runs the suite (lists it, with `--list`; shows its requests, with `--dry-run`) and returns
-/// the verdict's exit code.
-pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
-    let like = args
-        .mock_like
-        .as_deref()
-        .map(super::parity::load_profile)
-        .transpose()?;
-    let options = args.to_builder().mock_like(like).build()?;
-    let reports = reports(args);
+/// The output for a run that writes `reports`: the human text on standard output, unless a
+/// report takes it (then on standard error, without colour); and whether it is coloured.
+///
+/// # Errors
+/// When more than one report asks for standard output.
+pub(super) fn output_for(
+    reports: &[(&PathBuf, &str)],
+    redactor: Redactor,
+) -> anyhow::Result<(Output, bool)> {
     let to_stdout: Vec<&str> = reports
         .iter()
         .filter(|(path, _)| path.as_os_str() == "-")
@@ -66,14 +65,28 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
             to_stdout.join(" and the ")
         );
     }
-    let redactor = Redactor::new(options.target().keys());
     let stream = if to_stdout.is_empty() {
         Stream::Out
     } else {
         Stream::Err
     };
     let colour = stream == Stream::Out && super::colour::enabled(&std::io::stdout());
-    let output = Output::new(redactor.clone()).on(stream).coloured(colour);
+    Ok((Output::new(redactor).on(stream).coloured(colour), colour))
+}
+
+/// Runs the suite (lists it, with `--list`; shows its requests, with `--dry-run`) and returns
+/// the verdict's exit code.
+pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
+    let like = args
+        .target
+        .mock_like
+        .as_deref()
+        .map(super::parity::load_profile)
+        .transpose()?;
+    let options = args.to_builder().mock_like(like).build()?;
+    let reports = reports(&args.reports);
+    let redactor = Redactor::new(options.target().keys());
+    let (output, colour) = output_for(&reports, redactor.clone())?;
     if args.list {
         return list(&options, &output);
     }
@@ -124,7 +137,7 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
         shown(&whole, &redactor)
     };
     output.lines(&text::summary(&report, colour));
-    write_reports(args, &report, &output)?;
+    write_reports(&args.reports, &report, &output)?;
     if report.cleanup.kept.as_ref().is_some_and(|k| !k.is_empty()) {
         keep_open(&report, &options, mock.as_ref(), &output).await?;
     }
@@ -185,7 +198,11 @@ async fn keep_open(
 
 /// Writes every report the arguments ask for, and the step summary when GitHub Actions runs
 /// the suite.
-fn write_reports(args: &RunArgs, report: &RunReport, output: &Output) -> anyhow::Result<()> {
+pub(super) fn write_reports(
+    args: &ReportArgs,
+    report: &RunReport,
+    output: &Output,
+) -> anyhow::Result<()> {
     if let Some(path) = &args.json {
         output.file(path, "JSON report", Channel::Json, &json::to_json(report)?)?;
     }
@@ -265,7 +282,7 @@ fn dry_run(options: &RunOptions, output: &Output) -> anyhow::Result<u8> {
 ///
 /// # Errors
 /// Naming the path and what is wrong.
-fn check_writable(path: &Path, what: &str) -> anyhow::Result<()> {
+pub(super) fn check_writable(path: &Path, what: &str) -> anyhow::Result<()> {
     if path.as_os_str() == "-" {
         return Ok(());
     }

@@ -2,7 +2,7 @@
 //! exported (`$EXTRACTA_API_KEY`, `$EXTRACTA_SECOND_API_KEY` for a second account's request);
 //! the key itself never appears.
 
-use crate::contract::case::{Auth, INVALID_API_KEY};
+use crate::contract::case::{Auth, INVALID_API_KEY, KEY_QUERY_PARAMETERS};
 use crate::result::{SentBody, SentRequest};
 
 /// `text` as one shell word: in single quotes, or `$'...'` with escapes when it holds
@@ -32,6 +32,45 @@ pub fn quote(text: &str) -> String {
     quoted
 }
 
+/// The `-H` word of the `Authorization` header `auth` sends, if any. A near miss of the key
+/// is made from `$EXTRACTA_API_KEY` by the shell (bash), so that neither the key nor its
+/// length is printed: the command sends the refused credential, never the valid key in its
+/// place.
+fn authorization(auth: Auth) -> Option<String> {
+    const KEY: &str = "$EXTRACTA_API_KEY";
+    let header = match auth {
+        Auth::Valid => format!("\"Authorization: Bearer {KEY}\""),
+        Auth::Other => "\"Authorization: Bearer $EXTRACTA_SECOND_API_KEY\"".to_owned(),
+        Auth::Invalid => quote(&format!("Authorization: Bearer {INVALID_API_KEY}")),
+        Auth::BearerEmpty => quote("Authorization: Bearer "),
+        Auth::BearerAlone => quote("Authorization: Bearer"),
+        Auth::KeyLastCharChanged => "\"Authorization: Bearer ${EXTRACTA_API_KEY%?}$([ \"${EXTRACTA_API_KEY: -1}\" = x ] && echo y || echo x)\"".to_owned(),
+        Auth::KeyFirstHalf => {
+            "\"Authorization: Bearer ${EXTRACTA_API_KEY:0:${#EXTRACTA_API_KEY}/2}\"".to_owned()
+        }
+        Auth::KeyExtraChar => "\"Authorization: Bearer ${EXTRACTA_API_KEY}x\"".to_owned(),
+        Auth::SchemeBasic => format!("\"Authorization: Basic {KEY}\""),
+        Auth::SchemeToken => format!("\"Authorization: Token {KEY}\""),
+        Auth::Missing | Auth::KeyInQuery => return None,
+    };
+    Some(header)
+}
+
+/// The URL as one shell word; for [`Auth::KeyInQuery`], with the key in the query string,
+/// expanded by the shell.
+fn url_word(request: &SentRequest) -> String {
+    let mut word = quote(&request.url);
+    if request.auth == Auth::KeyInQuery {
+        let mut separator = if request.url.contains('?') { '&' } else { '?' };
+        for name in KEY_QUERY_PARAMETERS {
+            word.push_str(&quote(&format!("{separator}{name}=")));
+            word.push_str("\"$EXTRACTA_API_KEY\"");
+            separator = '&';
+        }
+    }
+    word
+}
+
 /// The `curl` command that sends `request` again and prints the answer with its headers.
 /// Forms name the sample documents by their path in the repository (`cases/documents/`).
 pub fn curl_line(request: &SentRequest) -> String {
@@ -41,15 +80,9 @@ pub fn curl_line(request: &SentRequest) -> String {
         "-i".to_owned(),
         "-X".to_owned(),
         quote(&request.method),
-        quote(&request.url),
+        url_word(request),
     ];
-    let bearer = match request.auth {
-        Auth::Valid => Some("\"Authorization: Bearer $EXTRACTA_API_KEY\"".to_owned()),
-        Auth::Other => Some("\"Authorization: Bearer $EXTRACTA_SECOND_API_KEY\"".to_owned()),
-        Auth::Invalid => Some(quote(&format!("Authorization: Bearer {INVALID_API_KEY}"))),
-        Auth::Missing => None,
-    };
-    if let Some(header) = bearer {
+    if let Some(header) = authorization(request.auth) {
         words.extend(["-H".to_owned(), header]);
     }
     if let Some(content_type) = &request.content_type {
@@ -107,6 +140,67 @@ mod tests {
             line,
             r#"curl -sS -i -X 'DELETE' 'http://127.0.0.1:1/api/v1/documentClassification/deleteFiles' -H "Authorization: Bearer $EXTRACTA_API_KEY" -H 'Content-Type: application/json' --data-raw '{"fileIds":["it'\''s"]}'"#
         );
+    }
+
+    #[test]
+    fn a_near_miss_of_the_key_is_made_by_the_shell_and_never_the_valid_key() {
+        let line = |auth| curl_line(&request(auth, SentBody::None));
+        assert!(line(Auth::BearerEmpty).contains("-H 'Authorization: Bearer '"));
+        assert!(line(Auth::BearerAlone).contains("-H 'Authorization: Bearer' "));
+        assert!(line(Auth::KeyFirstHalf).contains(
+            r#"-H "Authorization: Bearer ${EXTRACTA_API_KEY:0:${#EXTRACTA_API_KEY}/2}""#
+        ));
+        assert!(
+            line(Auth::KeyExtraChar).contains(r#""Authorization: Bearer ${EXTRACTA_API_KEY}x""#)
+        );
+        assert!(line(Auth::SchemeBasic).contains(r#""Authorization: Basic $EXTRACTA_API_KEY""#));
+        assert!(line(Auth::SchemeToken).contains(r#""Authorization: Token $EXTRACTA_API_KEY""#));
+        let query = line(Auth::KeyInQuery);
+        assert!(!query.contains("Authorization"), "{query}");
+        assert!(
+            query.contains(r#"/deleteFiles''?api_key='"$EXTRACTA_API_KEY"'&apiKey='"$EXTRACTA_API_KEY"'&access_token='"$EXTRACTA_API_KEY""#),
+            "{query}"
+        );
+        for auth in Auth::NEAR_MISSES {
+            assert!(
+                !line(auth).contains("Bearer $EXTRACTA_API_KEY\""),
+                "{auth}: {}",
+                line(auth)
+            );
+        }
+    }
+
+    #[test]
+    fn the_shell_makes_each_near_miss_as_the_transport_does() {
+        use crate::redact::ApiKey;
+        // Run only where bash is (it is on the CI image and every Linux).
+        for key in ["sk-live-1234", "ends-in-x", "k\u{e9}y-\u{e9}\u{e9}"] {
+            let api_key = ApiKey::new(key);
+            for (auth, expected) in [
+                (Auth::KeyLastCharChanged, api_key.last_char_changed()),
+                (Auth::KeyFirstHalf, api_key.first_half()),
+                (Auth::KeyExtraChar, api_key.with_extra_char()),
+            ] {
+                let Some(header) = authorization(auth) else {
+                    panic!("{auth} sends no header");
+                };
+                let Ok(output) = std::process::Command::new("bash")
+                    .arg("-c")
+                    .arg(format!("printf '%s' {header}"))
+                    .env("EXTRACTA_API_KEY", key)
+                    .env("LC_ALL", "C.UTF-8")
+                    .output()
+                else {
+                    return;
+                };
+                let sent = String::from_utf8_lossy(&output.stdout);
+                assert_eq!(
+                    sent,
+                    format!("Authorization: Bearer {}", expected.expose()),
+                    "{auth} of {key}"
+                );
+            }
+        }
     }
 
     #[test]

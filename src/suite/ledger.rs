@@ -15,6 +15,13 @@ use super::transport::request::{Body, Request};
 /// An id that exists nowhere; cases use it as `{{unknownId}}`.
 pub const UNKNOWN_ID: &str = "extracta-contract-unknown-id";
 
+/// Whether `id` names nothing on any target: the unknown id, the unknown id followed by
+/// anything (the odd ids the explorer sends), or text of whitespace and control characters
+/// only (the empty string among them), which no vendor hands out as an id.
+pub fn is_nowhere(id: &str) -> bool {
+    id.starts_with(UNKNOWN_ID) || id.chars().all(|c| c.is_whitespace() || c.is_control())
+}
+
 /// Why the ledger refused to let a request go.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -162,9 +169,9 @@ impl Ledger {
         self.lock().batches.clone()
     }
 
-    /// Whether this run created `id` (or it is the id that exists nowhere).
+    /// Whether this run created `id` (or it names nothing: [`is_nowhere`]).
     pub fn owns(&self, id: &str) -> bool {
-        id == UNKNOWN_ID || self.lock().ids.contains(id)
+        is_nowhere(id) || self.lock().ids.contains(id)
     }
 
     /// Refuses a destructive request whose body names an id that this run did not create.
@@ -308,6 +315,30 @@ mod tests {
         );
         let file = delete(json!({"fileId": "f2"}));
         assert!(ledger.authorise(&file).is_err());
+    }
+
+    #[test]
+    fn what_names_nothing_may_be_named_and_nothing_else() {
+        let ledger = Ledger::default();
+        for nowhere in [
+            "",
+            " \t\n",
+            "\u{0}",
+            "\u{7f}",
+            UNKNOWN_ID,
+            "extracta-contract-unknown-id-\u{e9}t\u{e9}",
+        ] {
+            assert!(ledger.owns(nowhere), "{nowhere:?}");
+        }
+        for somewhere in [
+            "x",
+            "1",
+            "../",
+            " x ",
+            "prefix-extracta-contract-unknown-id",
+        ] {
+            assert!(!ledger.owns(somewhere), "{somewhere:?}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! [`fixture`], and judges what it observed with [`verify`].
 
 pub mod error;
+pub mod explore;
 pub mod fixture;
 pub mod keep;
 pub mod learn;

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use super::ledger::UNKNOWN_ID;
+use super::ledger::is_nowhere;
 use super::transport::request::{Body, Request};
 use crate::contract::endpoint::Endpoint;
 
@@ -158,9 +158,9 @@ impl Named {
     }
 }
 
-/// Whether `id` names something that may exist: not the id that exists nowhere.
+/// Whether `id` names something that may exist: not an id that names nothing.
 fn real(id: &str) -> bool {
-    id != UNKNOWN_ID
+    !is_nowhere(id)
 }
 
 /// The reads that prove a destructive `request` touches only what the run made, in order:
@@ -211,6 +211,7 @@ pub fn proof_reads(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::suite::ledger::UNKNOWN_ID;
     use serde_json::json;
 
     fn delete(endpoint: Endpoint, body: Value) -> Request {

@@ -235,9 +235,8 @@ impl Vendor {
         if reads.is_empty() {
             return Ok(());
         }
-        let unseen = |file: &&String| {
-            file.as_str() != super::ledger::UNKNOWN_ID && !self.ledger.is_proven(file)
-        };
+        let unseen =
+            |file: &&String| !super::ledger::is_nowhere(file) && !self.ledger.is_proven(file);
         let named = Named::of(request);
         for file in named.files.iter().filter(unseen) {
             // Its batch was proven before the file was listed in it: read it again.

@@ -174,6 +174,7 @@ fn docs_check_flags_a_refusal_example_that_says_success() {
 fn every_subcommand_has_help_with_an_example() {
     let subcommands = [
         "run",
+        "explore",
         "mock",
         "parity",
         "learn",

@@ -143,7 +143,16 @@ fn a_failing_case_s_curl_line_reproduces_its_answer() {
 
 #[test]
 fn list_names_and_describes_the_selected_cases_and_a_filter_runs_only_them() {
-    let listed = extracta(&["run", "--list", "delete-files/auth"], &[], manifest());
+    let listed = extracta(
+        &[
+            "run",
+            "--list",
+            "delete-files/auth-invalid",
+            "delete-files/auth-missing",
+        ],
+        &[],
+        manifest(),
+    );
     let printed = stdout(&listed);
     assert_eq!(listed.status.code(), Some(0), "{printed}");
     let lines: Vec<&str> = printed.lines().collect();
@@ -157,7 +166,13 @@ fn list_names_and_describes_the_selected_cases_and_a_filter_runs_only_them() {
     );
     assert!(lines[2].starts_with("2 of "), "{printed}");
     let ran = extracta(
-        &["run", "delete-files/auth", "--exclude", "invalid"],
+        &[
+            "run",
+            "delete-files/auth-invalid",
+            "delete-files/auth-missing",
+            "--exclude",
+            "invalid",
+        ],
         &[],
         manifest(),
     );

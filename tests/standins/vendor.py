@@ -77,6 +77,12 @@ VARIANTS = [
     # Hands out what existed before the run (cls-prod, with batch-prod holding precious.pdf):
     "dedupe-create",  # createClassification answers with cls-prod and creates nothing
     "dedupe-upload",  # an upload without a batchId puts its files into batch-prod, if its classification holds one
+    # Follows the page but for one bug the hand-written cases do not name:
+    "empty-bearer",  # `Authorization: Bearer ` (or `Bearer` alone) acts as the first account, a default
+    "key-prefix-8",  # only the first 8 characters of a key are compared (an exact key still picks its account)
+    "odd-id-500",  # a fileIds entry with a non-ASCII character or over 64 characters: deleteFiles answers 500 with an HTML page
+    "duplicates-500",  # a fileIds list holding a duplicate: deleteFiles answers 500 (JSON)
+    "truncated-key",  # a key cut to its first half is accepted as its account
 ]
 # Text that would act on a terminal, a CI log or a report: workflow commands of GitHub and Azure,
 # a carriage return, ANSI and NUL, bidi and invisible characters, non-characters, and Markdown
@@ -114,8 +120,20 @@ class Refused(Exception):
         self.message = message
 
 
+class Crash(Exception):
+    """A bug of the variant: the request ends in a 500 with this body."""
+
+    def __init__(self, body, content_type):
+        super().__init__(body)
+        self.body = body
+        self.content_type = content_type
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without TCP_NODELAY, a client that sends one
+    # request at a time waits for the delayed ACK (about 40 ms) on every answer.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
@@ -195,6 +213,7 @@ class Handler(BaseHTTPRequestHandler):
         accounts = [self.server.key, self.server.second_key]
         auth = self.headers.get("Authorization") or ""
         self.account = auth[len("Bearer "):] if auth.startswith("Bearer ") else None
+        self.account = self.loose_account(auth, self.account, accounts)
         if self.account not in accounts:
             if variant == "auth-401":
                 self.body()
@@ -217,9 +236,24 @@ class Handler(BaseHTTPRequestHandler):
             code, body = handler()
         except Refused as refusal:
             code, body = refusal.code, {"status": "error", "message": refusal.message}
+        except Crash as crash:
+            return self.send(500, crash.body, crash.content_type)
         if endpoint == "deleteFiles":
             return self.send_delete_reply(code, body)
         self.send(code, body)
+
+    def loose_account(self, auth, token, accounts):
+        """The account a variant that checks keys loosely lets `token` act as."""
+        variant = self.server.variant
+        if token in accounts:
+            return token
+        if variant == "empty-bearer" and auth.strip() == "Bearer":
+            return self.server.key
+        if variant == "key-prefix-8" and token and len(token) >= 8:
+            return next((a for a in accounts if a[:8] == token[:8]), token)
+        if variant == "truncated-key" and token:
+            return next((a for a in accounts if a[:len(a) // 2] == token), token)
+        return token
 
     def misbehave(self, variant):
         """Answers deleteFiles the broken way `variant` names; False when it does not apply."""
@@ -364,8 +398,16 @@ class Handler(BaseHTTPRequestHandler):
         return 200, {"status": "uploaded", "classificationId": fields["classificationId"], "batchId": bid,
                      "files": [dict(f, url="https://files.example/" + f["fileId"]) for f in stored]}
 
+    def strings(self, body, *names):
+        """Refuses ids that are neither strings nor absent, as it refuses unknown ids (a list or
+        an object would otherwise break the lookup)."""
+        for name in names:
+            if body.get(name) is not None and not isinstance(body.get(name), str):
+                raise Refused(400, "Invalid " + name)
+
     def ep_getResults(self):
         body = self.json_body()
+        self.strings(body, "classificationId", "batchId")
         with LOCK:
             batch = (self.classification(body.get("classificationId")) or {}).get(body.get("batchId"))
             if batch is None:
@@ -398,6 +440,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def ep_deleteBatch(self):
         body = self.json_body()
+        self.strings(body, "classificationId", "batchId")
         with LOCK:
             batches = self.classification(body.get("classificationId"))
             if batches is None or batches.pop(body.get("batchId"), None) is None:
@@ -418,6 +461,11 @@ class Handler(BaseHTTPRequestHandler):
         variant = self.server.variant
         body = self.json_body()
         cid, bid, ids = body.get("classificationId"), body.get("batchId"), body.get("fileIds")
+        if variant == "odd-id-500" and isinstance(ids, list) and any(
+                isinstance(i, str) and (not i.isascii() or len(i) > 64) for i in ids):
+            raise Crash("<html><body><h1>500 Internal Server Error</h1></body></html>", "text/html")
+        if variant == "duplicates-500" and isinstance(ids, list) and len(set(map(json.dumps, ids))) < len(ids):
+            raise Crash(json.dumps({"status": "error", "message": "Internal server error"}), "application/json")
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise Refused(self.invalid(), "fileIds must be a list of strings")
         if not isinstance(cid, str) or not (isinstance(bid, str) or (bid is None and variant == "accept-missing-batch-id")):

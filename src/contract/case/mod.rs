@@ -15,6 +15,8 @@ pub use load::{CaseSource, load_dir};
 pub use model::{Auth, CASE_HEADER, Case, StatusPattern};
 // What only the suite's engine names.
 #[cfg(feature = "suite")]
-pub use model::{BodySpec, FixtureSpec, INVALID_API_KEY};
+pub use model::{
+    BatchSpec, BodySpec, Expect, FixtureSpec, INVALID_API_KEY, KEY_QUERY_PARAMETERS, RequestSpec,
+};
 #[cfg(feature = "suite")]
 pub use placeholder::{Placeholder, placeholders};

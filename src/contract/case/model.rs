@@ -81,9 +81,12 @@ pub const INVALID_API_KEY: &str = "extracta-contract-invalid-key";
 /// request was whose. The suite sends it only to a built-in mock it learns from.
 pub const CASE_HEADER: &str = "x-extracta-case";
 
-/// Which credentials a request carries.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+/// Which credentials a request carries. Besides the run's key, a second account's key and
+/// none at all, the near misses of the run's key (each must be refused): an empty token, the
+/// key changed, cut or lengthened, under another scheme, or in the query string.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Auth {
     /// The run's API key.
     #[default]
@@ -94,6 +97,71 @@ pub enum Auth {
     Invalid,
     /// The key of a second account, acting on the first one's data.
     Other,
+    /// `Authorization: Bearer ` with an empty token.
+    BearerEmpty,
+    /// `Authorization: Bearer` with no token at all.
+    BearerAlone,
+    /// The run's key with its last character changed (to `x`, or `y` where it ends in `x`).
+    KeyLastCharChanged,
+    /// The run's key cut to its first half.
+    KeyFirstHalf,
+    /// The run's key with `x` appended.
+    KeyExtraChar,
+    /// `Authorization: Basic <the run's key>`.
+    SchemeBasic,
+    /// `Authorization: Token <the run's key>`.
+    SchemeToken,
+    /// No `Authorization` header; the run's key in the query string instead, as `api_key`,
+    /// `apiKey` and `access_token`.
+    KeyInQuery,
+}
+
+/// The query parameters a request with [`Auth::KeyInQuery`] carries the key in.
+#[cfg(feature = "suite")]
+pub const KEY_QUERY_PARAMETERS: [&str; 3] = ["api_key", "apiKey", "access_token"];
+
+impl Auth {
+    /// The credentials derived from the run's key, each of which must be refused.
+    pub const NEAR_MISSES: [Auth; 8] = [
+        Auth::BearerEmpty,
+        Auth::BearerAlone,
+        Auth::KeyLastCharChanged,
+        Auth::KeyFirstHalf,
+        Auth::KeyExtraChar,
+        Auth::SchemeBasic,
+        Auth::SchemeToken,
+        Auth::KeyInQuery,
+    ];
+
+    /// Whether the request carries an account's exact key as the docs ask (`Bearer <key>`):
+    /// the run's, or the second account's.
+    pub fn is_key(self) -> bool {
+        matches!(self, Auth::Valid | Auth::Other)
+    }
+
+    /// The value as a case file writes it, e.g. `key-first-half`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Auth::Valid => "valid",
+            Auth::Missing => "missing",
+            Auth::Invalid => "invalid",
+            Auth::Other => "other",
+            Auth::BearerEmpty => "bearer-empty",
+            Auth::BearerAlone => "bearer-alone",
+            Auth::KeyLastCharChanged => "key-last-char-changed",
+            Auth::KeyFirstHalf => "key-first-half",
+            Auth::KeyExtraChar => "key-extra-char",
+            Auth::SchemeBasic => "scheme-basic",
+            Auth::SchemeToken => "scheme-token",
+            Auth::KeyInQuery => "key-in-query",
+        }
+    }
+}
+
+impl fmt::Display for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The body of a request as the case writes it.
@@ -207,5 +275,25 @@ impl Case {
             StatusPattern::Exact(code) => *code >= 400,
             StatusPattern::Class(class) => *class >= 4,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_auth_is_written_as_its_case_files_write_it() {
+        let all = [Auth::Valid, Auth::Missing, Auth::Invalid, Auth::Other]
+            .into_iter()
+            .chain(Auth::NEAR_MISSES);
+        for auth in all {
+            let written = serde_json::to_value(auth).unwrap_or_default();
+            assert_eq!(written, auth.as_str(), "{auth:?}");
+            let read: Auth = serde_json::from_value(written).unwrap_or_default();
+            assert_eq!(read, auth);
+        }
+        assert!(Auth::Valid.is_key() && Auth::Other.is_key());
+        assert!(Auth::NEAR_MISSES.iter().all(|auth| !auth.is_key()));
     }
 }

@@ -126,6 +126,16 @@ impl Request {
             Auth::Other => "Authorization: Bearer <second account's key>",
             Auth::Invalid => "Authorization: Bearer <invalid key>",
             Auth::Missing => "no Authorization",
+            Auth::BearerEmpty => "Authorization: Bearer <empty token>",
+            Auth::BearerAlone => "Authorization: Bearer",
+            Auth::KeyLastCharChanged => {
+                "Authorization: Bearer <the key, its last character changed>"
+            }
+            Auth::KeyFirstHalf => "Authorization: Bearer <the key's first half>",
+            Auth::KeyExtraChar => "Authorization: Bearer <the key and one more character>",
+            Auth::SchemeBasic => "Authorization: Basic [REDACTED]",
+            Auth::SchemeToken => "Authorization: Token [REDACTED]",
+            Auth::KeyInQuery => "no Authorization; the key in the query string",
         };
         let body = match &self.body {
             Body::Empty => "no body".to_owned(),

@@ -12,7 +12,7 @@ use url::Url;
 use super::pace::{GET_RESULTS_PACE, Pacer};
 use super::request::{Body, Request};
 use super::retry::{Attempt, MAX_RETRY_WAIT, Next, RetryState, retry_after};
-use crate::contract::case::{Auth, CASE_HEADER, INVALID_API_KEY};
+use crate::contract::case::{Auth, CASE_HEADER, INVALID_API_KEY, KEY_QUERY_PARAMETERS};
 use crate::contract::endpoint::Endpoint;
 use crate::redact::ApiKey;
 use crate::result::{Response, Traffic};
@@ -334,14 +334,12 @@ impl Target {
                 transient,
             }
         };
-        let mut builder = self.client.request(request.method.clone(), &url);
-        builder = match (request.auth, &self.second_key) {
-            (Auth::Valid, _) => builder.bearer_auth(self.key.expose()),
-            (Auth::Other, Some(second)) => builder.bearer_auth(second.expose()),
-            // A plan never sends a second account's request without its key.
-            (Auth::Other, None) | (Auth::Invalid, _) => builder.bearer_auth(INVALID_API_KEY),
-            (Auth::Missing, _) => builder,
-        };
+        let mut builder = self
+            .client
+            .request(request.method.clone(), self.with_query(&url, request.auth));
+        if let Some(value) = self.authorization(request.auth) {
+            builder = builder.header(reqwest::header::AUTHORIZATION, value);
+        }
         builder = match &request.body {
             Body::Empty => builder,
             Body::Bytes(bytes) => builder.body(bytes.clone()),
@@ -418,6 +416,58 @@ impl Target {
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         };
         Ok((Response::new(status, content_type, text), retry_after))
+    }
+
+    /// The `Authorization` header `auth` sends, if any: the key (or its near miss) under its
+    /// scheme, marked sensitive.
+    fn authorization(&self, auth: Auth) -> Option<reqwest::header::HeaderValue> {
+        let key = &self.key;
+        let value = match (auth, &self.second_key) {
+            (Auth::Valid, _) => format!("Bearer {}", key.expose()),
+            (Auth::Other, Some(second)) => format!("Bearer {}", second.expose()),
+            // A plan never sends a second account's request without its key.
+            (Auth::Other, None) | (Auth::Invalid, _) => format!("Bearer {INVALID_API_KEY}"),
+            (Auth::BearerEmpty, _) => "Bearer ".to_owned(),
+            (Auth::BearerAlone, _) => "Bearer".to_owned(),
+            (Auth::KeyLastCharChanged, _) => format!("Bearer {}", key.last_char_changed().expose()),
+            (Auth::KeyFirstHalf, _) => format!("Bearer {}", key.first_half().expose()),
+            (Auth::KeyExtraChar, _) => format!("Bearer {}", key.with_extra_char().expose()),
+            (Auth::SchemeBasic, _) => format!("Basic {}", key.expose()),
+            (Auth::SchemeToken, _) => format!("Token {}", key.expose()),
+            (Auth::Missing | Auth::KeyInQuery, _) => return None,
+        };
+        // A key that cannot be a header value goes without one: the request is refused, as it
+        // must be.
+        let mut value = reqwest::header::HeaderValue::from_str(&value).ok()?;
+        value.set_sensitive(true);
+        Some(value)
+    }
+
+    /// `url`, with the key in the query string for [`Auth::KeyInQuery`].
+    fn with_query(&self, url: &str, auth: Auth) -> String {
+        if auth != Auth::KeyInQuery {
+            return url.to_owned();
+        }
+        let Ok(mut parsed) = Url::parse(url) else {
+            return url.to_owned();
+        };
+        for name in KEY_QUERY_PARAMETERS {
+            parsed
+                .query_pairs_mut()
+                .append_pair(name, self.key.expose());
+        }
+        parsed.into()
+    }
+
+    /// This target acting as the second account: its key is sent as the run's, and the run's
+    /// as the other account's; pacing and counters are shared. `None` without a second key.
+    pub fn as_second_account(&self) -> Option<Target> {
+        let second = self.second_key.clone()?;
+        Some(Target {
+            key: second,
+            second_key: Some(self.key.clone()),
+            ..self.clone()
+        })
     }
 }
 
@@ -496,6 +546,43 @@ mod tests {
         assert_eq!(remote.pacer.interval("getResults"), Some(GET_RESULTS_PACE));
         let local = target("http://127.0.0.1:1/api/v1").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(local.pacer.interval("getResults"), None);
+    }
+
+    #[test]
+    fn each_credential_sends_its_header_and_only_the_key_in_query_a_query() {
+        let target = target("http://127.0.0.1:1/api/v1")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_second_key(Some(ApiKey::new("second")));
+        let sent = |auth| {
+            target
+                .authorization(auth)
+                .map(|v| v.to_str().unwrap_or_default().to_owned())
+        };
+        for (auth, header) in [
+            (Auth::Valid, Some("Bearer k")),
+            (Auth::Other, Some("Bearer second")),
+            (Auth::Invalid, Some("Bearer extracta-contract-invalid-key")),
+            (Auth::Missing, None),
+            (Auth::BearerEmpty, Some("Bearer ")),
+            (Auth::BearerAlone, Some("Bearer")),
+            (Auth::KeyLastCharChanged, Some("Bearer x")),
+            (Auth::KeyFirstHalf, Some("Bearer ")),
+            (Auth::KeyExtraChar, Some("Bearer kx")),
+            (Auth::SchemeBasic, Some("Basic k")),
+            (Auth::SchemeToken, Some("Token k")),
+            (Auth::KeyInQuery, None),
+        ] {
+            assert_eq!(sent(auth).as_deref(), header, "{auth}");
+            assert_eq!(
+                target.with_query("http://h/p", auth) != "http://h/p",
+                auth == Auth::KeyInQuery,
+                "{auth}"
+            );
+        }
+        assert_eq!(
+            target.with_query("http://h/p", Auth::KeyInQuery),
+            "http://h/p?api_key=k&apiKey=k&access_token=k"
+        );
     }
 
     #[tokio::test]

@@ -1,0 +1,1004 @@
+//! An abstract [`Action`] made concrete against the model: a [`Case`] like those in `cases/`
+//! (its request with placeholders, its fixture, what the contract says must come back) and
+//! the [`Fixture`] of real ids the placeholders stand for. The suite's own code then builds the
+//! wire request from them and judges the answer, so a finding saved as a case file sends the
+//! same request and is held to the same checks.
+//!
+//! What a request that deletes may carry is kept safe here: its ids are the run's (from the
+//! model), the id that exists nowhere, or an odd string that names nothing (built on that id,
+//! or empty, whitespace or control characters only); never a climbing path, percent-escapes or
+//! JSON-looking text, and never a number where an id belongs.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value, json};
+
+use super::generate::{
+    Action, Anchor, Body, Content, DocumentTypes, Extra, FileList, Odd, Pick, Shape, WrongType,
+};
+use super::invariants::expect;
+use super::model::{AccountState, BatchAt};
+use crate::contract::case::{BatchSpec, BodySpec, Case, FixtureSpec, RequestSpec};
+use crate::contract::endpoint::{Endpoint, MediaType};
+use crate::suite::fixture::{Fixture, FixtureBatch};
+use crate::suite::ledger::UNKNOWN_ID;
+
+/// The most batches a case's fixture holds (`schemas/case.json`).
+pub const MAX_FIXTURE_BATCHES: usize = 5;
+/// The most non-empty batches the explorer lets one classification hold: an upload of a new
+/// batch past it is not sent.
+pub const MAX_BATCHES_PER_CLASSIFICATION: usize = 3;
+/// The most files the explorer lets one batch hold: an upload into it past it is not sent.
+pub const MAX_FILES_PER_BATCH: usize = 12;
+
+/// An action made concrete.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The case: request with placeholders, fixture, what must come back.
+    pub case: Case,
+    /// The ids the placeholders stand for.
+    pub fixture: Fixture,
+    /// How many of the fixture's batches the request names (they come first): what a refusal
+    /// must have left alone is read back from them, what a success did from every batch.
+    pub named: usize,
+}
+
+/// The placeholder of fixture classification `n`.
+fn classification_placeholder(n: usize) -> String {
+    if n == 0 {
+        "{{classificationId}}".to_owned()
+    } else {
+        format!("{{{{classificationId:{n}}}}}")
+    }
+}
+
+/// The unknown id's placeholder followed by `suffix`, padded to `length` characters once the
+/// placeholder is filled.
+fn nowhere(suffix: &str, length: Option<usize>) -> String {
+    let mut text = format!("{{{{unknownId}}}}{suffix}");
+    if let Some(length) = length {
+        let filled = UNKNOWN_ID.chars().count() + suffix.chars().count();
+        text.extend(std::iter::repeat_n('a', length.saturating_sub(filled)));
+    }
+    text
+}
+
+/// The text of an odd string: as it is where nothing is deleted, and where something may be,
+/// one that names nothing (built on the unknown id, or made of whitespace and control
+/// characters only; `None` for the odd strings that are not inert).
+fn odd_text(odd: Odd, deletes: bool) -> Option<String> {
+    if deletes && !odd.is_inert() {
+        return None;
+    }
+    let text = match (odd, deletes) {
+        (Odd::Empty, _) => String::new(),
+        (Odd::Whitespace, _) => " \t\n".to_owned(),
+        (Odd::Nul, _) => "\u{0}".to_owned(),
+        (Odd::OneChar, false) => "x".to_owned(),
+        // One character that names nothing: DEL, a control character.
+        (Odd::OneChar, true) => "\u{7f}".to_owned(),
+        (Odd::Length(n), false) => "abcdefghij".chars().cycle().take(n).collect(),
+        (Odd::Length(n), true) => nowhere("-", Some(n)),
+        (Odd::NonAscii, false) => "fichier-\u{e9}t\u{e9}-\u{fc}\u{df}".to_owned(),
+        (Odd::NonAscii, true) => nowhere("-\u{e9}t\u{e9}", None),
+        (Odd::Emoji, false) => "\u{1f4c4}\u{1f5d1}\u{fe0f}".to_owned(),
+        (Odd::Emoji, true) => nowhere("-\u{1f4c4}", None),
+        (Odd::Control, false) => "\u{1b}[2J\r\n".to_owned(),
+        (Odd::Control, true) => nowhere("\u{1b}[2J\n", None),
+        (Odd::DotDot, _) => "../../etc/passwd".to_owned(),
+        (Odd::Percent, _) => "%2e%2e%2f%00".to_owned(),
+        (Odd::JsonLooking, _) => "{\"$ne\": null}".to_owned(),
+    };
+    Some(text)
+}
+
+/// A value of the wrong type; where something may be deleted, none that a server could take
+/// for an id (no integer, no list of a real id).
+fn wrong_value(wrong: WrongType, deletes: bool) -> Value {
+    match (wrong, deletes) {
+        (WrongType::Null, _) => Value::Null,
+        (WrongType::Bool, _) => Value::Bool(true),
+        (WrongType::Number, false) => json!(1),
+        (WrongType::Number, true) => json!(0.5),
+        (WrongType::Object, _) => json!({}),
+        (WrongType::List, _) => json!([nowhere("", None)]),
+    }
+}
+
+/// The kind of id a field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Classification,
+    Batch,
+    File,
+}
+
+/// What a field resolved to, before placeholders: an id of the account, or a value.
+#[derive(Debug, Clone, PartialEq)]
+enum Resolution {
+    Classification(usize),
+    Batch(BatchAt),
+    File(usize, usize, usize),
+    Value(Value),
+    Missing,
+}
+
+/// Resolves picks against one account, collecting what the fixture must hold.
+struct Resolver<'a> {
+    account: &'a AccountState,
+    action: &'a Action,
+    deletes: bool,
+}
+
+impl Resolver<'_> {
+    /// The anchor's batch, if the account holds a non-empty one; for an upload, one of the
+    /// anchor's classification.
+    fn anchor_batch(&self) -> Option<BatchAt> {
+        let mut batches = self.account.batches();
+        if self.action.endpoint == Endpoint::UploadFiles {
+            let classification = self.anchor_classification()?;
+            batches.retain(|(c, _)| *c == classification);
+        }
+        (!batches.is_empty()).then(|| batches[self.action.anchor.batch % batches.len()])
+    }
+
+    /// The classifications a field of this endpoint may name: for deleteClassification, never
+    /// the home (a case cannot name the run's own classification there).
+    fn classifications(&self) -> Vec<usize> {
+        let all = self.account.classifications();
+        if self.action.endpoint == Endpoint::DeleteClassification {
+            let home = self.account.home();
+            all.into_iter().filter(|c| Some(*c) != home).collect()
+        } else {
+            all
+        }
+    }
+
+    fn anchor_classification(&self) -> Option<usize> {
+        match self.action.endpoint {
+            Endpoint::ViewClassification
+            | Endpoint::UploadFiles
+            | Endpoint::DeleteClassification => {
+                let all = self.classifications();
+                (!all.is_empty()).then(|| all[self.action.anchor.classification % all.len()])
+            }
+            _ => self.anchor_batch().map(|(c, _)| c),
+        }
+    }
+
+    /// The anchor's files: distinct positions in the anchor's batch.
+    fn anchor_files(anchor: &Anchor, account: &AccountState, at: BatchAt) -> Vec<usize> {
+        let count = account.batch(at.0, at.1).map_or(0, |b| b.files.len());
+        let mut files = Vec::new();
+        if count == 0 {
+            return files;
+        }
+        for n in &anchor.files {
+            let f = n % count;
+            if !files.contains(&f) {
+                files.push(f);
+            }
+        }
+        files
+    }
+
+    fn unknown() -> Resolution {
+        Resolution::Value(Value::String(nowhere("", None)))
+    }
+
+    fn odd(&self, odd: Odd) -> Resolution {
+        odd_text(odd, self.deletes)
+            .map_or_else(Self::unknown, |text| Resolution::Value(Value::String(text)))
+    }
+
+    /// What `pick` resolves to in a field of `kind`; `position` picks among the anchor's
+    /// files.
+    fn resolve(&self, pick: Pick, kind: Kind, position: usize) -> Resolution {
+        match pick {
+            Pick::Missing => Resolution::Missing,
+            Pick::Unknown => Self::unknown(),
+            Pick::Odd(odd) => self.odd(odd),
+            Pick::WrongType(wrong) => Resolution::Value(wrong_value(wrong, self.deletes)),
+            Pick::Anchor => match kind {
+                Kind::Classification => self
+                    .anchor_classification()
+                    .map_or_else(Self::unknown, Resolution::Classification),
+                Kind::Batch => self
+                    .anchor_batch()
+                    .map_or_else(Self::unknown, Resolution::Batch),
+                Kind::File => {
+                    let Some(at) = self.anchor_batch() else {
+                        return Self::unknown();
+                    };
+                    let files = Self::anchor_files(&self.action.anchor, self.account, at);
+                    if files.is_empty() {
+                        return Self::unknown();
+                    }
+                    Resolution::File(at.0, at.1, files[position % files.len()])
+                }
+            },
+            Pick::Real(n) => match kind {
+                Kind::Classification => {
+                    let all = self.classifications();
+                    if all.is_empty() {
+                        Self::unknown()
+                    } else {
+                        Resolution::Classification(all[n % all.len()])
+                    }
+                }
+                Kind::Batch => {
+                    let all = self.account.batches();
+                    if all.is_empty() {
+                        Self::unknown()
+                    } else {
+                        Resolution::Batch(all[n % all.len()])
+                    }
+                }
+                Kind::File => {
+                    let all = self.account.files();
+                    if all.is_empty() {
+                        Self::unknown()
+                    } else {
+                        let (c, b, f) = all[n % all.len()];
+                        Resolution::File(c, b, f)
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// The fixture a request's resolutions need: the account's home as classification 0, every
+/// other classification named after it, and the non-empty batches of each named one.
+struct Layout {
+    classifications: Vec<usize>,
+    batches: Vec<BatchAt>,
+    named: usize,
+}
+
+impl Layout {
+    fn new(account: &AccountState, named: &[&Resolution]) -> Layout {
+        let mut classifications: Vec<usize> = account.home().into_iter().collect();
+        let mut relevant = Vec::new();
+        let mut referenced: Vec<BatchAt> = Vec::new();
+        for resolution in named {
+            let (c, batch) = match resolution {
+                Resolution::Classification(c) => (*c, None),
+                Resolution::Batch((c, b)) | Resolution::File(c, b, _) => (*c, Some((*c, *b))),
+                Resolution::Value(_) | Resolution::Missing => continue,
+            };
+            if !relevant.contains(&c) {
+                relevant.push(c);
+            }
+            if let Some(at) = batch {
+                if !referenced.contains(&at) {
+                    referenced.push(at);
+                }
+            }
+        }
+        for c in &relevant {
+            if !classifications.contains(c) {
+                classifications.push(*c);
+            }
+        }
+        // Batches the request names come first; then the rest of each named classification's,
+        // as many as a fixture holds.
+        let mut batches = referenced.clone();
+        batches.truncate(MAX_FIXTURE_BATCHES);
+        let named = batches.len();
+        for (c, b) in account.batches() {
+            if batches.len() >= MAX_FIXTURE_BATCHES {
+                break;
+            }
+            if relevant.contains(&c) && !batches.contains(&(c, b)) {
+                batches.push((c, b));
+            }
+        }
+        Layout {
+            classifications,
+            batches,
+            named,
+        }
+    }
+
+    fn classification(&self, c: usize) -> usize {
+        self.classifications
+            .iter()
+            .position(|x| *x == c)
+            .unwrap_or_default()
+    }
+
+    fn batch(&self, at: BatchAt) -> Option<usize> {
+        self.batches.iter().position(|x| *x == at)
+    }
+
+    /// The fixture's number of a file: files are numbered across its batches.
+    fn file(&self, account: &AccountState, c: usize, b: usize, f: usize) -> Option<usize> {
+        let at = self.batch((c, b))?;
+        let before: usize = self.batches[..at]
+            .iter()
+            .map(|(c, b)| account.batch(*c, *b).map_or(0, |batch| batch.files.len()))
+            .sum();
+        Some(before + f)
+    }
+
+    /// `resolution` as it goes into a request: a placeholder, or the value.
+    fn value(&self, account: &AccountState, resolution: &Resolution) -> Option<Value> {
+        let text = match resolution {
+            Resolution::Missing => return None,
+            Resolution::Value(value) => return Some(value.clone()),
+            Resolution::Classification(c) => classification_placeholder(self.classification(*c)),
+            Resolution::Batch(at) => format!("{{{{batchId:{}}}}}", self.batch(*at)?),
+            Resolution::File(c, b, f) => {
+                format!("{{{{fileId:{}}}}}", self.file(account, *c, *b, *f)?)
+            }
+        };
+        Some(Value::String(text))
+    }
+
+    fn fixture(&self, account: &AccountState, marker: &str) -> (FixtureSpec, Fixture) {
+        let mut fixture = Fixture {
+            classification_ids: self
+                .classifications
+                .iter()
+                .map(|c| account.classifications[*c].id.clone())
+                .collect(),
+            marker: Some(marker.to_owned()),
+            ..Fixture::default()
+        };
+        let mut spec = FixtureSpec::default();
+        for (n, (c, b)) in self.batches.iter().enumerate() {
+            let Some(batch) = account.batch(*c, *b) else {
+                continue;
+            };
+            let classification = self.classification(*c);
+            spec.batches.push(BatchSpec {
+                files: batch.files.len(),
+                classification,
+            });
+            fixture.batches.push(FixtureBatch {
+                classification,
+                id: batch.id.clone(),
+            });
+            fixture
+                .files
+                .extend(batch.files.iter().map(|id| (n, id.clone())));
+        }
+        (spec, fixture)
+    }
+}
+
+/// The name of a classification the run creates, as a case writes it.
+fn created_name() -> String {
+    "extracta-contract explore {{runMarker}}".to_owned()
+}
+
+/// The document types of a classification the run creates.
+fn document_types(types: DocumentTypes) -> Option<Value> {
+    let invoice = json!({"name": "Invoice", "description": "Commercial invoice.",
+                         "uniqueWords": ["invoice number", "bill to"]});
+    match types {
+        DocumentTypes::Plain => Some(json!([invoice])),
+        DocumentTypes::AsObject => Some(invoice),
+        DocumentTypes::Empty => Some(json!([])),
+        DocumentTypes::Missing => None,
+    }
+}
+
+/// `value` as a form field's text: strings as they are, anything else as JSON.
+fn form_text(value: Value) -> String {
+    match value {
+        Value::String(text) => text,
+        other => other.to_string(),
+    }
+}
+
+/// `action` against `account` (whose data it names), its created names carrying `marker`;
+/// `None` when it cannot be sent as generated (an upload past the explorer's bounds).
+pub fn resolve(action: &Action, account: &AccountState, marker: &str) -> Option<Resolved> {
+    let deletes = action.endpoint.is_destructive();
+    let resolver = Resolver {
+        account,
+        action,
+        deletes,
+    };
+    let id = |pick: Pick, kind: Kind| resolver.resolve(pick, kind, 0);
+    // The fields, resolved, in the order the body writes them.
+    let mut fields: Vec<(&str, Resolution)> = Vec::new();
+    let mut file_ids: Option<(Vec<Resolution>, Shape)> = None;
+    let mut upload_files = 0;
+    match &action.body {
+        Body::Create { .. } => {}
+        Body::View { classification } | Body::DeleteClassification { classification } => {
+            fields.push((
+                "classificationId",
+                id(*classification, Kind::Classification),
+            ));
+        }
+        Body::Upload {
+            classification,
+            batch,
+            files,
+        } => {
+            let classification = id(*classification, Kind::Classification);
+            let batch = id(*batch, Kind::Batch);
+            if !within_bounds(account, &classification, &batch, *files) {
+                return None;
+            }
+            fields.push(("classificationId", classification));
+            fields.push(("batchId", batch));
+            upload_files = *files;
+        }
+        Body::Results {
+            classification,
+            batch,
+            file,
+        } => {
+            fields.push((
+                "classificationId",
+                id(*classification, Kind::Classification),
+            ));
+            fields.push(("batchId", id(*batch, Kind::Batch)));
+            fields.push(("fileId", id(*file, Kind::File)));
+        }
+        Body::DeleteBatch {
+            classification,
+            batch,
+        } => {
+            fields.push((
+                "classificationId",
+                id(*classification, Kind::Classification),
+            ));
+            fields.push(("batchId", id(*batch, Kind::Batch)));
+        }
+        Body::DeleteFiles {
+            classification,
+            batch,
+            files,
+        } => {
+            fields.push((
+                "classificationId",
+                id(*classification, Kind::Classification),
+            ));
+            fields.push(("batchId", id(*batch, Kind::Batch)));
+            let FileList { items, shape } = files;
+            let items = items
+                .iter()
+                .enumerate()
+                .map(|(n, pick)| resolver.resolve(*pick, Kind::File, n))
+                .collect();
+            file_ids = Some((items, *shape));
+        }
+    }
+    let extra_file = match action.extra {
+        Extra::FileId(n) => Some(resolver.resolve(Pick::Anchor, Kind::File, n + 1)),
+        Extra::None | Extra::Unknown(_) => None,
+    };
+    let mut named: Vec<&Resolution> = fields.iter().map(|(_, r)| r).collect();
+    if let Some((items, _)) = &file_ids {
+        named.extend(items);
+    }
+    named.extend(&extra_file);
+    let layout = Layout::new(account, &named);
+    let value = |resolution: &Resolution| layout.value(account, resolution);
+
+    let mut object = Map::new();
+    if let Body::Create {
+        name,
+        document_types: types,
+    } = &action.body
+    {
+        let mut details = Map::new();
+        let name = match name {
+            Pick::Missing => None,
+            Pick::Odd(odd) => odd_text(*odd, false).map(Value::String),
+            Pick::WrongType(wrong) => Some(wrong_value(*wrong, false)),
+            Pick::Anchor | Pick::Real(_) | Pick::Unknown => Some(Value::String(created_name())),
+        };
+        if let Some(name) = name {
+            details.insert("name".to_owned(), name);
+        }
+        // The description always carries the marker: whatever the target makes of the name,
+        // the run can prove the classification its own, and delete it.
+        details.insert(
+            "description".to_owned(),
+            Value::String(
+                "Created by extracta-contract explore (run {{runMarker}}); deleted at the end of its run."
+                    .to_owned(),
+            ),
+        );
+        if let Some(types) = document_types(*types) {
+            details.insert("documentTypes".to_owned(), types);
+        }
+        object.insert("classificationDetails".to_owned(), Value::Object(details));
+    }
+    for (name, resolution) in &fields {
+        if let Some(v) = value(resolution) {
+            object.insert((*name).to_owned(), v);
+        }
+    }
+    if let Some((items, shape)) = &file_ids {
+        let mut list: Vec<Value> = items.iter().filter_map(value).collect();
+        let ids = match shape {
+            Shape::AsIs => Some(Value::Array(list)),
+            Shape::Duplicate(n) => {
+                if !list.is_empty() {
+                    let again = list[n % list.len()].clone();
+                    list.push(again);
+                }
+                Some(Value::Array(list))
+            }
+            Shape::Long(n) => {
+                list.extend((0..*n).map(|k| Value::String(nowhere(&format!("-{k}"), None))));
+                Some(Value::Array(list))
+            }
+            Shape::Missing => None,
+            // A list's first id as a bare string, as a client that forgot the brackets sends.
+            Shape::NotAList(WrongType::List) => Some(
+                list.into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::String(nowhere("", None))),
+            ),
+            Shape::NotAList(wrong) => Some(wrong_value(*wrong, deletes)),
+        };
+        if let Some(ids) = ids {
+            object.insert("fileIds".to_owned(), ids);
+        }
+    }
+    match action.extra {
+        Extra::None => {}
+        Extra::Unknown(odd) => {
+            let text = odd_text(odd, deletes).unwrap_or_else(|| nowhere("", None));
+            object.insert("extractaContractProbe".to_owned(), Value::String(text));
+        }
+        Extra::FileId(_) => {
+            if let Some(file) = extra_file.as_ref().and_then(value) {
+                object.insert("fileId".to_owned(), file);
+            }
+        }
+    }
+
+    let json_type = MediaType::Json.as_str().to_owned();
+    let (content_type, body) = if action.endpoint == Endpoint::UploadFiles {
+        if action.content == Content::NotMultipart {
+            (Some(json_type), BodySpec::Json(Value::Object(object)))
+        } else {
+            let fields = object
+                .into_iter()
+                .map(|(name, value)| (name, form_text(value)))
+                .collect();
+            (
+                None,
+                BodySpec::Form {
+                    fields,
+                    files: upload_files,
+                },
+            )
+        }
+    } else {
+        let document = Value::Object(object);
+        match action.content {
+            Content::Json | Content::NotMultipart => (Some(json_type), BodySpec::Json(document)),
+            Content::JsonUtf8 => (
+                Some(format!("{json_type}; charset=utf-8")),
+                BodySpec::Json(document),
+            ),
+            Content::TextPlain => (Some("text/plain".to_owned()), BodySpec::Json(document)),
+            Content::NoContentType => (None, BodySpec::Json(document)),
+            Content::NoBody => (Some(json_type), BodySpec::None),
+            Content::Malformed => {
+                let mut text = document.to_string();
+                text.pop();
+                (Some(json_type), BodySpec::Raw(text))
+            }
+            Content::NotAnObject => (Some(json_type), BodySpec::Json(json!([document]))),
+        }
+    };
+    let request = RequestSpec {
+        method: action.endpoint.method(),
+        path: action.endpoint.path().to_owned(),
+        auth: action.auth,
+        content_type,
+        body,
+        repeat: 1,
+    };
+    let (spec, fixture) = layout.fixture(account, marker);
+    let expect = expect(&request, &spec);
+    let case = Case {
+        name: format!("explore/{}", action.endpoint),
+        path: PathBuf::from("explore"),
+        description: describe(action),
+        fixture: spec,
+        request,
+        expect,
+    };
+    Some(Resolved {
+        case,
+        fixture,
+        named: layout.named,
+    })
+}
+
+/// Whether an upload stays within the explorer's bounds on what one classification and one
+/// batch hold.
+fn within_bounds(
+    account: &AccountState,
+    classification: &Resolution,
+    batch: &Resolution,
+    files: usize,
+) -> bool {
+    match (classification, batch) {
+        (_, Resolution::Batch((c, b))) => account
+            .batch(*c, *b)
+            .is_none_or(|batch| batch.files.len() + files <= MAX_FILES_PER_BATCH),
+        (Resolution::Classification(c), Resolution::Missing) => {
+            let held = account.batches().iter().filter(|(bc, _)| bc == c).count();
+            held < MAX_BATCHES_PER_CLASSIFICATION
+        }
+        _ => true,
+    }
+}
+
+/// What an action does, in a few words: its endpoint, credential and what is odd about it.
+pub fn describe(action: &Action) -> String {
+    let mut odd: Vec<String> = Vec::new();
+    // An optional field (uploadFiles' batchId, getResults' fileId) may be absent.
+    let mut note = |pick: &Pick, field: &str| match pick {
+        Pick::Anchor => {}
+        Pick::Missing if matches!(field, "fileId" | "an optional batchId") => {}
+        Pick::Real(_) => odd.push(format!("{field} naming another of the account's ids")),
+        Pick::Unknown => odd.push(format!("{field} naming nothing")),
+        Pick::Odd(o) => odd.push(format!("{field} of {}", o.label())),
+        Pick::WrongType(_) => odd.push(format!("{field} of the wrong type")),
+        Pick::Missing => odd.push(format!("no {field}")),
+    };
+    match &action.body {
+        Body::Create {
+            name,
+            document_types,
+        } => {
+            note(name, "name");
+            match document_types {
+                DocumentTypes::Plain => {}
+                DocumentTypes::AsObject => odd.push("documentTypes an object".to_owned()),
+                DocumentTypes::Empty => odd.push("documentTypes empty".to_owned()),
+                DocumentTypes::Missing => odd.push("no documentTypes".to_owned()),
+            }
+        }
+        Body::View { classification } | Body::DeleteClassification { classification } => {
+            note(classification, "classificationId");
+        }
+        Body::Upload {
+            classification,
+            batch,
+            ..
+        } => {
+            note(classification, "classificationId");
+            note(batch, "an optional batchId");
+        }
+        Body::Results {
+            classification,
+            batch,
+            file,
+        } => {
+            note(classification, "classificationId");
+            note(batch, "batchId");
+            note(file, "fileId");
+        }
+        Body::DeleteBatch {
+            classification,
+            batch,
+        } => {
+            note(classification, "classificationId");
+            note(batch, "batchId");
+        }
+        Body::DeleteFiles {
+            classification,
+            batch,
+            files,
+        } => {
+            note(classification, "classificationId");
+            note(batch, "batchId");
+            for item in &files.items {
+                note(item, "a fileIds entry");
+            }
+            match files.shape {
+                Shape::AsIs => {}
+                Shape::Duplicate(_) => odd.push("a fileIds entry twice".to_owned()),
+                Shape::Long(n) => odd.push(format!("{n} more unknown fileIds")),
+                Shape::Missing => odd.push("no fileIds".to_owned()),
+                Shape::NotAList(_) => odd.push("fileIds not a list".to_owned()),
+            }
+        }
+    }
+    match action.content {
+        Content::Json => {}
+        Content::JsonUtf8 => odd.push("charset=utf-8".to_owned()),
+        Content::TextPlain => odd.push("Content-Type text/plain".to_owned()),
+        Content::NoContentType => odd.push("no Content-Type".to_owned()),
+        Content::NoBody => odd.push("no body".to_owned()),
+        Content::Malformed => odd.push("JSON cut short".to_owned()),
+        Content::NotAnObject => odd.push("a list for a body".to_owned()),
+        Content::NotMultipart => odd.push("JSON, not a form".to_owned()),
+    }
+    match action.extra {
+        Extra::None => {}
+        Extra::Unknown(_) => odd.push("an unknown field".to_owned()),
+        Extra::FileId(_) => odd.push("a fileId beside fileIds".to_owned()),
+    }
+    let whose = match (action.owner, action.auth) {
+        (super::model::Owner::Second, _) => " on the second account's data",
+        _ => "",
+    };
+    let mut text = format!("{} with auth {}{whose}", action.endpoint, action.auth);
+    if !odd.is_empty() {
+        text.push_str(": ");
+        text.push_str(&odd.join(", "));
+    }
+    text
+}
+
+/// Counts how often each id appears in a list, for the oracle.
+pub fn counts<'a>(ids: impl IntoIterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut counts = HashMap::new();
+    for id in ids {
+        *counts.entry(id).or_default() += 1;
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+
+    use super::*;
+    use crate::suite::explore::explorer::runner;
+    use crate::suite::explore::generate::sequence;
+    use crate::suite::explore::model::Owner;
+    use crate::suite::ledger::{Ledger, is_nowhere};
+    use crate::suite::ownership::Marker;
+    use crate::suite::plan::case_request;
+    use crate::suite::transport::request::Body as WireBody;
+
+    /// An account of 1 to 3 classifications (the first its home), each with up to 3 batches
+    /// of up to 4 files, every id unique.
+    fn account() -> impl Strategy<Value = AccountState> {
+        prop::collection::vec(prop::collection::vec(0..=4_usize, 0..=3), 1..=3).prop_map(
+            |classifications| {
+                let mut account = AccountState::default();
+                let mut n = 0;
+                for (c, batches) in classifications.iter().enumerate() {
+                    let id = format!("cls-{c}");
+                    account.add_classification(&id, c == 0);
+                    for files in batches {
+                        n += 1;
+                        let batch = format!("batch-{n}");
+                        let ids: Vec<String> =
+                            (0..*files).map(|f| format!("file-{n}-{f}")).collect();
+                        account.add_files(&id, &batch, &ids);
+                    }
+                }
+                account
+            },
+        )
+    }
+
+    /// Every string of `value`, keys included.
+    fn strings(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+            Value::Object(map) => map.iter().for_each(|(k, v)| {
+                out.push(k.clone());
+                strings(v, out);
+            }),
+            _ => {}
+        }
+    }
+
+    /// Whether `value` holds an integer anywhere.
+    fn has_integer(value: &Value) -> bool {
+        match value {
+            Value::Number(n) => n.is_i64() || n.is_u64(),
+            Value::Array(items) => items.iter().any(has_integer),
+            Value::Object(map) => map.values().any(has_integer),
+            _ => false,
+        }
+    }
+
+    /// The request schema of `endpoint`, from `schemas/`.
+    fn request_schema(endpoint: Endpoint) -> Value {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schemas")
+            .join(format!("{}.json", endpoint.request_schema()));
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default()).unwrap_or_default()
+    }
+
+    fn plain(endpoint: Endpoint) -> Action {
+        use crate::suite::explore::generate::{Anchor, DocumentTypes, FileList};
+        let body = match endpoint {
+            Endpoint::CreateClassification => Body::Create {
+                name: Pick::Anchor,
+                document_types: DocumentTypes::Plain,
+            },
+            Endpoint::ViewClassification => Body::View {
+                classification: Pick::Anchor,
+            },
+            Endpoint::UploadFiles => Body::Upload {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+                files: 1,
+            },
+            Endpoint::GetResults => Body::Results {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+                file: Pick::Anchor,
+            },
+            Endpoint::DeleteBatch => Body::DeleteBatch {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+            },
+            Endpoint::DeleteClassification => Body::DeleteClassification {
+                classification: Pick::Anchor,
+            },
+            _ => Body::DeleteFiles {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+                files: FileList {
+                    items: vec![Pick::Anchor],
+                    shape: Shape::AsIs,
+                },
+            },
+        };
+        Action {
+            owner: Owner::First,
+            endpoint,
+            auth: crate::contract::case::Auth::Valid,
+            anchor: Anchor {
+                classification: 1,
+                batch: 0,
+                files: vec![0],
+            },
+            body,
+            content: Content::Json,
+            extra: Extra::None,
+        }
+    }
+
+    fn sample_account() -> AccountState {
+        let mut account = AccountState::default();
+        account.add_classification("cls-home", true);
+        account.add_classification("cls-spare", false);
+        account.add_files("cls-home", "batch-0", &["file-0".into(), "file-1".into()]);
+        account.add_files("cls-spare", "batch-1", &["file-2".into()]);
+        account
+    }
+
+    #[test]
+    fn a_plain_request_of_every_endpoint_is_valid_by_its_schema_and_expected_to_succeed() {
+        let schemas =
+            crate::contract::schema::SchemaSet::global().unwrap_or_else(|e| panic!("{e}"));
+        let account = sample_account();
+        for endpoint in Endpoint::ALL {
+            let resolved = resolve(&plain(endpoint), &account, "xc-0123456789abcdef")
+                .unwrap_or_else(|| panic!("{endpoint}: not sent"));
+            let expected = &resolved.case.expect.status;
+            assert!(
+                expected.iter().any(|p| p.matches(200)) && !expected.iter().any(|p| p.matches(400)),
+                "{endpoint}: {expected:?}"
+            );
+            let BodySpec::Json(body) = &resolved.case.request.body else {
+                assert_eq!(endpoint, Endpoint::UploadFiles);
+                continue;
+            };
+            let body = resolved.fixture.fill_json(body);
+            let violations = schemas
+                .check(endpoint.request_schema(), &body)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(violations.is_empty(), "{endpoint}: {body}: {violations:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Every field a generated request sends is one its endpoint's request schema names,
+        /// or one of the explorer's own (an unknown field, a singular fileId beside fileIds).
+        #[test]
+        fn generated_requests_send_the_fields_of_their_schemas(seed in any::<u64>()) {
+            let account = sample_account();
+            let mut runner = runner(seed);
+            let tree = sequence(true).new_tree(&mut runner).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            for action in tree.current() {
+                let Some(resolved) = resolve(&action, &account, "xc-0123456789abcdef") else {
+                    continue;
+                };
+                let schema = request_schema(action.endpoint);
+                let fields: Vec<String> = match &resolved.case.request.body {
+                    BodySpec::Json(Value::Object(object)) => object.keys().cloned().collect(),
+                    BodySpec::Form { fields, .. } => fields.iter().map(|(name, _)| name.clone()).collect(),
+                    _ => Vec::new(),
+                };
+                for field in fields {
+                    prop_assert!(
+                        schema["properties"].get(&field).is_some()
+                            || field == "extractaContractProbe"
+                            || (field == "fileId" && action.endpoint == Endpoint::DeleteFiles),
+                        "{}: {}", action.endpoint, field
+                    );
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the seed and whatever the account holds, a generated request that deletes
+        /// names only what the run created or what names nothing, carries nothing a server
+        /// could take for another id, and the ledger lets it go.
+        #[test]
+        fn no_generated_delete_names_an_id_the_run_did_not_create(
+            seed in any::<u64>(),
+            first in account(),
+            second in account(),
+        ) {
+            let marker = Marker::new();
+            let ledger = Ledger::default();
+            let mut created: Vec<String> = Vec::new();
+            for account in [&first, &second] {
+                for classification in &account.classifications {
+                    let _ = ledger.record_classification(&classification.id);
+                    created.push(classification.id.clone());
+                    for batch in &classification.batches {
+                        let _ = ledger.record_batch(&classification.id, &batch.id);
+                        created.push(batch.id.clone());
+                        for file in &batch.files {
+                            ledger.record_file(file, &classification.id, &batch.id);
+                            created.push(file.clone());
+                        }
+                    }
+                }
+            }
+            let mut runner = runner(seed);
+            let strategy = sequence(true);
+            let mut deletes = 0;
+            for _ in 0..8 {
+                let tree = strategy.new_tree(&mut runner).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                for action in tree.current() {
+                    let account = if action.owner == Owner::First { &first } else { &second };
+                    let Some(resolved) = resolve(&action, account, &marker.to_string()) else {
+                        continue;
+                    };
+                    let request = case_request(&resolved.case, &resolved.fixture, &marker);
+                    if !request.is_destructive() {
+                        continue;
+                    }
+                    deletes += 1;
+                    let WireBody::Bytes(bytes) = &request.body else {
+                        continue;
+                    };
+                    let text = String::from_utf8_lossy(bytes).into_owned();
+                    // A body cut short is read as a lenient parser would complete it.
+                    let body: Option<Value> = serde_json::from_str(&text)
+                        .or_else(|_| serde_json::from_str(&format!("{text}}}")))
+                        .ok();
+                    let Some(body) = body else { continue };
+                    let mut named = Vec::new();
+                    strings(&body, &mut named);
+                    for s in named.iter().filter(|s| !matches!(s.as_str(),
+                        "classificationId" | "batchId" | "fileIds" | "fileId" | "extractaContractProbe"))
+                    {
+                        prop_assert!(created.contains(s) || is_nowhere(s), "{} names {:?}: {}", action.endpoint, s, text);
+                        prop_assert!(!s.contains("../") && !s.contains('%') && !s.starts_with('{'), "{}", text);
+                    }
+                    prop_assert!(!has_integer(&body), "{}", text);
+                    prop_assert!(ledger.authorise(&request).is_ok(), "{}", text);
+                }
+            }
+            prop_assert!(deletes > 0);
+        }
+    }
+}
