@@ -81,7 +81,7 @@ pub use contract::case::{
 pub use contract::endpoint::{API_ROOT, Endpoint, MediaType};
 pub use contract::input::{
     FileKind, InputError, MAX_INPUT_BYTES, MAX_WALK_DEPTH, MAX_WALK_ENTRIES, WalkError, read_input,
-    read_input_from,
+    read_input_from, write_whole,
 };
 pub use contract::profile::{
     Accepted, Behaviours, EmptyList, LearnedRefusal, LearnedSuccess, NotLearned, PROFILE_FILE,

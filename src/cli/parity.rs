@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use extracta_contract::report::text;
+use extracta_contract::write_whole;
 use extracta_contract::{
     Channel, Outcome, PROFILE_FILE, Redactor, RunReport, VendorProfile, baseline_name,
     learn_vendor, parity,
@@ -134,8 +135,9 @@ pub async fn learn(args: &LearnArgs) -> anyhow::Result<u8> {
     if path.as_os_str() == "-" {
         output.file(&path, "vendor profile", Channel::Json, &rendered)?;
     } else {
-        // The file keeps the vendor's text as it came: the mock answers with it.
-        std::fs::write(&path, rendered)
+        // The file keeps the vendor's text as it came: the mock answers with it. Written
+        // whole, never through a link planted in the baseline folder.
+        write_whole(&path, rendered.as_bytes())
             .map_err(|e| anyhow::anyhow!("write the vendor profile {}: {e}", path.display()))?;
         output.line(&format!(
             "wrote {}: review it, commit it, and point your tests at `extracta-contract mock --like {}`",

@@ -3,12 +3,14 @@
 //! when it is a regular file (a named pipe blocks, a device never ends) and only up to
 //! [`MAX_INPUT_BYTES`]; a folder is walked without following symbolic links (a loop cannot
 //! hold a walk, nor a link lead it out of the folder), within [`MAX_WALK_DEPTH`] and
-//! [`MAX_WALK_ENTRIES`].
+//! [`MAX_WALK_ENTRIES`]. A file the tool writes into a user's folder is written whole, never
+//! through a link planted at its name ([`write_whole`]).
 
 use std::fmt;
 use std::fs::FileType;
-use std::io::Read;
+use std::io::{ErrorKind, Read, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The most the tool reads of one input file (or of standard input): 8 MiB, far above any
 /// case, seed, profile, docs page or baseline, and little memory.
@@ -281,6 +283,41 @@ pub fn walk(root: &Path, keep: impl Fn(&Path, FileType) -> bool) -> Walked {
         }
     }
     walked
+}
+
+/// Writes `contents` to `path` as a whole: to a temporary file made new beside it (so a link
+/// planted at that name is not followed), then renamed over it (which replaces a link at
+/// `path` rather than writing through it).
+///
+/// # Errors
+/// When the temporary file cannot be made or written, or not renamed into place.
+pub fn write_whole(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut attempts = 0;
+    let (temporary, mut file) = loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temporary = folder.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+        {
+            Ok(file) => break (temporary, file),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists && attempts < 16 => attempts += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let written = file.write_all(contents);
+    drop(file);
+    let written = written.and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 #[cfg(test)]

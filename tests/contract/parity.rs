@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::Command;
 
 use extracta_contract::{
-    EmptyList, MockServer, PROFILE_SCHEMA_ID, PartlyUnknown, ResultsFileId, RunOptions, RunReport,
-    VendorProfile, learn_vendor, parity, run,
+    EmptyList, MockServer, PROFILE_FILE, PROFILE_SCHEMA_ID, PartlyUnknown, ResultsFileId,
+    RunOptions, RunReport, VendorProfile, learn_vendor, parity, run,
 };
 use serde_json::json;
 
@@ -209,8 +209,20 @@ async fn the_command_line_learns_writes_the_profile_and_runs_the_mock_like_the_v
     assert!(out.contains("the built-in mock differs from"), "{out}");
     assert!(out.contains("HTTP status 403 -> 401"), "{out}");
 
+    // A link planted at the profile's name in the baseline folder is replaced, not written
+    // through.
+    let outside = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let precious = outside.path().join("precious");
+    std::fs::write(&precious, "precious").unwrap_or_else(|e| panic!("{e}"));
+    std::os::unix::fs::symlink(&precious, dir.join(PROFILE_FILE)).unwrap_or_else(|e| panic!("{e}"));
+
     let (code, out) = exit_code(&mut args("learn"));
     assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&precious).ok().as_deref(),
+        Some("precious")
+    );
+    assert!(!dir.join(PROFILE_FILE).is_symlink());
     assert!(
         out.contains(&format!(
             "deleteFiles invalid-key: 403 \"Forbidden\" with {{\"status\":\"error\"}} as {EXPRESS_JSON}"

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::contract::case::{BodySpec, Case, CaseError, StatusPattern};
 use crate::contract::endpoint::{Endpoint, MediaType};
+use crate::contract::input::write_whole;
 
 /// Why a finding could not be kept as a case.
 #[derive(Debug, thiserror::Error)]
@@ -150,10 +151,9 @@ pub fn save(dir: &Path, endpoint: Endpoint, stem: &str, text: &str) -> Result<Pa
         }
         n += 1;
     };
-    // Written beside, then renamed into place: a reader never sees half a case.
-    let partial = folder.join(format!(".explore-{stem}-{n}.json.partial"));
-    std::fs::write(&partial, text).map_err(|e| write(&partial, e))?;
-    std::fs::rename(&partial, &path).map_err(|e| write(&path, e))?;
+    // Written beside, then renamed into place: a reader never sees half a case, and a link
+    // planted at either name is not followed.
+    write_whole(&path, text.as_bytes()).map_err(|e| write(&path, e))?;
     if let Err(source) = Case::load(dir, &path) {
         let _ = std::fs::remove_file(&path);
         return Err(SaveError::Invalid { path, source });

@@ -8,14 +8,13 @@
 //! into place, and `--prune` removes only regular files.
 
 use std::fmt::Write as _;
-use std::io::{ErrorKind, Write as _};
+use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::drift::diff;
 use super::volatile::VolatileRules;
 use crate::contract::case::Case;
-use crate::contract::input::{FileKind, WalkError, read_input, walk};
+use crate::contract::input::{FileKind, WalkError, read_input, walk, write_whole};
 use crate::result::{BaselineCheck, BaselineStatus, Failure, Snapshot};
 
 /// Why a baseline could not be read or written.
@@ -195,7 +194,7 @@ impl Baselines {
     ) -> Result<PathBuf, SnapshotError> {
         let suffix = if pending { ".snap.new" } else { ".snap" };
         let path = self.prepare(&case.name, suffix)?;
-        replace(&path, render(case, observation).as_bytes()).map_err(|source| {
+        write_whole(&path, render(case, observation).as_bytes()).map_err(|source| {
             SnapshotError::Write {
                 path: path.clone(),
                 source,
@@ -260,38 +259,6 @@ fn declares_binary(text: &str) -> bool {
         .take_while(|line| line.trim_end() != "---")
         .filter_map(|line| line.strip_prefix("snapshot_kind:"))
         .any(|kind| kind.trim() != "text")
-}
-
-/// Writes `contents` to `path` as a whole: to a temporary file made new beside it (so a link
-/// planted at that name is not followed), then renamed over it (which replaces a link at
-/// `path` rather than writing through it).
-fn replace(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let folder = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let mut attempts = 0;
-    let (temporary, mut file) = loop {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let temporary = folder.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)
-        {
-            Ok(file) => break (temporary, file),
-            Err(e) if e.kind() == ErrorKind::AlreadyExists && attempts < 16 => attempts += 1,
-            Err(e) => return Err(e),
-        }
-    };
-    let written = file.write_all(contents);
-    drop(file);
-    let written = written.and_then(|()| std::fs::rename(&temporary, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    written
 }
 
 /// What comparing an observation with its baseline found: drift lines, a missing baseline, or
@@ -704,7 +671,7 @@ mod tests {
         let link = dir.path().join("link.snap");
         let _ = std::os::unix::fs::symlink(&target, &link);
 
-        let replaced = replace(&link, b"new");
+        let replaced = write_whole(&link, b"new");
 
         assert!(replaced.is_ok(), "{replaced:?}");
         assert!(!link.is_symlink());
