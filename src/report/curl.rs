@@ -171,6 +171,29 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_requests_reproducer_never_sends_the_valid_key() {
+        // Pasting the reproducer of a refused delete must be refused again, not delete.
+        let line = |auth| curl_line(&request(auth, SentBody::None));
+        let invalid = line(Auth::Invalid);
+        assert!(
+            invalid.contains(&format!("-H 'Authorization: Bearer {INVALID_API_KEY}'")),
+            "{invalid}"
+        );
+        assert!(!line(Auth::Missing).contains("Authorization"));
+        assert!(line(Auth::Other).contains(r#""Authorization: Bearer $EXTRACTA_SECOND_API_KEY""#));
+        for auth in [Auth::Invalid, Auth::Missing, Auth::Other]
+            .into_iter()
+            .chain(Auth::NEAR_MISSES)
+        {
+            assert!(
+                !line(auth).contains("Bearer $EXTRACTA_API_KEY\""),
+                "{auth}: {}",
+                line(auth)
+            );
+        }
+    }
+
+    #[test]
     fn the_shell_makes_each_near_miss_as_the_transport_does() {
         use crate::redact::ApiKey;
         // Run only where bash is (it is on the CI image and every Linux).
