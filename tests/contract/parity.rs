@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::Command;
 
 use extracta_contract::{
-    EmptyList, MockServer, PROFILE_FILE, PROFILE_SCHEMA_ID, PartlyUnknown, ResultsFileId,
-    RunOptions, RunReport, VendorProfile, learn_vendor, parity, run,
+    EmptyList, LearnedSuccess, MockServer, PROFILE_FILE, PROFILE_SCHEMA_ID, PartlyUnknown,
+    ResultsFileId, RunOptions, RunReport, SuccessStatus, VendorProfile, learn_vendor, parity, run,
 };
 use serde_json::json;
 
@@ -338,6 +338,31 @@ async fn a_profile_decides_what_get_results_does_with_a_file_id() {
         };
         assert_eq!(ids, expected, "{rule:?}");
     }
+}
+
+#[tokio::test]
+async fn a_learned_success_status_is_what_the_mock_answers() {
+    // A vendor that answers a delete with 201 is learned so; the mock like it answers 201.
+    let mut profile = VendorProfile::default();
+    profile.successes.insert("deleteFiles".to_owned(), {
+        let mut learned = LearnedSuccess::default();
+        learned.status = Some(SuccessStatus::new(201).unwrap_or_else(|e| panic!("{e}")));
+        learned
+    });
+    let mock = two_files_like(profile).await;
+    let answer = crate::http()
+        .delete(format!(
+            "{}/documentClassification/deleteFiles",
+            mock.base_url()
+        ))
+        .bearer_auth("k")
+        .json(&json!({"classificationId": "cls", "batchId": "batch", "fileIds": ["f0"]}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(answer.status(), 201);
+    let (status, ids) = results_for(&mock, "f1").await;
+    assert_eq!((status, ids), (200, vec!["f1".to_owned()]));
 }
 
 #[tokio::test]
