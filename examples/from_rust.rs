@@ -6,7 +6,8 @@
 //! `default-features = false, features = ["mock"]`), `tokio` (`macros`, `rt`) and an HTTP
 //! client; this one uses reqwest.
 
-use extracta_contract::{Endpoint, Fault, MockServer, Seed};
+use extracta_contract::Endpoint;
+use extracta_contract::mock::{Fault, MockServer, Seed};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

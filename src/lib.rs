@@ -11,7 +11,7 @@
 //! ```
 //!
 //! A [`Case`] (one file in `cases/`) becomes a wire request, its answer and the batches read
-//! back afterwards form an [`Observation`], the checks turn that into [`Failure`] values, a
+//! back afterwards form an [`Observation`](result::Observation), the checks turn that into [`Failure`](result::Failure) values, a
 //! [`CaseResult`] holds them, and a [`RunReport`] collects every case for the renderers in
 //! [`report`]. The [`Endpoint`] catalogue says once what each endpoint is; the mock, the
 //! suite, the OpenAPI document and the tests read it.
@@ -61,93 +61,36 @@
 //! # }
 //! ```
 
-mod contract;
+pub mod contract;
 #[cfg(all(feature = "mock", feature = "suite"))]
-mod local;
+pub mod local;
 #[cfg(feature = "mock")]
-mod mock;
+pub mod mock;
 #[cfg(feature = "suite")]
-mod redact;
+pub mod redact;
 #[cfg(feature = "suite")]
 pub mod report;
 #[cfg(feature = "suite")]
-mod result;
+pub mod result;
 #[cfg(feature = "suite")]
-mod suite;
+pub mod suite;
 
-pub use contract::case::{
-    Auth, Case, CaseError, CaseProblem, CaseProblemKind, CaseSource, StatusPattern, load_dir,
-};
-pub use contract::endpoint::{API_ROOT, Endpoint, MediaType};
-pub use contract::input::{
-    FileKind, InputError, MAX_INPUT_BYTES, MAX_WALK_DEPTH, MAX_WALK_ENTRIES, WalkError, read_input,
-    read_input_from, write_whole,
-};
-pub use contract::profile::{
-    Accepted, Behaviours, EmptyList, LearnedRefusal, LearnedSuccess, NotLearned, PROFILE_FILE,
-    PROFILE_SCHEMA_ID, PartlyUnknown, ProfileError, RefusalStatus, ResultsFileId, StatusError,
-    SuccessStatus, VendorProfile, render_template,
-};
-pub use contract::schema::{SchemaError, SchemaSet, Violation};
-pub use contract::situation::{RefusalKey, Situation, SituationError};
-pub use contract::{docs_check, openapi};
-
+// The entry points, at the root; everything else under the part it belongs to.
+pub use contract::Case;
+pub use contract::Endpoint;
+pub use contract::profile::VendorProfile;
 #[cfg(all(feature = "mock", feature = "suite"))]
-pub use local::parity::{Learned, ParityError, baseline_name, learn_vendor, parity};
-#[cfg(all(feature = "mock", feature = "suite"))]
-pub use local::start::{DEFAULT_SECOND_API_KEY, with_built_in_mock};
-
+pub use local::{learn_vendor, parity, with_built_in_mock};
 #[cfg(feature = "mock")]
-pub use mock::expect::{Expectation, Times, UnmetExpectation, VerifyError};
-#[cfg(feature = "mock")]
-pub use mock::faults::{Conditions, Fault};
-#[cfg(feature = "mock")]
-pub use mock::journal::ReceivedRequest;
-#[cfg(feature = "mock")]
-pub use mock::limits::Limits;
-#[cfg(feature = "mock")]
-pub use mock::seed::{BatchSeed, ClassificationSeed, Seed};
-#[cfg(feature = "mock")]
-pub use mock::server::{DEFAULT_API_KEY, MockBuilder, MockError, MockServer};
-#[cfg(feature = "mock")]
-pub use mock::store::{SeedError, Usage};
-
+pub use mock::{MockBuilder, MockServer};
 #[cfg(feature = "suite")]
-pub use redact::{ApiKey, Channel, REDACTED, Redactor, guarded};
+pub use redact::{ApiKey, Redactor};
 #[cfg(feature = "suite")]
-pub use result::{
-    BaselineCheck, BaselineStatus, BaselineSummary, BatchAfter, BatchRead, CaseResult, Change,
-    ChangeClass, Cleanup, EffectProblem, Exchange, Failure, FailureKind, FileRef, Kept,
-    Observation, Outcome, Response, RunEvent, RunReport, SentBody, SentRequest, SkipReason,
-    Snapshot, Summary, TargetInfo, Traffic, Verdict,
-};
+pub use result::{CaseResult, RunEvent, RunReport, Verdict};
 #[cfg(feature = "suite")]
-pub use suite::error::{OptionsError, RunError, Setting};
+pub use suite::explore::{ExploreOptions, explore, explore_until};
 #[cfg(feature = "suite")]
-pub use suite::explore::explorer::{
-    ExploreEvent, ExploreReport, Finding, Stop, explore, explore_until,
-};
-#[cfg(feature = "suite")]
-pub use suite::explore::invariants::Invariant;
-#[cfg(feature = "suite")]
-pub use suite::explore::options::{DEFAULT_BUDGET, ExploreOptions};
-#[cfg(feature = "suite")]
-pub use suite::keep::{KeepError, KeptRecord, delete_kept};
-#[cfg(feature = "suite")]
-pub use suite::learn::{Lesson, learn};
-#[cfg(feature = "suite")]
-pub use suite::options::{
-    Baseline, BuiltInMock, FailOn, MOCK_PROFILE, Remote, RunOptions, RunOptionsBuilder, Selection,
-    Target,
-};
-#[cfg(feature = "suite")]
-pub use suite::plan::{Plan, Setup, Step};
-#[cfg(feature = "suite")]
-pub use suite::run::{run, run_until};
-#[cfg(feature = "suite")]
-pub use suite::verify::baseline::Baselines;
-#[cfg(feature = "suite")]
-pub use suite::verify::volatile::{VOLATILE_FILE, VolatileRules};
+pub use suite::{RunError, RunOptions, RunOptionsBuilder, run, run_until};
 
 /// Hooks for this crate's own tests and fuzz target; not part of the public API.
 #[doc(hidden)]

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use extracta_contract::{FailOn, OptionsError, RunOptions, RunOptionsBuilder};
+use extracta_contract::suite::{FailOn, OptionsError};
+use extracta_contract::{RunOptions, RunOptionsBuilder};
 
 use super::duration;
 
@@ -305,7 +306,7 @@ pub struct ExploreArgs {
     pub target: TargetArgs,
     /// At most N requests, everything but the cleanup counted (setup, the generated requests,
     /// the reads that prove and judge them, shrinking).
-    #[arg(long, value_name = "N", default_value_t = extracta_contract::DEFAULT_BUDGET)]
+    #[arg(long, value_name = "N", default_value_t = extracta_contract::suite::explore::DEFAULT_BUDGET)]
     pub budget: u64,
     /// The generator's seed; the same seed against the same target sends the same requests.
     /// Default: a random one, printed first.

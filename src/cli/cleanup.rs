@@ -1,6 +1,7 @@
 //! `cleanup`: delete what a run with `--keep` left in place, from the record it wrote.
 
-use extracta_contract::{KeptRecord, Redactor, RunOptions, delete_kept, report::text::escaped};
+use extracta_contract::suite::{KeptRecord, delete_kept};
+use extracta_contract::{Redactor, RunOptions, report::text::escaped};
 
 use super::args::CleanupArgs;
 use super::exit::{CONFORMS, COULD_NOT_RUN};

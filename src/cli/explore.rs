@@ -7,9 +7,8 @@ use std::path::Path;
 
 use extracta_contract::report::curl::curl_line;
 use extracta_contract::report::{shown, shown_case, text};
-use extracta_contract::{
-    ExploreEvent, ExploreOptions, ExploreReport, Redactor, explore_until, with_built_in_mock,
-};
+use extracta_contract::suite::explore::{ExploreEvent, ExploreReport};
+use extracta_contract::{ExploreOptions, Redactor, explore_until, with_built_in_mock};
 
 use super::args::ExploreArgs;
 use super::exit;

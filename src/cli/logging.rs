@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use extracta_contract::{Channel, guarded};
+use extracta_contract::redact::{Channel, guarded};
 use tracing_subscriber::fmt::MakeWriter;
 
 /// Standard error, each write guarded.

@@ -2,7 +2,9 @@
 
 use std::io::Write;
 
-use extracta_contract::{Limits, MockBuilder, MockServer, Redactor, read_input};
+use extracta_contract::contract::input::read_input;
+use extracta_contract::mock::Limits;
+use extracta_contract::{MockBuilder, MockServer, Redactor};
 
 use super::args::MockArgs;
 use super::exit::CONFORMS;

@@ -18,7 +18,8 @@ pub mod signal;
 pub mod validate;
 
 use args::Command;
-use extracta_contract::{Channel, Redactor};
+use extracta_contract::Redactor;
+use extracta_contract::redact::Channel;
 
 /// Runs `command`; the exit code, or why the command could not run.
 pub async fn execute(command: Command) -> anyhow::Result<u8> {
@@ -36,7 +37,7 @@ pub async fn execute(command: Command) -> anyhow::Result<u8> {
                 std::path::Path::new("-"),
                 "OpenAPI document",
                 Channel::Json,
-                &extracta_contract::openapi::render(),
+                &extracta_contract::contract::openapi::render(),
             )?;
             Ok(exit::CONFORMS)
         }

@@ -6,8 +6,9 @@
 use std::io::Write;
 use std::path::Path;
 
+use extracta_contract::Redactor;
+use extracta_contract::redact::{Channel, guarded};
 use extracta_contract::report::text::escaped;
-use extracta_contract::{Channel, Redactor, guarded};
 
 /// Where a command's human text goes.
 #[derive(Clone, Copy, PartialEq, Eq)]

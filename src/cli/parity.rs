@@ -2,12 +2,13 @@
 
 use std::path::Path;
 
+use extracta_contract::contract::input::write_whole;
+use extracta_contract::contract::profile::PROFILE_FILE;
+use extracta_contract::local::baseline_name;
+use extracta_contract::redact::Channel;
 use extracta_contract::report::text;
-use extracta_contract::write_whole;
-use extracta_contract::{
-    Channel, Outcome, PROFILE_FILE, Redactor, RunReport, VendorProfile, baseline_name,
-    learn_vendor, parity,
-};
+use extracta_contract::result::Outcome;
+use extracta_contract::{Redactor, RunReport, VendorProfile, learn_vendor, parity};
 
 use super::args::{LearnArgs, ParityArgs};
 use super::exit::{CONFORMS, VIOLATION};

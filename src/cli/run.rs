@@ -2,10 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
+use extracta_contract::contract::CaseError;
+use extracta_contract::redact::Channel;
 use extracta_contract::report::{html, json, junit, markdown, shown, shown_case, text};
+use extracta_contract::result::Outcome;
+use extracta_contract::suite::{KeptRecord, Plan};
 use extracta_contract::{
-    CaseError, Channel, KeptRecord, Outcome, Plan, Redactor, RunError, RunEvent, RunOptions,
-    RunReport, run_until, with_built_in_mock,
+    Redactor, RunError, RunEvent, RunOptions, RunReport, run_until, with_built_in_mock,
 };
 
 use super::args::{ReportArgs, RunArgs};
@@ -99,7 +102,7 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<u8> {
     for (path, what) in &reports {
         check_writable(path, what)?;
     }
-    if let extracta_contract::Target::BuiltInMock(mock) = options.target() {
+    if let extracta_contract::suite::Target::BuiltInMock(mock) = options.target() {
         if let Some(profile) = mock.like() {
             output.line(&format!(
                 "built-in mock: {}",
@@ -163,10 +166,10 @@ async fn keep_open(
     match mock {
         Some(mock) => {
             let key = match options.target() {
-                extracta_contract::Target::BuiltInMock(m) if m.api_keys().0.is_some() => {
+                extracta_contract::suite::Target::BuiltInMock(m) if m.api_keys().0.is_some() => {
                     "the key you gave (--api-key)".to_owned()
                 }
-                _ => format!("`{}`", extracta_contract::DEFAULT_API_KEY),
+                _ => format!("`{}`", extracta_contract::mock::DEFAULT_API_KEY),
             };
             output.lines(&text::kept_lines(
                 report,

@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use extracta_contract::{Case, Redactor, SchemaSet, read_input, read_input_from};
+use extracta_contract::contract::SchemaSet;
+use extracta_contract::contract::input::{read_input, read_input_from};
+use extracta_contract::{Case, Redactor};
 
 use super::args::ValidateArgs;
 use super::exit::{CONFORMS, VIOLATION};

@@ -84,8 +84,8 @@ pub fn fault_from_json(document: &Value) -> Result<Fault, String> {
 }
 
 /// `POST /__admin/faults`: adds a fault (see [`fault_from_json`]), within
-/// [`Limits::max_faults`](crate::Limits::max_faults) in force and
-/// [`Limits::max_fault_body`](crate::Limits::max_fault_body) of body.
+/// [`Limits::max_faults`](crate::mock::Limits::max_faults) in force and
+/// [`Limits::max_fault_body`](crate::mock::Limits::max_fault_body) of body.
 pub async fn set_faults(
     State(state): State<Arc<MockState>>,
     body: Result<Bytes, BytesRejection>,

@@ -383,7 +383,7 @@ impl MockServer {
     }
 
     /// The requests received, oldest first (the newest
-    /// [`Limits::journal_entries`](crate::Limits::journal_entries)), when the builder asked
+    /// [`Limits::journal_entries`](crate::mock::Limits::journal_entries)), when the builder asked
     /// for [`record_requests`](MockBuilder::record_requests) or [`admin`](MockBuilder::admin);
     /// empty otherwise.
     pub fn received_requests(&self) -> Vec<ReceivedRequest> {
@@ -444,7 +444,7 @@ impl MockServer {
     }
 
     /// Stops accepting, lets requests in flight finish within
-    /// [`Limits::shutdown_timeout`](crate::Limits::shutdown_timeout) (then drops their
+    /// [`Limits::shutdown_timeout`](crate::mock::Limits::shutdown_timeout) (then drops their
     /// connections), and waits for the server to end.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {

@@ -1,20 +1,32 @@
 //! The suite engine: options in, a [`RunReport`](crate::result::RunReport) out.
 //!
-//! [`plan`] makes the schedule from the cases; [`run`] executes it through the [`vendor`]
-//! (typed calls over the [`transport`], every one past the [`ledger`]), provisions each
-//! [`fixture`], and judges what it observed with [`verify`].
+//! `plan` makes the schedule from the cases; `run` executes it through the `vendor`
+//! (typed calls over the `transport`, every one past the `ledger`), provisions each
+//! `fixture`, and judges what it observed with `verify`.
 
-pub mod error;
+pub(crate) mod error;
 pub mod explore;
-pub mod fixture;
-pub mod keep;
-pub mod learn;
-pub mod ledger;
-pub mod options;
-pub mod ownership;
-pub mod plan;
-pub mod preflight;
-pub mod run;
-pub mod transport;
-pub mod vendor;
-pub mod verify;
+pub(crate) mod fixture;
+pub(crate) mod keep;
+pub(crate) mod learn;
+pub(crate) mod ledger;
+pub(crate) mod options;
+pub(crate) mod ownership;
+pub(crate) mod plan;
+pub(crate) mod preflight;
+pub(crate) mod run;
+pub(crate) mod transport;
+pub(crate) mod vendor;
+pub(crate) mod verify;
+
+pub use error::{OptionsError, RunError, Setting};
+pub use keep::{KeepError, KeptRecord, delete_kept};
+pub use learn::{Lesson, learn};
+pub use options::{
+    Baseline, BuiltInMock, FailOn, MOCK_PROFILE, Remote, RunOptions, RunOptionsBuilder, Selection,
+    Target,
+};
+pub use plan::{Plan, Setup, Step};
+pub use run::{run, run_until};
+pub use verify::baseline::{Baselines, SnapshotError};
+pub use verify::volatile::{VOLATILE_FILE, VolatileRules};

@@ -1,7 +1,8 @@
 //! The mock's admin endpoints: what they hold is bounded, and serving them beyond this
 //! machine is said out loud.
 
-use extracta_contract::{Limits, MockServer};
+use extracta_contract::MockServer;
+use extracta_contract::mock::Limits;
 use serde_json::{Value, json};
 
 use super::http;

@@ -37,9 +37,10 @@ fn run_against_the_built_in_mock_passes_and_writes_the_json_report() {
     ]);
     let printed = text(&output);
     assert_eq!(output.status.code(), Some(0), "{printed}");
-    let cases = extracta_contract::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
-        .map(|cases| cases.len())
-        .unwrap_or(0);
+    let cases =
+        extracta_contract::contract::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
+            .map(|cases| cases.len())
+            .unwrap_or(0);
     assert!(
         printed
             .lines()

@@ -7,10 +7,13 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use extracta_contract::local::DEFAULT_SECOND_API_KEY;
+use extracta_contract::mock::{DEFAULT_API_KEY, Fault};
+use extracta_contract::result::{FailureKind, Outcome};
+use extracta_contract::suite::explore::{ExploreReport, Invariant, Stop};
 use extracta_contract::{
-    DEFAULT_API_KEY, DEFAULT_SECOND_API_KEY, Endpoint, ExploreOptions, ExploreReport, FailureKind,
-    Fault, Invariant, MockServer, Outcome, RunOptions, RunReport, Stop, explore, explore_until,
-    run, with_built_in_mock,
+    Endpoint, ExploreOptions, MockServer, RunOptions, RunReport, explore, explore_until, run,
+    with_built_in_mock,
 };
 
 use crate::standins::{SECOND_KEY, StandIn, built};
@@ -239,7 +242,7 @@ async fn the_explorer_finds_a_bug_no_case_names_within_the_default_budget_whatev
             "{variant}, seed {seed}: {:?}",
             findings(&report)
         );
-        assert!(report.requests <= extracta_contract::DEFAULT_BUDGET + 20);
+        assert!(report.requests <= extracta_contract::suite::explore::DEFAULT_BUDGET + 20);
         assert!(
             report.report.cleanup.failed.is_empty(),
             "{:?}",
@@ -291,14 +294,14 @@ async fn a_finding_is_shrunk_to_the_one_plain_request_that_breaks_the_invariant(
     };
     assert_eq!(
         exchange.request.auth,
-        extracta_contract::Auth::Valid,
+        extracta_contract::contract::Auth::Valid,
         "{} tries, from {}: {:?}",
         finding.tries,
         finding.shrunk_from,
         exchange.request
     );
     let body = match &exchange.request.body {
-        extracta_contract::SentBody::Text { text } => text.clone(),
+        extracta_contract::result::SentBody::Text { text } => text.clone(),
         other => panic!("{other:?}"),
     };
     let body: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();

@@ -332,7 +332,7 @@ fn succeeds(endpoint: &str, body: &Value, learned: bool) -> bool {
     else {
         return false;
     };
-    let valid = extracta_contract::SchemaSet::global()
+    let valid = extracta_contract::contract::SchemaSet::global()
         .ok()
         .and_then(|s| s.check(schema, body).ok())
         .is_some_and(|v| v.is_empty());
@@ -937,7 +937,7 @@ async fn mixed_traffic_from_several_keys_leaves_the_data_each_model_predicts() {
     // Arrange: six keys, each seeded with one classification the others try to reach.
     let keys: Vec<String> = (0..6).map(|n| format!("mixed-key-{n}")).collect();
     let mut builder = extracta_contract::MockServer::builder();
-    let mut seed = extracta_contract::Seed::new();
+    let mut seed = extracta_contract::mock::Seed::new();
     for key in &keys {
         builder = builder.api_key(key);
         seed = seed.classification(format!("seeded-{key}"), |c| c.owner(key.clone()));

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use extracta_contract::{Endpoint, Fault, Limits, MockServer, Seed, VerifyError};
+use extracta_contract::mock::{Fault, Limits, Seed, VerifyError};
+use extracta_contract::{Endpoint, MockServer};
 use serde_json::{Value, json};
 
 async fn start(builder: extracta_contract::MockBuilder) -> MockServer {

@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, header};
+use extracta_contract::mock::{Limits, Usage};
 use extracta_contract::testing::{MockState, Store, router};
-use extracta_contract::{Endpoint, Limits, MockServer, Usage};
+use extracta_contract::{Endpoint, MockServer};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -6,7 +6,8 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use extracta_contract::{OptionsError, RunOptions, run};
+use extracta_contract::suite::OptionsError;
+use extracta_contract::{RunOptions, run};
 
 use super::standins::{SECOND_KEY, StandIn, built};
 

@@ -11,7 +11,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use extracta_contract::{MockServer, RunOptions, Seed, run};
+use extracta_contract::mock::Seed;
+use extracta_contract::{MockServer, RunOptions, run};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

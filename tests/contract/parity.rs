@@ -6,9 +6,12 @@
 use std::path::Path;
 use std::process::Command;
 
+use extracta_contract::contract::profile::{
+    EmptyList, LearnedSuccess, PROFILE_FILE, PROFILE_SCHEMA_ID, PartlyUnknown, ResultsFileId,
+    SuccessStatus,
+};
 use extracta_contract::{
-    EmptyList, LearnedSuccess, MockServer, PROFILE_FILE, PROFILE_SCHEMA_ID, PartlyUnknown,
-    ResultsFileId, RunOptions, RunReport, SuccessStatus, VendorProfile, learn_vendor, parity, run,
+    MockServer, RunOptions, RunReport, VendorProfile, learn_vendor, parity, run,
 };
 use serde_json::json;
 

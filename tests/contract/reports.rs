@@ -183,7 +183,7 @@ fn list_names_and_describes_the_selected_cases_and_a_filter_runs_only_them() {
         "{printed}"
     );
     assert!(!printed.contains("auth-invalid-key"), "{printed}");
-    let total = extracta_contract::load_dir(&manifest().join("cases"))
+    let total = extracta_contract::contract::load_dir(&manifest().join("cases"))
         .map(|c| c.len())
         .unwrap_or(0);
     assert!(
@@ -403,7 +403,10 @@ fn the_json_report_of_a_failing_run_has_the_published_shape() {
         "{text}"
     );
     assert_eq!(case["request"]["auth"], "valid");
-    assert!(!text.contains(extracta_contract::DEFAULT_API_KEY), "{text}");
+    assert!(
+        !text.contains(extracta_contract::mock::DEFAULT_API_KEY),
+        "{text}"
+    );
     // A report that breaks the shape is refused: a status failure without what came.
     report["cases"][0]["failures"][0]
         .as_object_mut()
@@ -476,7 +479,7 @@ fn the_html_report_renders_in_a_real_browser_with_its_drift_side_by_side() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     let dom = stdout(&rendered);
-    let cases = extracta_contract::load_dir(&manifest().join("cases"))
+    let cases = extracta_contract::contract::load_dir(&manifest().join("cases"))
         .map(|c| c.len())
         .unwrap_or(0);
     assert_eq!(dom.matches("class=\"case-row\"").count(), cases, "{dom}");

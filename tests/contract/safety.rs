@@ -5,7 +5,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use extracta_contract::{MockServer, Plan, RunOptions, load_dir, run};
+use extracta_contract::contract::load_dir;
+use extracta_contract::suite::Plan;
+use extracta_contract::{MockServer, RunOptions, run};
 
 use crate::standins::built;
 use serde_json::{Value, json};
@@ -165,7 +167,7 @@ async fn the_cap_on_deletes_holds_back_whole_cases_and_uploads_nothing_for_them(
     let held: Vec<&extracta_contract::CaseResult> = report
         .cases
         .iter()
-        .filter(|c| c.outcome == extracta_contract::Outcome::Skipped)
+        .filter(|c| c.outcome == extracta_contract::result::Outcome::Skipped)
         .collect();
     // Every case that sends a delete is held back but those whose 2 deletes the cap let go.
     let destructive = cases
@@ -205,8 +207,8 @@ async fn the_cap_on_deletes_holds_back_whole_cases_and_uploads_nothing_for_them(
         .steps()
         .iter()
         .filter(|step| {
-            matches!(step, extracta_contract::Step::Upload { .. })
-                || matches!(step, extracta_contract::Step::Send { case, .. } if case.request.path.ends_with("/uploadFiles"))
+            matches!(step, extracta_contract::suite::Step::Upload { .. })
+                || matches!(step, extracta_contract::suite::Step::Send { case, .. } if case.request.path.ends_with("/uploadFiles"))
         })
         .count();
     assert_eq!(uploads, planned);
@@ -569,8 +571,8 @@ async fn keep_leaves_only_the_failed_cases_fixtures_and_deleting_them_later_leav
     let failed = report.cases.iter().find(|c| c.name == "fails");
     assert_eq!(failed.map(|c| c.read_back.len()), Some(1));
 
-    let record = extracta_contract::KeptRecord::new(&mock.base_url(), &kept);
-    let later = extracta_contract::delete_kept(&options, &record)
+    let record = extracta_contract::suite::KeptRecord::new(&mock.base_url(), &kept);
+    let later = extracta_contract::suite::delete_kept(&options, &record)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(later.deleted, kept.classifications, "{later:?}");

@@ -8,9 +8,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use extracta_contract::{
-    FailOn, Failure, FailureKind, Outcome, RunOptions, RunOptionsBuilder, RunReport, run,
-};
+use extracta_contract::result::{Failure, FailureKind, Outcome};
+use extracta_contract::suite::FailOn;
+use extracta_contract::{RunOptions, RunOptionsBuilder, RunReport, run};
 
 /// The stand-in's second account.
 pub const SECOND_KEY: &str = "standin-second-key";
@@ -334,7 +334,7 @@ async fn an_added_field_is_additive_and_passes_when_only_breaking_changes_fail()
         !classes.is_empty()
             && classes
                 .iter()
-                .all(|c| *c == extracta_contract::ChangeClass::Additive)
+                .all(|c| *c == extracta_contract::result::ChangeClass::Additive)
     );
 }
 
@@ -351,7 +351,7 @@ async fn a_reworded_message_is_wording_and_passes_when_only_breaking_changes_fai
         !classes.is_empty()
             && classes
                 .iter()
-                .all(|c| *c == extracta_contract::ChangeClass::Wording),
+                .all(|c| *c == extracta_contract::result::ChangeClass::Wording),
         "{classes:?}"
     );
     // It is still shown and counted.
@@ -433,7 +433,7 @@ fn the_junit_report_parses_and_names_the_target_and_the_baseline() {
     let suite = &report.test_suites[0];
     assert_eq!(
         suite.test_cases.len(),
-        extracta_contract::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
+        extracta_contract::contract::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
             .map(|cases| cases.len())
             .unwrap_or(0)
     );
@@ -479,7 +479,7 @@ async fn a_misbehaving_target_fails_with_the_right_kind_and_is_still_cleaned_up(
         report
             .cases
             .iter()
-            .all(|c| c.outcome != extracta_contract::Outcome::Skipped)
+            .all(|c| c.outcome != extracta_contract::result::Outcome::Skipped)
     );
     assert!(
         report.cleanup.failed.is_empty(),
@@ -529,7 +529,9 @@ async fn a_volatile_field_named_beside_the_baseline_is_not_drift() {
     run_with_baseline("drift-message", baseline.path(), true, FailOn::Any).await;
     // The message of unknown-batch differs from "independent": named volatile, it passes.
     let _ = std::fs::write(
-        baseline.path().join(extracta_contract::VOLATILE_FILE),
+        baseline
+            .path()
+            .join(extracta_contract::suite::VOLATILE_FILE),
         r#"{"pointers": ["/body/message"]}"#,
     );
     let report = run_with_baseline("independent", baseline.path(), false, FailOn::Any).await;

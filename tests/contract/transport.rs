@@ -6,9 +6,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use extracta_contract::{
-    Endpoint, Failure, FailureKind, Fault, MockServer, Outcome, RunOptions, RunReport, Seed, run,
-};
+use extracta_contract::mock::{Fault, Seed};
+use extracta_contract::result::{Failure, FailureKind, Outcome};
+use extracta_contract::{Endpoint, MockServer, RunOptions, RunReport, run};
 use serde_json::Value;
 
 use super::standins::{SECOND_KEY, StandIn, built};
