@@ -38,7 +38,8 @@ const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 ///
 /// ```
 /// use std::time::Duration;
-/// use extracta_contract::{Endpoint, Fault};
+/// use extracta_contract::Endpoint;
+/// use extracta_contract::mock::Fault;
 ///
 /// // The next two deleteFiles answer 429 with `Retry-After: 3`.
 /// let throttled = Fault::status(429).on(Endpoint::DeleteFiles).times(2).retry_after(Duration::from_secs(3));

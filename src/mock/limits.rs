@@ -14,7 +14,7 @@ const MIB: usize = 1024 * 1024;
 ///
 /// ```
 /// use std::time::Duration;
-/// use extracta_contract::Limits;
+/// use extracta_contract::mock::Limits;
 ///
 /// let limits = Limits::default()
 ///     .max_files_per_upload(1_000)

@@ -1,7 +1,7 @@
 //! What a mock holds from the start, written in Rust or as JSON (`schemas/seed.json`).
 //!
 //! ```
-//! use extracta_contract::Seed;
+//! use extracta_contract::mock::Seed;
 //!
 //! let seed = Seed::new().classification("cls-1", |c| {
 //!     c.name("Invoices")

@@ -304,7 +304,8 @@ impl MockBuilder {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use extracta_contract::{Endpoint, MockServer, Seed};
+/// use extracta_contract::Endpoint;
+/// use extracta_contract::mock::{MockServer, Seed};
 /// use serde_json::json;
 ///
 /// // Arrange
