@@ -4,6 +4,7 @@
 //! (typed calls over the `transport`, every one past the `ledger`), provisions each
 //! `fixture`, and judges what it observed with `verify`.
 
+pub(crate) mod cleanup;
 pub(crate) mod error;
 pub mod explore;
 pub(crate) mod fixture;
@@ -20,7 +21,7 @@ pub(crate) mod vendor;
 pub(crate) mod verify;
 
 pub use error::{OptionsError, RunError, Setting};
-pub use keep::{KeepError, KeptRecord, delete_kept};
+pub use cleanup::{KeepError, KeptRecord, delete_kept};
 pub use learn::{Lesson, learn};
 pub use options::{
     Baseline, BuiltInMock, FailOn, MOCK_PROFILE, Remote, RunOptions, RunOptionsBuilder, Selection,

@@ -34,8 +34,6 @@ pub const MOCK_CONCURRENCY: usize = 2;
 pub const REMOTE_CONCURRENCY: usize = 8;
 /// How long a remote target may take before its reads show what a request did.
 pub const REMOTE_SETTLE: Duration = Duration::from_secs(10);
-/// The largest answer read, by default; a longer one fails its case.
-pub const MAX_RESPONSE_SIZE: usize = 4 * 1024 * 1024;
 /// The per-request timeout, by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -444,7 +442,7 @@ impl Default for RunOptionsBuilder {
             concurrency: None,
             timeout: DEFAULT_TIMEOUT,
             settle: None,
-            max_response_size: MAX_RESPONSE_SIZE,
+            max_response_size: super::transport::target::MAX_RESPONSE_SIZE,
             max_retry_wait: super::transport::retry::MAX_RETRY_WAIT,
             max_processing_wait: super::vendor::MAX_PROCESSING_WAIT,
             pace: Vec::new(),

@@ -482,18 +482,23 @@ impl Context<'_> {
         batches
     }
 
-    /// Checks an outcome, compares it with the baseline, and decides the case's outcome.
     /// Notes a fixture provisioned for `cases`.
     fn provisioned(&self, cases: Vec<String>, fixture: &Fixture) {
+        let batches = (0..fixture.batches.len())
+            .filter_map(|n| fixture.batch(n))
+            .map(|(classification, batch)| (classification.to_owned(), batch.to_owned()))
+            .collect();
         self.provisioned
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(Provisioned {
                 cases,
-                fixture: fixture.clone(),
+                classifications: fixture.classification_ids.iter().skip(1).cloned().collect(),
+                batches,
             });
     }
 
+    /// Checks an outcome, compares it with the baseline, and decides the case's outcome.
     fn judge(&self, case: &Case, executed: Executed, duration: Duration) -> CaseResult {
         let (sent, outcome) = executed;
         // The exchange is for people (reports, reproducers), not the checks: kept redacted and

@@ -17,6 +17,9 @@ use crate::contract::endpoint::Endpoint;
 use crate::redact::ApiKey;
 use crate::result::{Response, Traffic};
 
+/// The largest answer read, by default; a longer one fails its case.
+pub const MAX_RESPONSE_SIZE: usize = 4 * 1024 * 1024;
+
 /// Why a target could not be set up or reached.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
@@ -218,7 +221,7 @@ impl Target {
             key,
             second_key: None,
             tag_cases: false,
-            max_response_size: crate::suite::options::MAX_RESPONSE_SIZE,
+            max_response_size: MAX_RESPONSE_SIZE,
             max_retry_wait: MAX_RETRY_WAIT,
             client,
             counters: Arc::default(),
