@@ -106,7 +106,11 @@ mod tests {
     fn only_the_fixtures_of_failed_cases_are_kept() {
         let provisioned = [
             provisioned(&["passed"], &[], &[("run", "b-passed")]),
-            provisioned(&["failed"], &["own"], &[("run", "b-failed"), ("own", "b-own")]),
+            provisioned(
+                &["failed"],
+                &["own"],
+                &[("run", "b-failed"), ("own", "b-own")],
+            ),
         ];
         let keep = Keep::of(&provisioned, &["failed"]);
         assert!(keep.keeps_batch("run", "b-failed") && keep.keeps_batch("own", "b-own"));

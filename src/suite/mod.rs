@@ -20,8 +20,8 @@ pub(crate) mod transport;
 pub(crate) mod vendor;
 pub(crate) mod verify;
 
-pub use error::{OptionsError, RunError, Setting};
 pub use cleanup::{KeepError, KeptRecord, delete_kept};
+pub use error::{OptionsError, RunError, Setting};
 pub use learn::{Lesson, learn};
 pub use options::{
     Baseline, BuiltInMock, FailOn, MOCK_PROFILE, Remote, RunOptions, RunOptionsBuilder, Selection,
