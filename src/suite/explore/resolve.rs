@@ -9,7 +9,6 @@
 //! or empty, whitespace or control characters only); never a climbing path, percent-escapes or
 //! JSON-looking text, and never a number where an id belongs.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
@@ -17,8 +16,8 @@ use serde_json::{Map, Value, json};
 use super::generate::{
     Action, Anchor, Body, Content, DocumentTypes, Extra, FileList, Odd, Pick, Shape, WrongType,
 };
-use super::invariants::expect;
 use super::model::{AccountState, BatchAt};
+use super::oracle::expect;
 use crate::contract::case::{BatchSpec, BodySpec, Case, FixtureSpec, RequestSpec};
 use crate::contract::endpoint::{Endpoint, MediaType};
 use crate::suite::fixture::{Fixture, FixtureBatch};
@@ -737,15 +736,6 @@ pub fn describe(action: &Action) -> String {
         text.push_str(&odd.join(", "));
     }
     text
-}
-
-/// Counts how often each id appears in a list, for the oracle.
-pub fn counts<'a>(ids: impl IntoIterator<Item = &'a str>) -> HashMap<&'a str, usize> {
-    let mut counts = HashMap::new();
-    for id in ids {
-        *counts.entry(id).or_default() += 1;
-    }
-    counts
 }
 
 #[cfg(test)]
