@@ -17,11 +17,12 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
 use tokio::sync::watch;
 
+use super::description::describe;
 use super::generate::{Action, sequence};
 use super::invariants::Invariant;
 use super::model::{Model, Owner};
 use super::options::ExploreOptions;
-use super::resolve::{Resolved, describe, resolve};
+use super::resolve::{Resolved, resolve};
 use super::save::{case_file, save};
 use super::shrink::{Replay, Replayed, shrink};
 use crate::contract::case::{Auth, Case};
