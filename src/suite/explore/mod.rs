@@ -5,10 +5,11 @@
 //! it expect (`oracle`), names the invariant a failure breaks (`invariants`), shrinks a
 //! failure to the smallest sequence that still fails (`shrink`) and keeps it as a case file
 //! (`save`); `explorer` runs it all against a live target within a budget, through the
-//! suite's vendor, ledger and transport.
+//! suite's vendor, ledger and transport, and reports what it found (`finding`).
 
 pub(crate) mod description;
 pub(crate) mod explorer;
+pub(crate) mod finding;
 pub(crate) mod generate;
 pub(crate) mod invariants;
 pub(crate) mod layout;
@@ -21,6 +22,7 @@ pub(crate) mod resolver;
 pub(crate) mod save;
 pub(crate) mod shrink;
 
-pub use explorer::{ExploreEvent, ExploreReport, Finding, Stop, explore, explore_until};
+pub use explorer::{explore, explore_until};
+pub use finding::{ExploreEvent, ExploreReport, Finding, Stop};
 pub use invariants::Invariant;
 pub use options::{DEFAULT_BUDGET, ExploreOptions};
