@@ -1,6 +1,6 @@
-//! The vendor as the run talks to it: one typed call per thing the run needs (create a
-//! classification, upload a batch, list a batch's files, delete what it created), every
-//! request passing the [`Ledger`] on its way out.
+//! [`Vendor`]: one typed call per thing the run needs (create a classification, upload a
+//! batch, list a batch's files, wait until it is processed), every request past the ledger,
+//! and every destructive one proven the run's first.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -8,83 +8,24 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::keep::Keep;
-use super::ledger::{Ledger, LedgerError};
-use super::ownership::{Marker, Named, ProofRead, proof_reads};
-use super::transport::request::{Body, Request, Retry};
-use super::transport::target::{Target, TargetError};
+use super::error::{VendorError, string_field, success_json};
 use crate::contract::case::Auth;
 use crate::contract::endpoint::Endpoint;
-use crate::result::{BatchRead, Cleanup, Response};
+use crate::result::{BatchRead, Response};
+use crate::suite::ledger::Ledger;
+use crate::suite::ownership::{Marker, Named, ProofRead, proof_reads};
+use crate::suite::transport::request::{Body, Request, Retry};
+use crate::suite::transport::target::Target;
 
 /// How long getResults is asked again while a batch is still `waiting`, by default.
 pub const MAX_PROCESSING_WAIT: Duration = Duration::from_secs(60);
+
 /// The first pause between two polls of a waiting batch; it grows by this much each poll, up
 /// to [`RESULT_POLL_MAX`] (the target's pacing may add to it).
 const RESULT_POLL_INTERVAL: Duration = Duration::from_millis(250);
+
 /// The longest pause between two polls of a waiting batch.
 const RESULT_POLL_MAX: Duration = Duration::from_secs(2);
-/// How much of a refusing answer's body an error keeps.
-const BODY_EXCERPT: usize = 300;
-
-/// Why a call to the vendor failed.
-#[derive(Debug, Clone, thiserror::Error)]
-#[non_exhaustive]
-pub enum VendorError {
-    /// No answer.
-    #[error(transparent)]
-    Transport(#[from] TargetError),
-    /// The ledger kept the request in.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    /// The target answered, but not with success.
-    #[error("{step}: the target answered {status}: {body}")]
-    Refused {
-        /// What was being done.
-        step: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The body, shortened.
-        body: String,
-    },
-    /// A success answer without what the suite needs from it.
-    #[error("{step}: {reason}")]
-    Malformed {
-        /// What was being done.
-        step: &'static str,
-        /// What was missing.
-        reason: String,
-    },
-    /// What a destructive request names is not the run's: a read showed it without the
-    /// run's marker.
-    #[error(
-        "the target answered {origin} with {id}, which this run did not create ({reason}); not deleted"
-    )]
-    NotOwned {
-        /// The id.
-        id: String,
-        /// The answer that handed it out.
-        origin: &'static str,
-        /// What the read showed.
-        reason: String,
-    },
-    /// Whether what a destructive request names is the run's could not be read.
-    #[error("could not prove that {id} is this run's ({reason}); not deleted")]
-    Unproven {
-        /// The id.
-        id: String,
-        /// Why.
-        reason: String,
-    },
-    /// getResults still answered `waiting` when the wait was up.
-    #[error("batch {batch} was not processed within {}s (getResults still answers \"waiting\")", waited.as_secs())]
-    NotProcessed {
-        /// The batch.
-        batch: String,
-        /// How long the run waited.
-        waited: Duration,
-    },
-}
 
 /// What getResults showed of a batch.
 #[derive(Debug, Clone)]
@@ -108,49 +49,13 @@ pub struct UploadedBatch {
 /// `marker`.
 #[derive(Debug)]
 pub struct Vendor {
-    target: Target,
-    ledger: Ledger,
-    marker: Marker,
-    processing_wait: Duration,
+    pub(super) target: Target,
+    pub(super) ledger: Ledger,
+    pub(super) marker: Marker,
+    pub(super) processing_wait: Duration,
     /// The reads that proved a classification or batch the run's, each made once however
     /// many deletes name it (an id that names the run's own keeps naming it).
-    proofs: Mutex<HashMap<ProofRead, Arc<tokio::sync::OnceCell<()>>>>,
-}
-
-fn refused(step: &'static str, response: &Response) -> VendorError {
-    let mut body: String = response.text.chars().take(BODY_EXCERPT).collect();
-    if body.len() < response.text.len() {
-        body.push('…');
-    }
-    VendorError::Refused {
-        step,
-        status: response.status,
-        body,
-    }
-}
-
-fn success_json(step: &'static str, response: Response) -> Result<Value, VendorError> {
-    if !response.is_success() {
-        return Err(refused(step, &response));
-    }
-    response.json.ok_or_else(|| VendorError::Malformed {
-        step,
-        reason: "the answer is not JSON".to_owned(),
-    })
-}
-
-fn string_field<'a>(
-    step: &'static str,
-    value: &'a Value,
-    field: &str,
-) -> Result<&'a str, VendorError> {
-    value
-        .get(field)
-        .and_then(Value::as_str)
-        .ok_or_else(|| VendorError::Malformed {
-            step,
-            reason: format!("the answer has no string `{field}`"),
-        })
+    pub(super) proofs: Mutex<HashMap<ProofRead, Arc<tokio::sync::OnceCell<()>>>>,
 }
 
 /// The body of a classification the run creates, named with its marker: three document types
@@ -217,7 +122,7 @@ impl Vendor {
     }
 
     /// A request past the ledger, without a proof: for reads, which destroy nothing.
-    async fn fetch(&self, request: &Request) -> Result<Response, VendorError> {
+    pub(super) async fn fetch(&self, request: &Request) -> Result<Response, VendorError> {
         self.ledger.authorise(request)?;
         Ok(self.target.send(request).await?)
     }
@@ -235,8 +140,9 @@ impl Vendor {
         if reads.is_empty() {
             return Ok(());
         }
-        let unseen =
-            |file: &&String| !super::ledger::is_nowhere(file) && !self.ledger.is_proven(file);
+        let unseen = |file: &&String| {
+            !crate::suite::ledger::is_nowhere(file) && !self.ledger.is_proven(file)
+        };
         let named = Named::of(request);
         for file in named.files.iter().filter(unseen) {
             // Its batch was proven before the file was listed in it: read it again.
@@ -580,121 +486,9 @@ impl Vendor {
             _ => {}
         }
     }
-
-    /// The requests that delete what the run created, each with the id it removes: the
-    /// batches it uploaded into a classification it did not create (a reused one), then every
-    /// classification it created, with everything in them. What `keep` keeps stays: a
-    /// classification that holds a kept batch is not deleted, but the other batches the run
-    /// uploaded into it are, one by one.
-    pub fn cleanup_requests(&self, keep: &Keep) -> Vec<(String, Request)> {
-        let classifications = self.ledger.classifications();
-        let batches = self
-            .ledger
-            .batches()
-            .into_iter()
-            .filter(|(cls, batch)| {
-                let deleted_whole =
-                    classifications.contains(cls) && !keep.keeps_classification(cls);
-                !deleted_whole && !keep.keeps_batch(cls, batch)
-            })
-            .map(|(cls, batch)| {
-                let body = json!({"classificationId": cls, "batchId": batch});
-                (batch, Request::json(Endpoint::DeleteBatch, &body))
-            });
-        let whole = classifications
-            .iter()
-            .filter(|id| !keep.keeps_classification(id))
-            .map(|id| {
-                let body = json!({"classificationId": id});
-                (
-                    id.clone(),
-                    Request::json(Endpoint::DeleteClassification, &body),
-                )
-            });
-        batches.chain(whole).collect()
-    }
-
-    /// Deletes what the run created. Failures are reported, never fatal; a delete that is
-    /// refused because the thing is already gone (a case's request took it, as a broken vendor
-    /// may) counts as gone once a read confirms it. A classification that a read shows is not
-    /// the run's is left alone; the batches the run uploaded into it are deleted one by one,
-    /// each proven the run's.
-    pub async fn clean_up(&self) -> Cleanup {
-        self.clean_up_keeping(&Keep::default()).await
-    }
-
-    /// As [`clean_up`](Vendor::clean_up), leaving what `keep` keeps; the cleanup names it.
-    pub async fn clean_up_keeping(&self, keep: &Keep) -> Cleanup {
-        let mut cleanup = Cleanup::default();
-        if !keep.cases.is_empty() {
-            cleanup.kept =
-                Some(keep.kept(&self.marker.to_string(), &self.ledger.classifications()));
-        }
-        for (id, request) in self.cleanup_requests(keep) {
-            let result = self.send(&request).await;
-            if matches!(result, Err(VendorError::NotOwned { .. }))
-                && request.endpoint() == Some(Endpoint::DeleteClassification)
-            {
-                for (classification, batch) in self.ledger.batches() {
-                    if classification == id {
-                        let body = json!({"classificationId": classification, "batchId": batch});
-                        let delete = Request::json(Endpoint::DeleteBatch, &body);
-                        let outcome = self.send(&delete).await;
-                        self.settle(&mut cleanup, batch, &delete, outcome).await;
-                    }
-                }
-            }
-            self.settle(&mut cleanup, id, &request, result).await;
-        }
-        cleanup
-    }
-
-    /// Writes down what became of one cleanup request.
-    async fn settle(
-        &self,
-        cleanup: &mut Cleanup,
-        id: String,
-        request: &Request,
-        result: Result<Response, VendorError>,
-    ) {
-        match result {
-            Ok(response) if response.is_success() => cleanup.deleted.push(id),
-            Ok(_) if self.confirmed_gone(request).await => cleanup.gone.push(id),
-            Ok(response) => cleanup
-                .failed
-                .push((id, refused("clean up", &response).to_string())),
-            Err(error) => cleanup.failed.push((id, error.to_string())),
-        }
-    }
-
-    /// Whether what a refused cleanup request names is gone: viewClassification (for a
-    /// classification) or getResults (for a batch) refuses it with a 4xx.
-    async fn confirmed_gone(&self, delete: &Request) -> bool {
-        let Body::Bytes(bytes) = &delete.body else {
-            return false;
-        };
-        let Ok(body) = serde_json::from_slice::<Value>(bytes) else {
-            return false;
-        };
-        let text = |field: &str| body.get(field).and_then(Value::as_str);
-        let probe = match (delete.endpoint(), text("classificationId"), text("batchId")) {
-            (Some(Endpoint::DeleteClassification), Some(cls), _) => Request::json(
-                Endpoint::ViewClassification,
-                &json!({"classificationId": cls}),
-            ),
-            (Some(Endpoint::DeleteBatch), Some(cls), Some(batch)) => {
-                Vendor::results_request(cls, batch)
-            }
-            _ => return false,
-        };
-        matches!(
-            self.fetch(&probe).await,
-            Ok(answer) if is_gone(answer.status)
-        )
-    }
 }
 
 /// Whether a read's status says the thing is not there: a 4xx other than 429.
-fn is_gone(status: u16) -> bool {
+pub(super) fn is_gone(status: u16) -> bool {
     (400..500).contains(&status) && status != 429
 }
