@@ -1,6 +1,7 @@
-//! [`Vendor`]: one typed call per thing the run needs (create a classification, upload a
-//! batch, list a batch's files, wait until it is processed), every request past the ledger,
-//! and every destructive one proven the run's first.
+//! The vendor as the run talks to it: one typed call per thing the run needs (create a
+//! classification, upload a batch, list a batch's files, delete what it created), every
+//! request passing the [`Ledger`] on its way out. Deleting what the run created at its end is
+//! in `cleanup`, beside deleting later what `--keep` left.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -8,14 +9,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::error::{VendorError, string_field, success_json};
+use super::ledger::{Ledger, LedgerError};
+use super::ownership::{Marker, Named, ProofRead, proof_reads};
+use super::transport::request::{Body, Request, Retry};
+use super::transport::target::{Target, TargetError};
 use crate::contract::case::Auth;
 use crate::contract::endpoint::Endpoint;
 use crate::result::{BatchRead, Response};
-use crate::suite::ledger::Ledger;
-use crate::suite::ownership::{Marker, Named, ProofRead, proof_reads};
-use crate::suite::transport::request::{Body, Request, Retry};
-use crate::suite::transport::target::Target;
 
 /// How long getResults is asked again while a batch is still `waiting`, by default.
 pub const MAX_PROCESSING_WAIT: Duration = Duration::from_secs(60);
@@ -26,6 +26,104 @@ const RESULT_POLL_INTERVAL: Duration = Duration::from_millis(250);
 
 /// The longest pause between two polls of a waiting batch.
 const RESULT_POLL_MAX: Duration = Duration::from_secs(2);
+
+/// How much of a refusing answer's body an error keeps.
+const BODY_EXCERPT: usize = 300;
+
+/// Why a call to the vendor failed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum VendorError {
+    /// No answer.
+    #[error(transparent)]
+    Transport(#[from] TargetError),
+    /// The ledger kept the request in.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// The target answered, but not with success.
+    #[error("{step}: the target answered {status}: {body}")]
+    Refused {
+        /// What was being done.
+        step: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The body, shortened.
+        body: String,
+    },
+    /// A success answer without what the suite needs from it.
+    #[error("{step}: {reason}")]
+    Malformed {
+        /// What was being done.
+        step: &'static str,
+        /// What was missing.
+        reason: String,
+    },
+    /// What a destructive request names is not the run's: a read showed it without the
+    /// run's marker.
+    #[error(
+        "the target answered {origin} with {id}, which this run did not create ({reason}); not deleted"
+    )]
+    NotOwned {
+        /// The id.
+        id: String,
+        /// The answer that handed it out.
+        origin: &'static str,
+        /// What the read showed.
+        reason: String,
+    },
+    /// Whether what a destructive request names is the run's could not be read.
+    #[error("could not prove that {id} is this run's ({reason}); not deleted")]
+    Unproven {
+        /// The id.
+        id: String,
+        /// Why.
+        reason: String,
+    },
+    /// getResults still answered `waiting` when the wait was up.
+    #[error("batch {batch} was not processed within {}s (getResults still answers \"waiting\")", waited.as_secs())]
+    NotProcessed {
+        /// The batch.
+        batch: String,
+        /// How long the run waited.
+        waited: Duration,
+    },
+}
+
+pub(super) fn refused(step: &'static str, response: &Response) -> VendorError {
+    let mut body: String = response.text.chars().take(BODY_EXCERPT).collect();
+    if body.len() < response.text.len() {
+        body.push('…');
+    }
+    VendorError::Refused {
+        step,
+        status: response.status,
+        body,
+    }
+}
+
+fn success_json(step: &'static str, response: Response) -> Result<Value, VendorError> {
+    if !response.is_success() {
+        return Err(refused(step, &response));
+    }
+    response.json.ok_or_else(|| VendorError::Malformed {
+        step,
+        reason: "the answer is not JSON".to_owned(),
+    })
+}
+
+fn string_field<'a>(
+    step: &'static str,
+    value: &'a Value,
+    field: &str,
+) -> Result<&'a str, VendorError> {
+    value
+        .get(field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| VendorError::Malformed {
+            step,
+            reason: format!("the answer has no string `{field}`"),
+        })
+}
 
 /// What getResults showed of a batch.
 #[derive(Debug, Clone)]
@@ -49,13 +147,13 @@ pub struct UploadedBatch {
 /// `marker`.
 #[derive(Debug)]
 pub struct Vendor {
-    pub(super) target: Target,
+    target: Target,
     pub(super) ledger: Ledger,
     pub(super) marker: Marker,
-    pub(super) processing_wait: Duration,
+    processing_wait: Duration,
     /// The reads that proved a classification or batch the run's, each made once however
     /// many deletes name it (an id that names the run's own keeps naming it).
-    pub(super) proofs: Mutex<HashMap<ProofRead, Arc<tokio::sync::OnceCell<()>>>>,
+    proofs: Mutex<HashMap<ProofRead, Arc<tokio::sync::OnceCell<()>>>>,
 }
 
 /// The body of a classification the run creates, named with its marker: three document types
@@ -140,9 +238,8 @@ impl Vendor {
         if reads.is_empty() {
             return Ok(());
         }
-        let unseen = |file: &&String| {
-            !crate::suite::ledger::is_nowhere(file) && !self.ledger.is_proven(file)
-        };
+        let unseen =
+            |file: &&String| !super::ledger::is_nowhere(file) && !self.ledger.is_proven(file);
         let named = Named::of(request);
         for file in named.files.iter().filter(unseen) {
             // Its batch was proven before the file was listed in it: read it again.
