@@ -124,7 +124,8 @@ mod tests {
 
     use clap::Parser;
 
-    use super::super::args::{Cli, Command, parse_duration, parse_size};
+    use super::super::args::values::{parse_duration, parse_size};
+    use super::super::args::{Cli, Command};
     use super::*;
 
     fn mock_args(args: &[&str]) -> Option<MockArgs> {

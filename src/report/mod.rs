@@ -1,7 +1,7 @@
 //! The renderers of a [`RunReport`](crate::result::RunReport): human text, JSON, JUnit XML,
 //! Markdown for CI summaries, a self-contained HTML page, and the `curl` command of a request.
 //! They read the result model and nothing else; text, Markdown, JUnit and HTML lay out one
-//! view of it, prepared once (`view.rs`), and escape through the one escaper (`redact.rs`).
+//! view of it, prepared once (`view.rs`), and escape through the one escaper (`redact/`).
 
 pub mod curl;
 pub mod html;

@@ -1,6 +1,7 @@
 //! The vendor as the run talks to it: one typed call per thing the run needs (create a
 //! classification, upload a batch, list a batch's files, delete what it created), every
-//! request passing the [`Ledger`] on its way out.
+//! request passing the [`Ledger`] on its way out. Deleting what the run created at its end is
+//! in `cleanup`, beside deleting later what `--keep` left.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -8,22 +9,24 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::keep::Keep;
 use super::ledger::{Ledger, LedgerError};
 use super::ownership::{Marker, Named, ProofRead, proof_reads};
 use super::transport::request::{Body, Request, Retry};
 use super::transport::target::{Target, TargetError};
 use crate::contract::case::Auth;
 use crate::contract::endpoint::Endpoint;
-use crate::result::{BatchRead, Cleanup, Response};
+use crate::result::{BatchRead, Response};
 
 /// How long getResults is asked again while a batch is still `waiting`, by default.
 pub const MAX_PROCESSING_WAIT: Duration = Duration::from_secs(60);
+
 /// The first pause between two polls of a waiting batch; it grows by this much each poll, up
 /// to [`RESULT_POLL_MAX`] (the target's pacing may add to it).
 const RESULT_POLL_INTERVAL: Duration = Duration::from_millis(250);
+
 /// The longest pause between two polls of a waiting batch.
 const RESULT_POLL_MAX: Duration = Duration::from_secs(2);
+
 /// How much of a refusing answer's body an error keeps.
 const BODY_EXCERPT: usize = 300;
 
@@ -86,38 +89,7 @@ pub enum VendorError {
     },
 }
 
-/// What getResults showed of a batch.
-#[derive(Debug, Clone)]
-enum Listing {
-    /// Its files: `(fileId, fileName)`.
-    Files(Vec<(String, Option<String>)>),
-    /// Refused with this 4xx: the batch is gone.
-    Gone(u16),
-}
-
-/// A batch the run uploaded: its id and its files' ids, in upload order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UploadedBatch {
-    /// The batch's id.
-    pub batch_id: String,
-    /// The files' ids.
-    pub file_ids: Vec<String>,
-}
-
-/// The vendor, reached through `target`, guarded by `ledger`; what the run creates carries
-/// `marker`.
-#[derive(Debug)]
-pub struct Vendor {
-    target: Target,
-    ledger: Ledger,
-    marker: Marker,
-    processing_wait: Duration,
-    /// The reads that proved a classification or batch the run's, each made once however
-    /// many deletes name it (an id that names the run's own keeps naming it).
-    proofs: Mutex<HashMap<ProofRead, Arc<tokio::sync::OnceCell<()>>>>,
-}
-
-fn refused(step: &'static str, response: &Response) -> VendorError {
+pub(super) fn refused(step: &'static str, response: &Response) -> VendorError {
     let mut body: String = response.text.chars().take(BODY_EXCERPT).collect();
     if body.len() < response.text.len() {
         body.push('…');
@@ -151,6 +123,37 @@ fn string_field<'a>(
             step,
             reason: format!("the answer has no string `{field}`"),
         })
+}
+
+/// What getResults showed of a batch.
+#[derive(Debug, Clone)]
+enum Listing {
+    /// Its files: `(fileId, fileName)`.
+    Files(Vec<(String, Option<String>)>),
+    /// Refused with this 4xx: the batch is gone.
+    Gone(u16),
+}
+
+/// A batch the run uploaded: its id and its files' ids, in upload order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadedBatch {
+    /// The batch's id.
+    pub batch_id: String,
+    /// The files' ids.
+    pub file_ids: Vec<String>,
+}
+
+/// The vendor, reached through `target`, guarded by `ledger`; what the run creates carries
+/// `marker`.
+#[derive(Debug)]
+pub struct Vendor {
+    target: Target,
+    pub(super) ledger: Ledger,
+    pub(super) marker: Marker,
+    processing_wait: Duration,
+    /// The reads that proved a classification or batch the run's, each made once however
+    /// many deletes name it (an id that names the run's own keeps naming it).
+    proofs: Mutex<HashMap<ProofRead, Arc<tokio::sync::OnceCell<()>>>>,
 }
 
 /// The body of a classification the run creates, named with its marker: three document types
@@ -217,7 +220,7 @@ impl Vendor {
     }
 
     /// A request past the ledger, without a proof: for reads, which destroy nothing.
-    async fn fetch(&self, request: &Request) -> Result<Response, VendorError> {
+    pub(super) async fn fetch(&self, request: &Request) -> Result<Response, VendorError> {
         self.ledger.authorise(request)?;
         Ok(self.target.send(request).await?)
     }
@@ -580,121 +583,9 @@ impl Vendor {
             _ => {}
         }
     }
-
-    /// The requests that delete what the run created, each with the id it removes: the
-    /// batches it uploaded into a classification it did not create (a reused one), then every
-    /// classification it created, with everything in them. What `keep` keeps stays: a
-    /// classification that holds a kept batch is not deleted, but the other batches the run
-    /// uploaded into it are, one by one.
-    pub fn cleanup_requests(&self, keep: &Keep) -> Vec<(String, Request)> {
-        let classifications = self.ledger.classifications();
-        let batches = self
-            .ledger
-            .batches()
-            .into_iter()
-            .filter(|(cls, batch)| {
-                let deleted_whole =
-                    classifications.contains(cls) && !keep.keeps_classification(cls);
-                !deleted_whole && !keep.keeps_batch(cls, batch)
-            })
-            .map(|(cls, batch)| {
-                let body = json!({"classificationId": cls, "batchId": batch});
-                (batch, Request::json(Endpoint::DeleteBatch, &body))
-            });
-        let whole = classifications
-            .iter()
-            .filter(|id| !keep.keeps_classification(id))
-            .map(|id| {
-                let body = json!({"classificationId": id});
-                (
-                    id.clone(),
-                    Request::json(Endpoint::DeleteClassification, &body),
-                )
-            });
-        batches.chain(whole).collect()
-    }
-
-    /// Deletes what the run created. Failures are reported, never fatal; a delete that is
-    /// refused because the thing is already gone (a case's request took it, as a broken vendor
-    /// may) counts as gone once a read confirms it. A classification that a read shows is not
-    /// the run's is left alone; the batches the run uploaded into it are deleted one by one,
-    /// each proven the run's.
-    pub async fn clean_up(&self) -> Cleanup {
-        self.clean_up_keeping(&Keep::default()).await
-    }
-
-    /// As [`clean_up`](Vendor::clean_up), leaving what `keep` keeps; the cleanup names it.
-    pub async fn clean_up_keeping(&self, keep: &Keep) -> Cleanup {
-        let mut cleanup = Cleanup::default();
-        if !keep.cases.is_empty() {
-            cleanup.kept =
-                Some(keep.kept(&self.marker.to_string(), &self.ledger.classifications()));
-        }
-        for (id, request) in self.cleanup_requests(keep) {
-            let result = self.send(&request).await;
-            if matches!(result, Err(VendorError::NotOwned { .. }))
-                && request.endpoint() == Some(Endpoint::DeleteClassification)
-            {
-                for (classification, batch) in self.ledger.batches() {
-                    if classification == id {
-                        let body = json!({"classificationId": classification, "batchId": batch});
-                        let delete = Request::json(Endpoint::DeleteBatch, &body);
-                        let outcome = self.send(&delete).await;
-                        self.settle(&mut cleanup, batch, &delete, outcome).await;
-                    }
-                }
-            }
-            self.settle(&mut cleanup, id, &request, result).await;
-        }
-        cleanup
-    }
-
-    /// Writes down what became of one cleanup request.
-    async fn settle(
-        &self,
-        cleanup: &mut Cleanup,
-        id: String,
-        request: &Request,
-        result: Result<Response, VendorError>,
-    ) {
-        match result {
-            Ok(response) if response.is_success() => cleanup.deleted.push(id),
-            Ok(_) if self.confirmed_gone(request).await => cleanup.gone.push(id),
-            Ok(response) => cleanup
-                .failed
-                .push((id, refused("clean up", &response).to_string())),
-            Err(error) => cleanup.failed.push((id, error.to_string())),
-        }
-    }
-
-    /// Whether what a refused cleanup request names is gone: viewClassification (for a
-    /// classification) or getResults (for a batch) refuses it with a 4xx.
-    async fn confirmed_gone(&self, delete: &Request) -> bool {
-        let Body::Bytes(bytes) = &delete.body else {
-            return false;
-        };
-        let Ok(body) = serde_json::from_slice::<Value>(bytes) else {
-            return false;
-        };
-        let text = |field: &str| body.get(field).and_then(Value::as_str);
-        let probe = match (delete.endpoint(), text("classificationId"), text("batchId")) {
-            (Some(Endpoint::DeleteClassification), Some(cls), _) => Request::json(
-                Endpoint::ViewClassification,
-                &json!({"classificationId": cls}),
-            ),
-            (Some(Endpoint::DeleteBatch), Some(cls), Some(batch)) => {
-                Vendor::results_request(cls, batch)
-            }
-            _ => return false,
-        };
-        matches!(
-            self.fetch(&probe).await,
-            Ok(answer) if is_gone(answer.status)
-        )
-    }
 }
 
 /// Whether a read's status says the thing is not there: a 4xx other than 429.
-fn is_gone(status: u16) -> bool {
+pub(super) fn is_gone(status: u16) -> bool {
     (400..500).contains(&status) && status != 429
 }

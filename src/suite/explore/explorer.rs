@@ -17,19 +17,21 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
 use tokio::sync::watch;
 
+use super::finding::{
+    ExploreEvent, ExploreReport, Failed, Finding, Judged, Stop, finding, signature,
+};
 use super::generate::{Action, sequence};
 use super::invariants::Invariant;
 use super::model::{Model, Owner};
 use super::options::ExploreOptions;
-use super::resolve::{Resolved, describe, resolve};
-use super::save::{case_file, save};
+use super::resolve::{Resolved, resolve};
 use super::shrink::{Replay, Replayed, shrink};
-use crate::contract::case::{Auth, Case};
+use crate::contract::case::Auth;
 use crate::contract::endpoint::Endpoint;
 use crate::redact::Redactor;
 use crate::result::{
-    BatchRead, CaseResult, Cleanup, EffectProblem, Exchange, Failure, Observation, Outcome,
-    Response, RunReport, TargetInfo,
+    BatchRead, CaseResult, Cleanup, EffectProblem, Exchange, Failure, Observation, Response,
+    RunReport, TargetInfo,
 };
 use crate::suite::error::{OptionsError, RunError};
 use crate::suite::fixture::batch_files;
@@ -52,109 +54,6 @@ const FILES_PER_BATCH: usize = 2;
 const SHRINK_SHARE: u64 = 4;
 /// Sequences in a row that send nothing before the exploration gives up.
 const IDLE_SEQUENCES: usize = 50;
-
-/// Why the exploration ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Stop {
-    /// The budget of requests is spent.
-    Budget,
-    /// The cap on deletes (`--max-deletes`) is reached.
-    DeleteCap,
-    /// It was stopped (Ctrl-C).
-    Interrupted,
-    /// Nothing could be sent any more (the account holds nothing the actions can name).
-    Idle,
-}
-
-impl std::fmt::Display for Stop {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Stop::Budget => "the budget is spent",
-            Stop::DeleteCap => "the cap on deletes (--max-deletes) is reached",
-            Stop::Interrupted => "it was interrupted",
-            Stop::Idle => "nothing more could be sent",
-        })
-    }
-}
-
-/// One thing the explorer found, shrunk.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Finding {
-    /// Its name in the report: `explore/<invariant>/<n>`.
-    pub name: String,
-    /// The invariant it breaks.
-    pub invariant: Invariant,
-    /// The endpoint of the request that broke it.
-    pub endpoint: Endpoint,
-    /// That request's credential.
-    pub auth: Auth,
-    /// The shrunk sequence as sent, the request that broke the invariant last.
-    pub sequence: Vec<Exchange>,
-    /// How many requests the sequence held before shrinking.
-    pub shrunk_from: usize,
-    /// How many candidate sequences the shrinking sent.
-    pub tries: usize,
-    /// The case file it is kept as.
-    pub case: String,
-    /// Where the case was written (`--save-cases`).
-    pub saved: Option<std::path::PathBuf>,
-    /// Why it could not be written, if it could not.
-    pub save_error: Option<String>,
-}
-
-/// What an exploration found.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ExploreReport {
-    /// The seed it ran with.
-    pub seed: u64,
-    /// The sequences sent (shrinking's replays not counted).
-    pub sequences: usize,
-    /// The requests sent before the cleanup.
-    pub requests: u64,
-    /// Why it ended.
-    pub stop: Stop,
-    /// Every finding, in the order found.
-    pub findings: Vec<Finding>,
-    /// Actions generated but not sent: an upload past the explorer's bounds, or a request the
-    /// ledger or the ownership proof kept in.
-    pub not_sent: usize,
-    /// The findings as failed cases, with the cleanup and the traffic, for the reports.
-    pub report: RunReport,
-}
-
-/// What the explorer tells its observer as it goes.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub enum ExploreEvent<'a> {
-    /// A finding, shrunk (and saved, if asked).
-    Found {
-        /// The finding.
-        finding: &'a Finding,
-        /// It as a failed case.
-        result: &'a CaseResult,
-    },
-}
-
-/// One request sent and judged.
-#[derive(Debug, Clone)]
-struct Judged {
-    action: Action,
-    case: Case,
-    exchange: Exchange,
-    failures: Vec<Failure>,
-}
-
-/// A sequence that broke an invariant.
-#[derive(Debug, Clone)]
-struct Failed {
-    judged: Judged,
-    earlier: Vec<Exchange>,
-    invariant: Invariant,
-    signature: String,
-}
 
 /// How one action went.
 enum Step {
@@ -191,15 +90,6 @@ pub fn runner(seed: u64) -> TestRunner {
         Config::default(),
         TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(seed)),
     )
-}
-
-/// The key of a failure for telling findings apart: the invariant and the endpoint (for a
-/// credential, the credential: one near miss accepted is one bug, wherever it is sent).
-fn signature(invariant: Invariant, action: &Action) -> String {
-    match invariant {
-        Invariant::Credential => format!("{invariant}/{}", action.auth),
-        _ => format!("{invariant}/{}", action.endpoint),
-    }
 }
 
 /// What stays the same through an exploration: the options, the vendors, the stop.
@@ -571,83 +461,6 @@ impl Replay<Failed> for Shrinking<'_, '_> {
             Sequence::Halted(_) => Replayed::Stopped,
         }
     }
-}
-
-/// The finding of a shrunk failure, and it as a failed case.
-fn finding(
-    options: &ExploreOptions,
-    failed: Failed,
-    (shrunk_from, tries): (usize, usize),
-    number: usize,
-    redactor: &Redactor,
-    took: Duration,
-) -> (Finding, CaseResult) {
-    let Failed {
-        judged,
-        earlier,
-        invariant,
-        ..
-    } = failed;
-    let name = format!("explore/{}/{number}", invariant.name());
-    let what = describe(&judged.action);
-    let mut sequence = earlier;
-    let sent = sequence.len() + 1;
-    let before: Vec<String> = sequence
-        .iter()
-        .map(|e| format!("{} {}", e.request.method, endpoint_name(&e.request.url)))
-        .collect();
-    sequence.push(judged.exchange.clone());
-    let mut description = format!("{}: {what}", invariant.rule());
-    if !before.is_empty() {
-        description.push_str(&format!(" (after {})", before.join(", ")));
-    }
-    description.push_str(&format!(
-        ". Shrunk from {shrunk_from} request(s) to {sent} in {tries} tries; seed {}.",
-        options.seed
-    ));
-    let case_description = format!(
-        "Found by `extracta-contract explore --seed {}` ({}): {}: {what}.",
-        options.seed,
-        invariant.name(),
-        invariant.rule()
-    );
-    let case = redactor.redact(&case_file(&judged.case, &case_description));
-    let endpoint = judged.action.endpoint;
-    let stem = invariant.name();
-    let (saved, save_error) = match &options.save_cases {
-        Some(dir) => match save(dir, endpoint, stem, &case) {
-            Ok(path) => (Some(path), None),
-            Err(error) => (None, Some(error.to_string())),
-        },
-        None => (None, None),
-    };
-    let result = CaseResult::new(
-        &name,
-        &description,
-        Outcome::Failed,
-        judged.failures,
-        None,
-        took,
-    )
-    .with_exchange(Some(judged.exchange));
-    let finding = Finding {
-        name,
-        invariant,
-        endpoint,
-        auth: judged.action.auth,
-        sequence,
-        shrunk_from,
-        tries,
-        case,
-        saved,
-        save_error,
-    };
-    (finding, result)
-}
-
-/// The endpoint's name at the end of `url`.
-fn endpoint_name(url: &str) -> &str {
-    url.rsplit('/').next().unwrap_or(url)
 }
 
 /// Explores the target of `options`: see the module. `on_event` sees each finding as it is

@@ -7,15 +7,13 @@
 //! refuses naming the path; a file is written to a new temporary file beside it and renamed
 //! into place, and `--prune` removes only regular files.
 
-use std::fmt::Write as _;
 use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 
-use super::drift::diff;
-use super::volatile::VolatileRules;
+use super::snap::{declares_binary, render};
 use crate::contract::case::Case;
 use crate::contract::input::{FileKind, WalkError, read_input, walk, write_whole};
-use crate::result::{BaselineCheck, BaselineStatus, Failure, Snapshot};
+use crate::result::Snapshot;
 
 /// Why a baseline could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -140,7 +138,7 @@ impl Baselines {
 
     /// The text of the baseline of `name`, if there is one; read only if it is a regular
     /// file, and only so much of it.
-    fn text(&self, name: &str) -> Result<Option<(PathBuf, String)>, SnapshotError> {
+    pub(super) fn text(&self, name: &str) -> Result<Option<(PathBuf, String)>, SnapshotError> {
         let (path, exists) = self.locate(name, ".snap")?;
         if !exists {
             return Ok(None);
@@ -242,112 +240,11 @@ impl Baselines {
     }
 
     /// Removes what waits for review beside the baseline of `name`, if it is a regular file.
-    fn remove_pending(&self, name: &str) {
+    pub(super) fn remove_pending(&self, name: &str) {
         if let Ok((path, true)) = self.locate(name, ".snap.new") {
             let _ = std::fs::remove_file(path);
         }
     }
-}
-
-/// Whether a snapshot's header declares it binary (`snapshot_kind: binary`).
-fn declares_binary(text: &str) -> bool {
-    let mut lines = text.lines();
-    if lines.next().map(str::trim_end) != Some("---") {
-        return false;
-    }
-    lines
-        .take_while(|line| line.trim_end() != "---")
-        .filter_map(|line| line.strip_prefix("snapshot_kind:"))
-        .any(|kind| kind.trim() != "text")
-}
-
-/// What comparing an observation with its baseline found: drift lines, a missing baseline, or
-/// a store that could not be read or written; and what became of the baseline. When
-/// recording, a case that failed its contract (`failed`) is held back unless `force`.
-pub fn compare(
-    baselines: &Baselines,
-    case: &Case,
-    observed: &Snapshot,
-    rules: &VolatileRules,
-    record: Record,
-) -> (Vec<Failure>, BaselineCheck) {
-    let unusable = |e: SnapshotError| {
-        vec![Failure::Setup {
-            reason: e.to_string(),
-        }]
-    };
-    let recorded = match baselines.read(&case.name) {
-        Ok(recorded) => recorded,
-        Err(error) if matches!(record, Record::Compare | Record::Inspect) => {
-            return (unusable(error), check(BaselineStatus::Missing, None));
-        }
-        // A baseline that cannot be read is rewritten when recording.
-        Err(_) => None,
-    };
-    match record {
-        Record::HeldBack => {
-            return (Vec::new(), check(BaselineStatus::HeldBack, recorded));
-        }
-        Record::Write => {
-            // Rewritten when the observation or the case's description changed; left alone
-            // (its timestamp too) when the file would read the same.
-            let on_disk = baselines.text(&case.name).ok().flatten();
-            if on_disk.is_some_and(|(_, text)| text == render(case, observed)) {
-                return (Vec::new(), check(BaselineStatus::Unchanged, recorded));
-            }
-            let failures = baselines
-                .write(case, observed, false)
-                .err()
-                .map(unusable)
-                .unwrap_or_default();
-            return (failures, check(BaselineStatus::Recorded, recorded));
-        }
-        Record::Compare | Record::Inspect => {}
-    }
-    let inspect = record == Record::Inspect;
-    let Some(before) = recorded.clone() else {
-        if inspect {
-            return (Vec::new(), check(BaselineStatus::Missing, None));
-        }
-        let failures = match baselines.write(case, observed, true) {
-            Ok(pending) => vec![Failure::NoBaseline { pending }],
-            Err(error) => unusable(error),
-        };
-        return (failures, check(BaselineStatus::Missing, None));
-    };
-    let changes = diff(&rules.mask(&before), observed);
-    if changes.is_empty() {
-        if !inspect {
-            baselines.remove_pending(&case.name);
-        }
-        return (Vec::new(), check(BaselineStatus::Unchanged, recorded));
-    }
-    let mut failures: Vec<Failure> = changes.into_iter().map(Failure::Drift).collect();
-    if inspect {
-        return (failures, check(BaselineStatus::Changed, recorded));
-    }
-    if let Err(error) = baselines.write(case, observed, true) {
-        failures.extend(unusable(error));
-    }
-    (failures, check(BaselineStatus::Changed, recorded))
-}
-
-/// What a run does with a case's baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Record {
-    /// Compare the observation with it.
-    Compare,
-    /// Write the observation as the new baseline.
-    Write,
-    /// Leave it: the case failed its contract, and nothing asked to record it anyway.
-    HeldBack,
-    /// Compare the observation with it, and write or remove nothing: the baseline is another
-    /// target's.
-    Inspect,
-}
-
-fn check(status: BaselineStatus, recorded: Option<Snapshot>) -> BaselineCheck {
-    BaselineCheck { status, recorded }
 }
 
 impl Baselines {
@@ -403,96 +300,6 @@ impl Baselines {
         let (path, _) = self.locate(name, ".snap")?;
         std::fs::remove_file(&path).map_err(|source| SnapshotError::Write { path, source })
     }
-}
-
-/// The `.snap` text insta writes for `cargo test`'s assertion of this case: the store's files
-/// are insta's, asserted in `tests/contract.rs`, so `cargo insta review` can accept them. Every
-/// header value is a YAML scalar quoted as insta quotes it: a line break or `: ` in a case's
-/// path or description stays inside its own field.
-pub fn render(case: &Case, observation: &Snapshot) -> String {
-    let contents = serde_json::to_string_pretty(observation).unwrap_or_default();
-    format!(
-        "---\nsource: tests/contract.rs\ndescription: {}\ninput_file: {}\n---\n{contents}\n",
-        yaml_scalar(&case.description),
-        yaml_scalar(&input_file(&case.path))
-    )
-}
-
-/// The case file's path from its `cases` folder on, with `/` separators.
-fn input_file(path: &Path) -> String {
-    let parts: Vec<String> = path
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    let start = parts
-        .iter()
-        .rposition(|p| p == "cases")
-        .unwrap_or(parts.len().saturating_sub(1));
-    parts[start..].join("/")
-}
-
-/// A YAML scalar quoted exactly where insta's emitter quotes it, and escaped as it escapes
-/// it, so that a baseline written by `run` is byte for byte the file `cargo test` writes.
-fn yaml_scalar(text: &str) -> String {
-    const RESERVED: &[&str] = &[
-        "yes", "Yes", "YES", "no", "No", "NO", "True", "TRUE", "true", "False", "FALSE", "false",
-        "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
-    ];
-    let quote = text.is_empty()
-        || text.starts_with(' ')
-        || text.ends_with(' ')
-        || text.starts_with(['&', '*', '?', '|', '-', '<', '>', '=', '!', '%', '@', '.'])
-        || text.contains(|c: char| {
-            // insta leaves BEL, BS, VT, FF and ESC unquoted; any other C0 control is quoted.
-            matches!(
-                c,
-                ':' | '{'
-                    | '}'
-                    | '['
-                    | ']'
-                    | ','
-                    | '#'
-                    | '`'
-                    | '"'
-                    | '\''
-                    | '\\'
-                    | '\0'..='\x06'
-                    | '\t'
-                    | '\n'
-                    | '\r'
-                    | '\x0e'..='\x1a'
-                    | '\x1c'..='\x1f'
-            )
-        })
-        || RESERVED.contains(&text)
-        || text.starts_with("0x")
-        || text.parse::<i64>().is_ok()
-        || text.parse::<f64>().is_ok();
-    if !quote {
-        return text.to_owned();
-    }
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\x08' => quoted.push_str("\\b"),
-            '\t' => quoted.push_str("\\t"),
-            '\n' => quoted.push_str("\\n"),
-            '\x0c' => quoted.push_str("\\f"),
-            '\r' => quoted.push_str("\\r"),
-            '\0'..='\x1f' | '\x7f' => {
-                let _ = write!(quoted, "\\u{:04x}", u32::from(c));
-            }
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
 }
 
 #[cfg(test)]

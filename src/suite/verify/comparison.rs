@@ -1,0 +1,99 @@
+//! An observation held against its baseline: what the comparison finds (drift, a missing
+//! baseline, a store that cannot be read or written) and what becomes of the baseline, as the
+//! run asks ([`Record`]).
+
+use super::baseline::{Baselines, SnapshotError};
+use super::drift::diff;
+use super::snap::render;
+use super::volatile::VolatileRules;
+use crate::contract::case::Case;
+use crate::result::{BaselineCheck, BaselineStatus, Failure, Snapshot};
+
+/// What comparing an observation with its baseline found: drift lines, a missing baseline, or
+/// a store that could not be read or written; and what became of the baseline. When
+/// recording, a case that failed its contract (`failed`) is held back unless `force`.
+pub fn compare(
+    baselines: &Baselines,
+    case: &Case,
+    observed: &Snapshot,
+    rules: &VolatileRules,
+    record: Record,
+) -> (Vec<Failure>, BaselineCheck) {
+    let unusable = |e: SnapshotError| {
+        vec![Failure::Setup {
+            reason: e.to_string(),
+        }]
+    };
+    let recorded = match baselines.read(&case.name) {
+        Ok(recorded) => recorded,
+        Err(error) if matches!(record, Record::Compare | Record::Inspect) => {
+            return (unusable(error), check(BaselineStatus::Missing, None));
+        }
+        // A baseline that cannot be read is rewritten when recording.
+        Err(_) => None,
+    };
+    match record {
+        Record::HeldBack => {
+            return (Vec::new(), check(BaselineStatus::HeldBack, recorded));
+        }
+        Record::Write => {
+            // Rewritten when the observation or the case's description changed; left alone
+            // (its timestamp too) when the file would read the same.
+            let on_disk = baselines.text(&case.name).ok().flatten();
+            if on_disk.is_some_and(|(_, text)| text == render(case, observed)) {
+                return (Vec::new(), check(BaselineStatus::Unchanged, recorded));
+            }
+            let failures = baselines
+                .write(case, observed, false)
+                .err()
+                .map(unusable)
+                .unwrap_or_default();
+            return (failures, check(BaselineStatus::Recorded, recorded));
+        }
+        Record::Compare | Record::Inspect => {}
+    }
+    let inspect = record == Record::Inspect;
+    let Some(before) = recorded.clone() else {
+        if inspect {
+            return (Vec::new(), check(BaselineStatus::Missing, None));
+        }
+        let failures = match baselines.write(case, observed, true) {
+            Ok(pending) => vec![Failure::NoBaseline { pending }],
+            Err(error) => unusable(error),
+        };
+        return (failures, check(BaselineStatus::Missing, None));
+    };
+    let changes = diff(&rules.mask(&before), observed);
+    if changes.is_empty() {
+        if !inspect {
+            baselines.remove_pending(&case.name);
+        }
+        return (Vec::new(), check(BaselineStatus::Unchanged, recorded));
+    }
+    let mut failures: Vec<Failure> = changes.into_iter().map(Failure::Drift).collect();
+    if inspect {
+        return (failures, check(BaselineStatus::Changed, recorded));
+    }
+    if let Err(error) = baselines.write(case, observed, true) {
+        failures.extend(unusable(error));
+    }
+    (failures, check(BaselineStatus::Changed, recorded))
+}
+
+/// What a run does with a case's baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// Compare the observation with it.
+    Compare,
+    /// Write the observation as the new baseline.
+    Write,
+    /// Leave it: the case failed its contract, and nothing asked to record it anyway.
+    HeldBack,
+    /// Compare the observation with it, and write or remove nothing: the baseline is another
+    /// target's.
+    Inspect,
+}
+
+fn check(status: BaselineStatus, recorded: Option<Snapshot>) -> BaselineCheck {
+    BaselineCheck { status, recorded }
+}
