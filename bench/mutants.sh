@@ -3,20 +3,23 @@
 # mutant tested by the tests that bear on that module (a nextest filter), so that a module
 # takes minutes, not hours, on two cores. Prints caught / missed / timed out per module; the
 # survivors are listed in target/mutants/<module>/mutants.out/missed.txt.
-# Usage: bench/mutants.sh [MODULE...]      modules: checks drift redaction ledger retries
-#                                          handlers (default: all)
+# Usage: bench/mutants.sh [MODULE...]      modules: see `order` below (default: all)
 #        bench/mutants.sh --survivors [MODULE...]  only the mutants each module's last run
 #                                          missed (after adding tests for them)
 #        bench/mutants.sh --in-diff [BASE] the mutants in lines changed since BASE (main)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v cargo-mutants >/dev/null || cargo install --locked cargo-mutants
+# The version CI pins (.ci/mutants), in the same place.
+export PATH=$PWD/target/tools/bin:$PATH
+cargo mutants --version 2>/dev/null | grep -qF 27.1.0 ||
+  cargo install --locked cargo-mutants@27.1.0 --root target/tools
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
 # One build directory for every module's scratch copy: the dependencies compile once.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target/mutants-build}
 
 lib='kind(lib)'
 cases='(binary(contract) & test(/^case::/))'
+bin='kind(bin)'
 declare -A files=(
   [checks]=src/suite/verify/check.rs
   [drift]=src/suite/verify/drift.rs
@@ -24,6 +27,23 @@ declare -A files=(
   [ledger]=src/suite/ledger.rs
   [retries]=src/suite/transport/retry.rs
   [handlers]=src/mock/handlers.rs
+  [volatile]=src/suite/verify/volatile.rs
+  [normalise]=src/suite/verify/normalise.rs
+  [baseline]='src/suite/verify/{baseline,comparison,snap}.rs'
+  [plan]='src/suite/plan/*.rs'
+  [preflight]=src/suite/preflight.rs
+  [learn]='src/suite/learn/*.rs'
+  [profile]=src/contract/profile.rs
+  [fixture]=src/suite/fixture.rs
+  [text]=src/report/text.rs
+  [curl]=src/report/curl.rs
+  [json]='src/report/json/*.rs'
+  [junit]=src/report/junit.rs
+  [markdown]=src/report/markdown.rs
+  [html]=src/report/html.rs
+  [args]='src/cli/args/*.rs'
+  [logging]=src/cli/logging.rs
+  [explorer]='src/suite/explore/*.rs'
 )
 declare -A tests=(
   [checks]="$lib | $cases | (binary(contract) & test(/^transport::/))"
@@ -32,8 +52,26 @@ declare -A tests=(
   [ledger]="$lib | (binary(contract) & (test(/^safety::/) | test(/^transport::/)))"
   [retries]="$lib | (binary(contract) & test(/^transport::/))"
   [handlers]="$lib | $cases | (binary(contract) & (test(/^hostile::/) | test(/^mock_http::/) | test(/^mock_assert::/) | test(/^parity::/)))"
+  [volatile]="$lib | $cases | (binary(contract) & (test(/^parity::/) | test(/^standins::/)))"
+  [normalise]="$lib | $cases | (binary(contract) & (test(/^parity::/) | test(/^standins::/)))"
+  [baseline]="$lib | (binary(contract) & (test(/^files::/) | test(/^reports::/) | test(/^standins::/)))"
+  [plan]="$lib | (binary(contract) & (test(/^safety::/) | test(/^cli::/)))"
+  [preflight]="$lib | $bin | (binary(contract) & (test(/^cli::/) | test(/^safety::/)))"
+  [learn]="$lib | (binary(contract) & test(/^parity::/))"
+  [profile]="$lib | (binary(contract) & test(/^parity::/))"
+  [fixture]="$lib | $cases | (binary(contract) & (test(/^ownership::/) | test(/^standins::/) | test(/^keep::/)))"
+  [text]="$lib | $bin | (binary(contract) & (test(/^reports::/) | test(/^output::/) | test(/^terminal::/)))"
+  [curl]="$lib | (binary(contract) & (test(/^reports::/) | test(/^output::/)))"
+  [json]="$lib | (binary(contract) & test(/^reports::/))"
+  [junit]="$lib | (binary(contract) & (test(/^reports::/) | test(/^output::/)))"
+  [markdown]="$lib | (binary(contract) & (test(/^reports::/) | test(/^output::/)))"
+  [html]="$lib | (binary(contract) & (test(/^reports::/) | test(/^output::/)))"
+  [args]="$bin | (binary(contract) & (test(/^cli::/) | test(/^terminal::/)))"
+  [logging]="$bin | (binary(contract) & (test(/^cli::/) | test(/^terminal::/) | test(/^mock_http::/)))"
+  [explorer]="$lib | (binary(contract) & test(/^explore::/))"
 )
-order=(checks drift redaction ledger retries handlers)
+order=(checks drift redaction ledger retries handlers volatile normalise baseline plan preflight
+  learn profile fixture text curl json junit markdown html args logging explorer)
 
 count() { # outcomes file, outcome name
   python3 -c '
