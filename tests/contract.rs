@@ -13,13 +13,10 @@ use std::path::{Path, PathBuf};
 use extracta_contract::{Case, RunOptions, run, with_built_in_mock};
 use rstest::rstest;
 
-/// A client for the tests' own requests. The crate's reqwest has rustls without a crypto
-/// provider of its own (Cargo.toml: no aws-lc build); ring's is installed first, as the
-/// suite's transport does.
-fn http() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::new()
-}
+#[path = "support/mod.rs"]
+mod support;
+
+use support::http;
 
 #[path = "contract/admin.rs"]
 mod admin;

@@ -16,7 +16,7 @@ use extracta_contract::{
     with_built_in_mock,
 };
 
-use crate::standins::{SECOND_KEY, StandIn, built};
+use crate::support::stand_in::{SECOND_KEY, StandIn, built};
 
 /// The failure kinds of each failing case of `report`, by case name.
 fn failing(report: &RunReport) -> Vec<(String, Vec<FailureKind>)> {

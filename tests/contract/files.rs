@@ -26,15 +26,9 @@ fn manifest() -> &'static Path {
 }
 
 fn binary(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_extracta-contract"));
+    let mut command = crate::support::binary();
     command
         .args(args)
-        .current_dir(manifest())
-        .env_remove("EXTRACTA_BASE_URL")
-        .env_remove("EXTRACTA_API_KEY")
-        .env_remove("EXTRACTA_SECOND_API_KEY")
-        .env_remove("EXTRACTA_PROFILE")
-        .env_remove("EXTRACTA_MOCK_HOST")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -15,10 +15,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use extracta_contract::VendorProfile;
 use extracta_contract::testing::{MockState, Store, router};
-use http_body_util::BodyExt;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 const KEY: &str = "hostile-key";
 const ENDPOINTS: &[&str] = &[
@@ -70,26 +68,11 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// Sends one request; returns what a client would check.
 async fn send(app: &Router, request: Request<Body>) -> (StatusCode, bool, Value) {
-    let response = app
-        .clone()
-        .oneshot(request)
-        .await
-        .unwrap_or_else(|e| match e {});
-    let status = response.status();
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v == "application/json");
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
+    let (status, content_type, answer) = crate::support::oneshot(app, request).await;
     (
         status,
-        is_json,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        content_type.as_deref() == Some("application/json"),
+        answer,
     )
 }
 

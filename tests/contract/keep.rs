@@ -7,13 +7,11 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::standins::{SECOND_KEY, StandIn};
+use crate::support::stand_in::{SECOND_KEY, StandIn};
 
 const KEY: &str = "standin-key";
 
-fn cases() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
-}
+use crate::support::cases;
 
 /// The binary, run in `folder`, with the stand-in's key.
 fn extracta(folder: &Path, args: &[&str]) -> std::process::Output {

@@ -7,9 +7,7 @@ use extracta_contract::mock::{Fault, Limits, Seed, VerifyError};
 use extracta_contract::{Endpoint, MockServer};
 use serde_json::{Value, json};
 
-async fn start(builder: extracta_contract::MockBuilder) -> MockServer {
-    builder.start().await.unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::support::start;
 
 async fn call(
     mock: &MockServer,

@@ -154,21 +154,10 @@ async fn read_answer(stream: &mut tokio::net::TcpStream) -> String {
     let mut received = Vec::new();
     let mut chunk = [0_u8; 4096];
     loop {
-        let text = String::from_utf8_lossy(&received).into_owned();
-        if let Some((head, body)) = text.split_once("\r\n\r\n") {
-            let length = head
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length: ")
-                        .map(str::to_owned)
-                })
-                .and_then(|n| n.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            if body.len() >= length {
-                return head.lines().next().unwrap_or_default().to_owned();
-            }
+        if let Some(text) = crate::support::whole_answer(&received, false) {
+            return text.lines().next().unwrap_or_default().to_owned();
         }
+        let text = String::from_utf8_lossy(&received).into_owned();
         let n = stream.read(&mut chunk).await.unwrap_or(0);
         assert!(n > 0, "the mock closed the connection; received {text:?}");
         received.extend_from_slice(&chunk[..n]);

@@ -14,20 +14,16 @@ use axum::http::{Request, header};
 use extracta_contract::mock::{Limits, Usage};
 use extracta_contract::testing::{MockState, Store, router};
 use extracta_contract::{Endpoint, MockServer};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tower::ServiceExt;
 
 /// What "never" means in these tests: far beyond anything the mock needs.
 const PATIENCE: Duration = Duration::from_secs(10);
 
 const DELETE_FILES: &str = "/api/v1/documentClassification/deleteFiles";
 
-async fn start(builder: extracta_contract::MockBuilder) -> MockServer {
-    builder.start().await.unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::support::start;
 
 async fn connect(mock: &MockServer) -> TcpStream {
     TcpStream::connect(mock.addr())
@@ -299,20 +295,10 @@ async fn read_until_closed_or_answer(stream: &mut TcpStream) -> (String, bool) {
     let mut chunk = [0_u8; 8192];
     let deadline = tokio::time::Instant::now() + PATIENCE;
     loop {
-        let text = String::from_utf8_lossy(&received).into_owned();
-        if let Some((head, body)) = text.rsplit_once("\r\n\r\n") {
-            let length = head
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length: ")
-                        .map(str::to_owned)
-                })
-                .and_then(|n| n.trim().parse::<usize>().ok());
-            if length.is_some_and(|n| body.len() >= n) {
-                return (text, false);
-            }
+        if let Some(text) = crate::support::whole_answer(&received, true) {
+            return (text, false);
         }
+        let text = String::from_utf8_lossy(&received).into_owned();
         match tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
             Ok(Ok(n)) if n > 0 => received.extend_from_slice(&chunk[..n]),
             Ok(_) => return (text, true),
@@ -604,22 +590,8 @@ async fn oneshot(
         .header(header::CONTENT_TYPE, content_type)
         .body(body)
         .unwrap_or_else(|e| panic!("{e}"));
-    let response = app
-        .clone()
-        .oneshot(request)
-        .await
-        .unwrap_or_else(|e| match e {});
-    let status = response.status().as_u16();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let (status, _, answer) = crate::support::oneshot(app, request).await;
+    (status.as_u16(), answer)
 }
 
 fn multipart(classification: &str, files: usize) -> Body {

@@ -3,29 +3,17 @@
 //! report stays within its bound, and no target text can break or fake a report.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use extracta_contract::suite::OptionsError;
 use extracta_contract::{RunOptions, run};
 
-use super::standins::{SECOND_KEY, StandIn, built};
+use crate::support::stand_in::{SECOND_KEY, StandIn, built};
 
-fn cases() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
-}
+use crate::support::cases;
 
-fn binary() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_extracta-contract"));
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("EXTRACTA_BASE_URL")
-        .env_remove("EXTRACTA_API_KEY")
-        .env_remove("EXTRACTA_SECOND_API_KEY")
-        .env_remove("EXTRACTA_PROFILE")
-        .env_remove("GITHUB_STEP_SUMMARY");
-    command
-}
+use crate::support::binary;
 
 fn printed(output: &Output) -> String {
     format!(

@@ -16,7 +16,7 @@ use extracta_contract::{MockServer, RunOptions, run};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use crate::standins::built;
+use crate::support::stand_in::built;
 
 const KEY: &str = "ownership-key";
 const SECOND_KEY: &str = "ownership-second-key";

@@ -15,25 +15,23 @@ use extracta_contract::{
 };
 use serde_json::json;
 
-use super::standins::StandIn;
+use crate::support::stand_in::StandIn;
 
 /// What the `express` stand-in sends on every answer, and the learned mock must send too.
 const EXPRESS_JSON: &str = "application/json; charset=utf-8";
 
-fn cases() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
-}
+use crate::support::cases;
 
 /// Every case of the built-in cases folder, as parity and learning take them.
 fn every_case() -> RunOptions {
-    super::standins::built(RunOptions::builder().cases_dir(cases()))
+    crate::support::stand_in::built(RunOptions::builder().cases_dir(cases()))
 }
 
 /// Records the baseline of every case against `variant` in a new folder.
 async fn record(variant: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let stand_in = StandIn::start(variant);
-    let options = super::standins::built(stand_in.options().snapshots(dir.path(), true));
+    let options = crate::support::stand_in::built(stand_in.options().snapshots(dir.path(), true));
     let report = run(&options, |_| {})
         .await
         .unwrap_or_else(|e| panic!("record the baseline of {variant}: {e}"));
@@ -182,9 +180,7 @@ fn walk(dir: &Path) -> Vec<String> {
     found
 }
 
-fn binary() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
-}
+use crate::support::binary;
 
 fn exit_code(command: &mut Command) -> (i32, String) {
     let output = command.output().unwrap_or_else(|e| panic!("{e}"));
@@ -372,7 +368,7 @@ async fn a_learned_success_status_is_what_the_mock_answers() {
 async fn a_folder_without_a_baseline_or_a_broken_profile_is_a_clear_error() {
     let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let error = parity(
-        &super::standins::built(RunOptions::builder()),
+        &crate::support::stand_in::built(RunOptions::builder()),
         empty.path(),
         None,
     )

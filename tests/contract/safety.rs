@@ -9,7 +9,7 @@ use extracta_contract::contract::load_dir;
 use extracta_contract::suite::Plan;
 use extracta_contract::{MockServer, RunOptions, run};
 
-use crate::standins::built;
+use crate::support::stand_in::built;
 use serde_json::{Value, json};
 
 const KEY: &str = "safety-key";
@@ -324,8 +324,8 @@ fn ctrl_c_while_the_run_creates_its_classification_deletes_it_and_exits_2() {
 fn interrupted_run(
     variant: &str,
     pauses: &[u64],
-) -> (crate::standins::StandIn, Option<i32>, String) {
-    let stand_in = crate::standins::StandIn::start(variant);
+) -> (crate::support::stand_in::StandIn, Option<i32>, String) {
+    let stand_in = crate::support::stand_in::StandIn::start(variant);
     let url = format!("http://127.0.0.1:{}", stand_in.port);
     let child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
         .args(["run", "--base-url", &format!("{url}/api/v1")])
@@ -362,7 +362,7 @@ pub fn blocking_get(url: &str) -> Value {
 }
 
 /// What the stand-in holds, through `/__data`.
-async fn stand_in_data(stand_in: &crate::standins::StandIn) -> Value {
+async fn stand_in_data(stand_in: &crate::support::stand_in::StandIn) -> Value {
     let url = format!("http://127.0.0.1:{}/__data", stand_in.port);
     match crate::http().get(url).send().await {
         Ok(answer) => answer.json().await.unwrap_or_default(),
@@ -374,7 +374,7 @@ async fn stand_in_data(stand_in: &crate::standins::StandIn) -> Value {
 async fn a_classification_the_target_hands_out_again_is_never_deleted() {
     // createClassification answers with cls-prod, which existed before the run: the read-back
     // finds it without the run's marker, so the run stops before it uploads into it.
-    let stand_in = crate::standins::StandIn::start("dedupe-create");
+    let stand_in = crate::support::stand_in::StandIn::start("dedupe-create");
     let error = run(&built(stand_in.options()), |_| {})
         .await
         .err()
@@ -404,7 +404,7 @@ async fn a_classification_the_target_hands_out_again_is_never_deleted() {
 async fn a_batch_the_target_hands_out_again_is_never_deleted_nor_its_files() {
     // With --classification-id cls-prod, every upload lands in batch-prod, which held a
     // precious file before the run.
-    let stand_in = crate::standins::StandIn::start("dedupe-upload");
+    let stand_in = crate::support::stand_in::StandIn::start("dedupe-upload");
     let options = built(
         stand_in
             .options()
@@ -451,7 +451,7 @@ fn received(data: &Value) -> (u64, u64) {
 #[test]
 fn the_traffic_figures_count_what_the_target_received_also_when_the_run_is_stopped() {
     for (variant, pauses) in [("independent", &[][..]), ("slow", &[1500][..])] {
-        let stand_in = crate::standins::StandIn::start(variant);
+        let stand_in = crate::support::stand_in::StandIn::start(variant);
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let json = dir.path().join("report.json");
         let child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
@@ -463,7 +463,10 @@ fn the_traffic_figures_count_what_the_target_received_also_when_the_run_is_stopp
             ])
             .arg(&json)
             .env("EXTRACTA_API_KEY", "standin-key")
-            .env("EXTRACTA_SECOND_API_KEY", crate::standins::SECOND_KEY)
+            .env(
+                "EXTRACTA_SECOND_API_KEY",
+                crate::support::stand_in::SECOND_KEY,
+            )
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdout(std::process::Stdio::piped())
             .spawn()

@@ -3,7 +3,6 @@
 //! after a 5xx or a lost connection; every destructive request passes the ledger; and
 //! `--fail-on breaking` still fails a breaking change.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use extracta_contract::mock::{Fault, Seed};
@@ -11,14 +10,12 @@ use extracta_contract::result::{Failure, FailureKind, Outcome};
 use extracta_contract::{Endpoint, MockServer, RunOptions, RunReport, run};
 use serde_json::Value;
 
-use super::standins::{SECOND_KEY, StandIn, built};
+use crate::support::stand_in::{SECOND_KEY, StandIn, built};
 
 const KEY: &str = "transport-key";
 const CASE: &str = "delete-files/valid-one-file";
 
-fn cases() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
-}
+use crate::support::cases;
 
 /// A mock with the run's key, keeping a journal, answering as `faults` say first.
 async fn mock(faults: Vec<Fault>) -> MockServer {
