@@ -85,3 +85,102 @@ pub fn to_junit(report: &RunReport) -> Result<String, quick_junit::SerializeErro
     junit.set_time(report.duration).add_test_suite(suite);
     junit.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::contract::case::Auth;
+    use crate::report::view::FAILURES_SHOWN;
+    use crate::result::{
+        CaseResult, Cleanup, Exchange, Failure, Response, SentBody, SentRequest, TargetInfo,
+        Traffic,
+    };
+
+    /// A report of one failing case: `failures` its failures, `answer` the body it got.
+    fn failing(failures: &[&str], answer: &str) -> RunReport {
+        let case = CaseResult::new(
+            "delete-files/valid-one-file",
+            "d",
+            Outcome::Failed,
+            failures
+                .iter()
+                .map(|cause| Failure::Transport {
+                    cause: (*cause).to_owned(),
+                })
+                .collect(),
+            None,
+            Duration::ZERO,
+        )
+        .with_exchange(Some(Exchange {
+            request: SentRequest {
+                method: "DELETE".into(),
+                url: "http://127.0.0.1:1/api/v1/documentClassification/deleteFiles".into(),
+                auth: Auth::Valid,
+                content_type: Some("application/json".into()),
+                body: SentBody::Text {
+                    text: r#"{"fileIds":["f"]}"#.into(),
+                },
+            },
+            response: Some(Response::new(
+                503,
+                Some("application/json".into()),
+                answer.into(),
+            )),
+        }));
+        RunReport {
+            target: TargetInfo {
+                base_url: "http://127.0.0.1:1/api/v1".into(),
+                profile: "mock".into(),
+                baseline: None,
+            },
+            cases: vec![case],
+            cleanup: Cleanup::default(),
+            interrupted: false,
+            duration: Duration::ZERO,
+            traffic: Traffic::default(),
+            deselected: 0,
+            orphaned: Vec::new(),
+            pruned: false,
+        }
+    }
+
+    #[test]
+    fn a_failing_case_carries_its_request_and_answer_in_system_out() {
+        let xml = to_junit(&failing(
+            &["reset"],
+            r#"{"status":"error","message":"busy"}"#,
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let out = xml
+            .split_once("<system-out>")
+            .and_then(|(_, rest)| rest.split_once("</system-out>"))
+            .map(|(out, _)| out)
+            .unwrap_or_else(|| panic!("no system-out in {xml}"));
+        assert!(out.contains("request: curl"), "{out}");
+        assert!(out.contains("/documentClassification/deleteFiles"), "{out}");
+        assert!(out.contains("answer: 503 application/json"), "{out}");
+        assert!(out.contains("busy"), "{out}");
+    }
+
+    #[test]
+    fn a_list_of_some_thousand_characters_is_kept_whole() {
+        let causes: Vec<String> = (0..FAILURES_SHOWN)
+            .map(|n| format!("{n} {}", "w".repeat(200)))
+            .collect();
+        let causes: Vec<&str> = causes.iter().map(String::as_str).collect();
+        let xml = to_junit(&failing(&causes, "{}")).unwrap_or_else(|e| panic!("{e}"));
+        let description = xml
+            .split_once("<failure")
+            .and_then(|(_, rest)| rest.split_once("</failure>"))
+            .map(|(failure, _)| failure)
+            .unwrap_or_else(|| panic!("no failure in {xml}"));
+        for cause in causes {
+            assert!(
+                description.contains(&format!("transport: {cause}")),
+                "{cause} is cut"
+            );
+        }
+    }
+}
