@@ -43,7 +43,49 @@ fn run_arguments_become_options() {
 }
 
 #[test]
+fn fail_on_breaking_becomes_the_option() {
+    let cli = Cli::try_parse_from(["extracta-contract", "run", "--fail-on", "breaking"]);
+    let Ok(Cli {
+        command: Command::Run(args),
+    }) = cli
+    else {
+        panic!("parse failed")
+    };
+    let options = args.to_builder().build().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(options.fail_on(), FailOn::Breaking);
+}
+
+#[test]
+fn explore_arguments_become_the_target_and_the_safety_options() {
+    let cli = Cli::try_parse_from([
+        "extracta-contract",
+        "explore",
+        "--base-url",
+        "https://x/api/v1",
+        "--max-deletes",
+        "7",
+    ]);
+    let Ok(Cli {
+        command: Command::Explore(args),
+    }) = cli
+    else {
+        panic!("parse failed")
+    };
+    let options = args
+        .to_builder()
+        .api_key("k")
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        options.target().remote().map(|r| r.base_url()),
+        Some("https://x/api/v1")
+    );
+    assert_eq!(options.max_deletes(), Some(7));
+}
+
+#[test]
 fn sizes_read_with_binary_units() {
+    assert_eq!(parse_size("2GiB"), Ok(2 << 30));
     assert_eq!(parse_size("4MiB"), Ok(4 * 1024 * 1024));
     assert_eq!(parse_size("512KiB"), Ok(512 * 1024));
     assert_eq!(parse_size("1000"), Ok(1000));
