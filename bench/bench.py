@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Drives bench/run.sh's measurements and prints the table for the README.
 
-Servers: `extracta-contract mock`, Prism (serving schemas/openapi.json) and a bare axum
-ceiling (examples/ceiling.rs). Each gets the same wrk load (DELETE with a JSON body, 16
+Servers: `extracta-contract mock`, Prism (serving schemas/openapi.json) and two axum
+ceilings (examples/ceiling.rs): the bare one answers a fixed reply without reading the body,
+the fair one reads the body, parses it with serde into the request's type and answers a fixed
+reply. Each gets the same wrk load (DELETE with a JSON body, 16
 connections, a warm-up, then the measured run), with a well-formed and an invalid body,
 alternating the servers round by round so that drift of the machine hits all alike.
 Callgrind then counts the instructions each server spends per request, a figure that, unlike
-requests/s, does not move with the machine's load. Last come the suite's wall time (and what
+requests/s, does not move with the machine's load; `--profile DIR` also writes callgrind's
+annotation by function of the mock and the fair ceiling there. Last come the suite's wall time (and what
 each request adds beyond its fixed start-up), the mock's start-up time and its memory.
 """
 import json
@@ -28,6 +31,10 @@ PRISM = os.path.join(ROOT, "bench/node_modules/.bin/prism")
 LUA = os.path.join(ROOT, "bench/delete.lua")
 KEY = "bench-key"
 QUICK = "--quick" in sys.argv
+PROFILE = sys.argv[sys.argv.index("--profile") + 1] if "--profile" in sys.argv else None
+# Only the callgrind counts (and profiles): no load, no Prism, no suite timing.
+CALLGRIND_ONLY = "--callgrind" in sys.argv
+DELETE_PATH = "/documentClassification/deleteFiles"
 DURATION = 3 if QUICK else 10
 WARMUP = 1 if QUICK else 2
 ROUNDS = 1 if QUICK else 2
@@ -78,13 +85,29 @@ class Server:
             self.process.kill()
 
 
+MOCK, PRISM_NAME, BARE, FAIR = ("extracta-contract mock", "Prism 5.16 (-v error)",
+                                "bare axum (ceiling)", "fair axum (ceiling, reads and parses)")
+
+
+class Alias:
+    """A second route of a running server: measured as a server of its own."""
+    def __init__(self, name, server, prefix):
+        self.name, self.port, self.process = name, server.port, server.process
+        self.url = f"http://127.0.0.1:{server.port}{prefix}{DELETE_PATH}"
+
+    def stop(self):
+        pass
+
+
 def start_servers():
     mock_port, prism_port, ceiling_port = free_port(), free_port(), free_port()
     spec = os.path.join(ROOT, "schemas/openapi.json")
+    ceiling = Server(BARE, [CEILING, str(ceiling_port)], ceiling_port)
     return [
-        Server("extracta-contract mock", [BINARY, "mock", "--port", str(mock_port), "--api-key", KEY], mock_port),
-        Server("Prism 5.16 (-v error)", ["node", PRISM, "mock", spec, "-p", str(prism_port), "-h", "127.0.0.1", "-v", "error"], prism_port, prefix=""),
-        Server("bare axum (ceiling)", [CEILING, str(ceiling_port)], ceiling_port),
+        Server(MOCK, [BINARY, "mock", "--port", str(mock_port), "--api-key", KEY], mock_port),
+        Server(PRISM_NAME, ["node", PRISM, "mock", spec, "-p", str(prism_port), "-h", "127.0.0.1", "-v", "error"], prism_port, prefix=""),
+        ceiling,
+        Alias(FAIR, ceiling, "/fair/api/v1"),
     ]
 
 
@@ -144,7 +167,7 @@ def median_of(runs, key):
     return statistics.median(r[key] for r in runs)
 
 
-def hyperfine_median(command):
+def hyperfine_median(command, sent=r"(\d+) requests \("):
     """Median wall time (s) of `command`, and the requests its last run reports sending."""
     export = os.path.join(ROOT, "target/bench-suite.json")
     subprocess.run(["hyperfine", "--warmup", "2", "--runs", "5" if QUICK else "15", "--export-json", export,
@@ -152,7 +175,7 @@ def hyperfine_median(command):
     with open(export) as f:
         times = json.load(f)["results"][0]["times"]
     out = subprocess.run(command.split(), cwd=ROOT, capture_output=True, text=True).stdout
-    return statistics.median(times), int(re.search(r"(\d+) requests \(", out).group(1)), out
+    return statistics.median(times), int(re.search(sent, out).group(1)), out
 
 
 def suite_timing():
@@ -165,15 +188,37 @@ def suite_timing():
     return wall, statistics.median(inside), requests
 
 
-def instructions_per_request(argv, port, body):
+def explorer_timing():
+    """The explorer's wall time for a budget of 1,000 requests against the built-in mock,
+    and the requests it reports sending (cleanup included)."""
+    command = f"{BINARY} explore --seed 1 --budget 1000"
+    wall, requests, _ = hyperfine_median(command, r"target \S+: (\d+) requests \(")
+    return wall, requests
+
+
+def callgrind_by_function(out, inclusive=False):
+    """Instructions by function in a callgrind output file: each function's own (self), or
+    with what it calls (inclusive)."""
+    text = subprocess.run(["callgrind_annotate", f"--inclusive={'yes' if inclusive else 'no'}", "--threshold=100", out],
+                          capture_output=True, text=True, check=True).stdout
+    costs = {}
+    for line in text.splitlines():
+        m = re.match(r"^\s*([\d,]+)\s+(?:\([\s\d.]+%\)\s+)?(\S.*?)(?:\s+\[[^\]]*\])?$", line)
+        if m and ":" in m.group(2) and not m.group(2).startswith("PROGRAM TOTALS"):
+            costs[m.group(2)] = costs.get(m.group(2), 0) + int(m.group(1).replace(",", ""))
+    return costs
+
+
+def instructions_per_request(argv, port, body, path="/api/v1", profile=None):
     """User-space instructions a server spends per request, counted by callgrind: the
     difference between 2,500 and 500 requests on one connection, so start-up cancels out.
-    Stable on a noisy machine, where requests/s are not."""
+    Stable on a noisy machine, where requests/s are not. With `profile` (a file name), the
+    same difference by function is written there, the top functions first."""
     payload = body.encode()
-    request = (f"DELETE /api/v1/documentClassification/deleteFiles HTTP/1.1\r\nHost: bench\r\n"
+    request = (f"DELETE {path}{DELETE_PATH} HTTP/1.1\r\nHost: bench\r\n"
                f"Content-Type: application/json\r\nAuthorization: Bearer {KEY}\r\n"
                f"Content-Length: {len(payload)}\r\n\r\n").encode() + payload
-    totals = []
+    totals, functions = [], []
     for count in (500, 2500):
         out = os.path.join(ROOT, f"target/bench-callgrind.{port}.{count}")
         process = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] + argv,
@@ -194,8 +239,56 @@ def instructions_per_request(argv, port, body):
         process.wait()
         with open(out) as f:
             totals.append(int(re.search(r"^summary: (\d+)", f.read(), re.M).group(1)))
+        if profile:
+            functions.append((callgrind_by_function(out), callgrind_by_function(out, inclusive=True)))
         os.remove(out)
-    return (totals[1] - totals[0]) / 2000
+    per_request = (totals[1] - totals[0]) / 2000
+    if profile:
+        with open(profile, "w") as f:
+            f.write("# callgrind, instructions per request by function (2,500 minus 500 requests)\n")
+            shown = (os.path.basename(a) if a.startswith(ROOT) else "PORT" if a == str(port) else a for a in argv)
+            f.write(f"# {' '.join(shown)}, {path}{DELETE_PATH}\n")
+            f.write(f"# body: {body}\n# total: {per_request:,.0f} instructions per request\n")
+            for index, title, keep in ((0, "self: each function's own instructions", lambda name: True),
+                                       (1, "inclusive, the crate's own functions: with what they call",
+                                        lambda name: "extracta_contract" in name or "ceiling" in name)):
+                few, many = functions[0][index], functions[1][index]
+                rows = sorted(((many.get(n, 0) - few.get(n, 0)) / 2000, n) for n in set(few) | set(many) if keep(n))
+                rows.reverse()
+                f.write(f"\n## {title}\n\n")
+                shown = 0.0
+                for cost, name in rows[:50]:
+                    if cost < 1:
+                        break
+                    shown += cost
+                    f.write(f"{cost:>9,.0f} {100 * cost / per_request:5.1f}%  {name}\n")
+                if index == 0:
+                    f.write(f"\n{shown:>9,.0f} {100 * shown / per_request:5.1f}%  (the functions above)\n")
+    return per_request
+
+
+def callgrind_counts():
+    """Instructions per request of the mock and both ceilings, on both bodies."""
+    port = free_port()
+    servers = (("mock", [BINARY, "mock", "--port", str(port), "--api-key", KEY], "/api/v1"),
+               ("fair", [CEILING, str(port)], "/fair/api/v1"),
+               ("bare", [CEILING, str(port)], "/api/v1"))
+    if PROFILE:
+        os.makedirs(PROFILE, exist_ok=True)
+    counts = {}
+    for name, argv, path in servers:
+        for body in BODIES:
+            profile = (os.path.join(PROFILE, f"{name}-{body}.txt")
+                       if PROFILE and name != "bare" else None)
+            counts[(name, body)] = instructions_per_request(argv, port, BODIES[body], path, profile)
+    return counts
+
+
+def print_callgrind(counts):
+    for body in BODIES:
+        mock, fair, bare = counts[("mock", body)], counts[("fair", body)], counts[("bare", body)]
+        print(f"callgrind, {body}: mock {mock:,.0f} instructions per request, fair ceiling {fair:,.0f} "
+              f"({mock / fair:.2f}x, target <= 1.3x), bare ceiling {bare:,.0f} ({mock / bare:.2f}x)")
 
 
 def round_trip(url, body):
@@ -246,6 +339,9 @@ def main():
                 cpu = line.split(":", 1)[1].strip()
                 break
     print(f"machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; load tool on the same cores")
+    if CALLGRIND_ONLY:
+        print_callgrind(callgrind_counts())
+        return
     print(f"load: wrk, DELETE deleteFiles with a JSON body, {CONNECTIONS} connections, {WARMUP} s warm-up, {DURATION} s measured, {ROUNDS} round(s), median\n")
     results, peaks = throughput()
     print("| server | body | status | requests/s | p50 ms | p99 ms | peak RSS MB |")
@@ -258,24 +354,13 @@ def main():
                   f"{median_of(runs, 'p50'):.2f} | {median_of(runs, 'p99'):.2f} | {peaks[name] / 1024:.1f} |")
     print()
     for body in BODIES:
-        mock = median_of(results[(names[0], body)], "rps")
-        prism = median_of(results[(names[1], body)], "rps")
-        ceiling = median_of(results[(names[2], body)], "rps")
-        p99 = median_of(results[(names[0], body)], "p99")
-        print(f"{body}: mock/Prism {mock / prism:.1f}x (target >= 10x), mock/ceiling {mock / ceiling:.2f}x "
-              f"(target >= 0.75x), mock p99 {p99:.2f} ms (target < 2 ms)")
+        mock, prism, bare, fair = (median_of(results[(name, body)], "rps") for name in (MOCK, PRISM_NAME, BARE, FAIR))
+        p99 = median_of(results[(MOCK, body)], "p99")
+        print(f"{body}: mock/Prism {mock / prism:.1f}x (target >= 10x), mock/bare ceiling {mock / bare:.2f}x "
+              f"(target >= 0.75x), mock/fair ceiling {mock / fair:.2f}x, mock p99 {p99:.2f} ms (target < 2 ms)")
     if shutil.which("valgrind"):
-        port = free_port()
-        counts = {}
-        for name, argv in (("mock", [BINARY, "mock", "--port", str(port), "--api-key", KEY]),
-                           ("ceiling", [CEILING, str(port)])):
-            for body in BODIES:
-                counts[(name, body)] = instructions_per_request(argv, port, BODIES[body])
         print()
-        for body in BODIES:
-            mock, ceiling = counts[("mock", body)], counts[("ceiling", body)]
-            print(f"callgrind, {body}: mock {mock:,.0f} instructions per request, ceiling {ceiling:,.0f} "
-                  f"({mock / ceiling:.2f}x the ceiling's work)")
+        print_callgrind(callgrind_counts())
     wall, inside, requests = suite_timing()
     port = free_port()
     process = subprocess.Popen([CEILING, str(port)], stdout=subprocess.DEVNULL)
@@ -288,7 +373,10 @@ def main():
     print(f"\nsuite (`extracta-contract run`, release, built-in mock): median {wall * 1000:.1f} ms wall "
           f"(target < 500 ms) for {requests} requests: {per_request:.3f} ms per request with process start, "
           f"{per_request_inside:.3f} ms inside the run ({inside:.0f} ms); ceiling round trip {trip:.3f} ms: "
-          f"{per_request / trip:.1f}x / {per_request_inside / trip:.1f}x (target <= 3x)")
+          f"{per_request / trip:.1f}x / {per_request_inside / trip:.1f}x (target: inside the run <= 2x)")
+    explore_wall, explore_requests = explorer_timing()
+    print(f"explorer (`extracta-contract explore --seed 1 --budget 1000`, release, built-in mock): median "
+          f"{explore_wall:.2f} s wall (target < 5 s) for {explore_requests} requests, cleanup included")
     start, idle, rss = startup_and_memory()
     (n1, r1), (n2, r2) = rss[100_000], rss[1_000_000]
     print(f"mock start to first answer: median {start:.1f} ms (target < 50 ms); idle RSS {idle / 1024:.1f} MB (target < 30 MB)")

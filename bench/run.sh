@@ -2,11 +2,13 @@
 # The benchmark: the mock beside Prism and a bare axum ceiling, the suite's wall time, the
 # mock's start-up time and memory, instructions per request under callgrind. Installs what
 # it needs, builds in release, prints a table.
-# Usage: bench/run.sh [--build] [--quick]
+# Usage: bench/run.sh [--build] [--quick] [--callgrind] [--profile DIR]
 #   --build: first the cold build times (bench/build.sh: the main command in debug, the
 #            release binary, the tests, the mock alone, .ci/run on a clean clone; about 25 minutes
 #            on 2 cores)
 #   --quick: 3 s runs instead of 10 s, for a smoke test
+#   --callgrind: only the instructions per request of the mock and the two ceilings
+#   --profile DIR: also write callgrind's instructions per request by function there
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

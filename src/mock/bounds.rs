@@ -61,6 +61,8 @@ pub enum Validators {
         contract: &'static SchemaSet,
         /// The schemas with other bounds, by name.
         patched: BTreeMap<&'static str, PatchedSchema>,
+        /// The bound on deleteFiles' `fileIds` they hold.
+        max_file_ids: usize,
     },
 }
 
@@ -120,7 +122,11 @@ impl Validators {
                 })?;
             patched.insert(name, PatchedSchema(validator));
         }
-        Ok(Validators::Configured { contract, patched })
+        Ok(Validators::Configured {
+            contract,
+            patched,
+            max_file_ids: limits.max_file_ids,
+        })
     }
 
     /// Checks `document` against the schema `name` and appends every violation to `out`, as
@@ -136,7 +142,9 @@ impl Validators {
     ) -> Result<bool, SchemaError> {
         let (contract, patched) = match self {
             Validators::Contract(contract) => (contract, None),
-            Validators::Configured { contract, patched } => (contract, patched.get(name)),
+            Validators::Configured {
+                contract, patched, ..
+            } => (contract, patched.get(name)),
             Validators::Broken { reason } => {
                 return Err(SchemaError::Invalid {
                     name: "contract",
@@ -170,6 +178,18 @@ impl Validators {
 }
 
 impl Validators {
+    /// The bound on deleteFiles' `fileIds` the schemas hold, for the typed pass
+    /// ([`FlatBody`](super::body::FlatBody)); `None` when the schemas did not compile, so
+    /// that every body goes to the validator and is refused with the reason.
+    pub fn max_file_ids(&self) -> Option<usize> {
+        match self {
+            // The contract's schemas declare the default limits (a test below holds them to it).
+            Validators::Contract(_) => Some(super::limits::DEFAULT_MAX_FILE_IDS),
+            Validators::Configured { max_file_ids, .. } => Some(*max_file_ids),
+            Validators::Broken { .. } => None,
+        }
+    }
+
     /// The shape of `document`'s violations of the schema `name`, as
     /// [`SchemaSet::signature`] gives it, with the configured bounds.
     ///
@@ -178,7 +198,9 @@ impl Validators {
     pub fn signature(&self, name: &str, document: &Value) -> Result<String, SchemaError> {
         match self {
             Validators::Contract(contract) => contract.signature(name, document),
-            Validators::Configured { contract, patched } => match patched.get(name) {
+            Validators::Configured {
+                contract, patched, ..
+            } => match patched.get(name) {
                 Some(PatchedSchema(validator)) => {
                     Ok(crate::contract::schema::signature_of(validator, document))
                 }

@@ -11,6 +11,7 @@ use axum::response::Response;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::Value;
 
+use super::body::{Checked, FlatBody};
 use super::bounds::Validators;
 use super::limits::Limits;
 use super::reply::{JSON, Rejection};
@@ -42,10 +43,12 @@ pub fn authorise(headers: &HeaderMap, accepts: impl Fn(&str) -> bool) -> Result<
 /// # Errors
 /// [`Rejection::WrongContentType`] naming what was sent.
 pub fn json_media_type(headers: &HeaderMap) -> Result<(), Rejection> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let sent = headers.get(header::CONTENT_TYPE);
+    // Most clients send exactly this: no parameters to split off, no case to fold.
+    if sent.is_some_and(|v| v.as_bytes() == JSON.as_bytes()) {
+        return Ok(());
+    }
+    let content_type = sent.and_then(|v| v.to_str().ok()).unwrap_or("");
     let media_type = content_type.split(';').next().unwrap_or("").trim();
     if media_type.eq_ignore_ascii_case(JSON) {
         return Ok(());
@@ -161,13 +164,34 @@ pub async fn read_json_body(
     }
 }
 
+/// Checks a body against the schema `schema`: through the typed pass when it proves the
+/// body well-formed (see [`FlatBody`]), else parsed and checked with `validators` as
+/// [`validate_json_body`] does, which then gives the verdict.
+///
+/// # Errors
+/// [`Rejection::EmptyBody`], [`Rejection::MalformedJson`] or [`Rejection::InvalidBody`].
+pub fn parse_json_body<'a>(
+    bytes: &'a [u8],
+    schema: &str,
+    validators: &Validators,
+    keeps_situations: bool,
+) -> Result<Checked<'a>, Rejection> {
+    if let Some(body) = validators
+        .max_file_ids()
+        .and_then(|max| FlatBody::prove(bytes, schema, max))
+    {
+        return Ok(Checked::Flat(body));
+    }
+    validate_json_body(bytes, schema, validators, keeps_situations).map(Checked::Document)
+}
+
 /// Parses a body and checks it against the schema `schema` with `validators`; an invalid
 /// body's refusal carries the violations' shape when `keeps_situations` (see
 /// [`Rejection::InvalidBody`]).
 ///
 /// # Errors
 /// [`Rejection::EmptyBody`], [`Rejection::MalformedJson`] or [`Rejection::InvalidBody`].
-pub fn parse_json_body(
+pub fn validate_json_body(
     bytes: &[u8],
     schema: &str,
     validators: &Validators,
@@ -176,7 +200,13 @@ pub fn parse_json_body(
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Rejection::EmptyBody);
     }
-    let document: Value = serde_json::from_slice(bytes).map_err(|e| Rejection::MalformedJson {
+    // Checked as UTF-8 once, rather than string by string; the parser's verdict and message
+    // are the same either way, and it gives them when the bytes are not UTF-8.
+    let parsed = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    };
+    let document: Value = parsed.map_err(|e| Rejection::MalformedJson {
         reason: e.to_string(),
     })?;
     // Empty, so nothing is allocated for a valid body.

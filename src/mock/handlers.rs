@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::admin;
+use super::body::Checked;
 use super::extract::{self, closing, json_media_type, parse_json_body, read_json_body, refuse};
 use super::handling::{self, FileResult, prelude};
 use super::observe;
@@ -91,7 +92,7 @@ async fn json_endpoint(
     state: &MockState,
     request: Request,
     endpoint: Endpoint,
-    op: impl FnOnce(&str, &Value) -> Result<Response, Rejection>,
+    op: impl FnOnce(&str, &Checked<'_>) -> Result<Response, Rejection>,
 ) -> Response {
     let (parts, body) = request.into_parts();
     let limits = state.limits();
@@ -119,23 +120,30 @@ async fn json_endpoint(
     };
     let schema = endpoint.request_schema();
     let parsed = parse_json_body(&bytes, schema, state.validators(), state.keeps_situations())
-        .or_else(|rejection| state.accepted_anyway(endpoint, rejection, &bytes));
+        .or_else(|rejection| {
+            state
+                .accepted_anyway(endpoint, rejection, &bytes)
+                .map(Checked::Document)
+        });
     let mut response = match parsed {
-        Ok(document) => match op(key, &document) {
+        Ok(checked) => match op(key, &checked) {
             Ok(response) => response,
-            Err(rejection) => refusal(rejection, Some(&document)),
+            Err(rejection) => {
+                // A body the typed pass read has no document: parse one only for a vendor
+                // profile, whose learned messages quote the request.
+                let parsed: Option<Value> = match checked.document() {
+                    None if state.profile().is_some() => serde_json::from_slice(&bytes).ok(),
+                    _ => None,
+                };
+                refusal(rejection, checked.document().or(parsed.as_ref()))
+            }
         },
         Err(rejection) => refusal(rejection, None),
     };
-    if let Some(seen) = handling::noted(state, state.holder(key).cloned(), &bytes) {
+    if let Some(seen) = handling::noted(state, key, &bytes) {
         response.extensions_mut().insert(seen);
     }
     response
-}
-
-/// A string field of an already validated body.
-fn text<'a>(request: &'a Value, field: &str) -> &'a str {
-    request[field].as_str().unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -152,9 +160,10 @@ async fn create_classification(State(state): State<Arc<MockState>>, request: Req
         request,
         Endpoint::CreateClassification,
         |key, request| {
-            let created = state
-                .store()
-                .create_classification(key, &request["classificationDetails"])?;
+            let details = request
+                .document()
+                .map_or(&Value::Null, |document| &document["classificationDetails"]);
+            let created = state.store().create_classification(key, details)?;
             Ok(state.success(
                 Endpoint::CreateClassification,
                 &CreatedReply {
@@ -182,7 +191,7 @@ async fn view_classification(State(state): State<Arc<MockState>>, request: Reque
         request,
         Endpoint::ViewClassification,
         |key, request| {
-            let id = text(request, "classificationId");
+            let id = request.text("classificationId");
             let view = state.store().view_classification(key, id)?;
             let mut details = view.details;
             if let Some(map) = details.as_object_mut() {
@@ -214,8 +223,8 @@ struct ResultsReply<'a> {
 async fn get_results(State(state): State<Arc<MockState>>, request: Request) -> Response {
     json_endpoint(&state, request, Endpoint::GetResults, |key, request| {
         let (classification_id, batch_id) =
-            (text(request, "classificationId"), text(request, "batchId"));
-        let (file_id, unknown_is_empty) = state.results_file_id(request["fileId"].as_str());
+            (request.text("classificationId"), request.text("batchId"));
+        let (file_id, unknown_is_empty) = state.results_file_id(request.get("fileId"));
         let results = match state
             .store()
             .results(key, classification_id, batch_id, file_id)
@@ -246,16 +255,11 @@ async fn get_results(State(state): State<Arc<MockState>>, request: Request) -> R
 
 async fn delete_files(State(state): State<Arc<MockState>>, request: Request) -> Response {
     json_endpoint(&state, request, Endpoint::DeleteFiles, |key, request| {
-        let file_ids: Vec<&str> = request["fileIds"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let file_ids = request.file_ids();
         state.store().delete_files(
             key,
-            text(request, "classificationId"),
-            text(request, "batchId"),
+            request.text("classificationId"),
+            request.text("batchId"),
             &file_ids,
             state.delete_rules(),
         )?;
@@ -268,8 +272,8 @@ async fn delete_batch(State(state): State<Arc<MockState>>, request: Request) -> 
     json_endpoint(&state, request, Endpoint::DeleteBatch, |key, request| {
         state.store().delete_batch(
             key,
-            text(request, "classificationId"),
-            text(request, "batchId"),
+            request.text("classificationId"),
+            request.text("batchId"),
         )?;
         Ok(succeeded(&state, Endpoint::DeleteBatch, "Batch deleted"))
     })
@@ -284,7 +288,7 @@ async fn delete_classification(State(state): State<Arc<MockState>>, request: Req
         |key, request| {
             state
                 .store()
-                .delete_classification(key, text(request, "classificationId"))?;
+                .delete_classification(key, request.text("classificationId"))?;
             Ok(succeeded(
                 &state,
                 Endpoint::DeleteClassification,

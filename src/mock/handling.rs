@@ -1,8 +1,6 @@
 //! What the endpoint handlers share: the prelude every endpoint runs first, a stored file as
 //! the replies list it, and what the journal and the request log note of a request.
 
-use std::sync::Arc;
-
 use axum::response::Response;
 use serde::Serialize;
 
@@ -91,14 +89,17 @@ impl From<StoredFile> for UploadedFile {
     }
 }
 
-/// What to note of a request from `holder` with `body`: all of it when the journal records
-/// requests, its holder alone when only the request log names it, nothing when neither wants
-/// it.
-pub fn noted(state: &MockState, holder: Option<Arc<str>>, body: &[u8]) -> Option<Seen> {
+/// What to note of a request with `key` and `body`: all of it when the journal records
+/// requests, the key's holder alone when only the request log names it, nothing when neither
+/// wants it (and then the holder is not looked up).
+pub fn noted(state: &MockState, key: &str, body: &[u8]) -> Option<Seen> {
     if state.recording() {
-        Some(Seen::new(holder, body))
+        Some(Seen::new(state.holder(key).cloned(), body))
     } else if tracing::enabled!(target: "extracta_contract::mock", tracing::Level::INFO) {
-        Some(Seen { holder, body: None })
+        Some(Seen {
+            holder: state.holder(key).cloned(),
+            body: None,
+        })
     } else {
         None
     }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -17,7 +17,7 @@ use super::faults::{Conditions, Faults};
 use super::journal::Journal;
 use super::limits::Limits;
 use super::reply::{Rejection, json_response, ok};
-use super::store::Store;
+use super::store::{KeyHash, Store};
 use crate::contract::endpoint::Endpoint;
 use crate::contract::profile::{
     EmptyList, LearnedSuccess, PartlyUnknown, ResultsFileId, VendorProfile, render_template,
@@ -28,7 +28,7 @@ use crate::contract::schema::SchemaError;
 #[derive(Debug)]
 pub struct MockState {
     /// Each accepted key and the name of its holder.
-    keys: HashMap<String, Arc<str>>,
+    keys: HashMap<String, Arc<str>, KeyHash>,
     conditions: Conditions,
     limits: Limits,
     validators: Validators,
@@ -101,7 +101,7 @@ impl MockState {
         request: Option<&Value>,
     ) -> Response {
         if !self.keeps_situations() {
-            return rejection.clone().into_response();
+            return rejection.reply();
         }
         let situation = rejection.situation();
         let learned = self
@@ -126,7 +126,7 @@ impl MockState {
                     &Value::Object(body),
                 )
             }
-            None => rejection.clone().into_response(),
+            None => rejection.reply(),
         };
         if self.recording() {
             response.extensions_mut().insert(situation);

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 
-use super::classify::{Classifier, Guess, Prepared};
+use super::classify::{Classifier, Guess, Kept, Prepared};
 use super::extract::{self, closing, content_length, refuse};
 use super::handling::{self, UploadedFile, prelude};
 use super::reply::Rejection;
@@ -70,17 +70,22 @@ async fn read_text(
     })
 }
 
-/// The classifier of a classification's details, its automaton built; from large details it
-/// is built on the blocking pool, so that the runtime's workers go on serving other requests.
-async fn prepared(details: Arc<str>) -> Arc<Prepared> {
+/// The classifier of a classification's details, its automaton built: the one the
+/// classification keeps, else built now and kept. From large details it is built on the
+/// blocking pool, so that the runtime's workers go on serving other requests.
+async fn prepared((details, kept): (Arc<str>, Kept)) -> Arc<Prepared> {
+    if let Some(prepared) = kept.get() {
+        return prepared;
+    }
     let build = |details: &str| Arc::new(Classifier::from_details(details)).prepare();
     if details.len() < 64 * 1024 {
-        return build(&details);
+        return kept.keep(build(&details));
     }
     let text = Arc::clone(&details);
-    tokio::task::spawn_blocking(move || build(&text))
+    let built = tokio::task::spawn_blocking(move || build(&text))
         .await
-        .unwrap_or_else(|_| build(&details))
+        .unwrap_or_else(|_| build(&details));
+    kept.keep(built)
 }
 
 /// Feeds chunks to a matcher, letting other tasks run between them.
@@ -253,7 +258,7 @@ pub async fn upload_files(State(state): State<Arc<MockState>>, request: Request)
             None,
         )),
     };
-    if let Some(seen) = handling::noted(&state, state.holder(&key).cloned(), b"") {
+    if let Some(seen) = handling::noted(&state, &key, b"") {
         response.extensions_mut().insert(seen);
     }
     response

@@ -10,8 +10,9 @@
 //! `operations` holds the [`Store`] and what its operations return; `tenant` one key's data;
 //! `record` the classifications, batches and files it is made of; `quota` the quotas and what
 //! each record costs them; `refusal` why an operation is refused; `seed` how a seed document
-//! becomes records.
+//! becomes records; `hash` the hash of the maps every request looks up.
 
+mod hash;
 mod operations;
 mod quota;
 mod record;
@@ -19,6 +20,7 @@ mod refusal;
 mod seed;
 mod tenant;
 
+pub use hash::KeyHash;
 pub use operations::{Results, Store};
 // Outside the store, only tests name a quota's kind.
 #[cfg(test)]

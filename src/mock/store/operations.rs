@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::hash::KeyHash;
 use super::quota::{
     Quotas, Usage, batch_bytes, classification_bytes, empty_batch_bytes, file_bytes,
 };
@@ -17,6 +18,7 @@ use super::refusal::Refusal;
 use super::seed::{SeedError, SeedRecords};
 use super::tenant::Tenant;
 use crate::contract::profile::{EmptyList, PartlyUnknown};
+use crate::mock::classify::Kept;
 
 /// A classification as viewClassification shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +59,7 @@ pub enum Results {
 /// Everything the mock holds, keyed by API key so that a key sees only its own data.
 #[derive(Debug)]
 pub struct Store {
-    tenants: RwLock<HashMap<String, Mutex<Tenant>>>,
+    tenants: RwLock<HashMap<String, Mutex<Tenant>, KeyHash>>,
     /// The number of the last generated id; generated ids are never reused, and seeded ids of
     /// the same form raise it, so a generated id never meets a live one.
     last_id: AtomicU64,
@@ -170,6 +172,7 @@ impl Store {
         let classification = Classification {
             created_at,
             details,
+            classifier: Kept::default(),
             batches: HashMap::new(),
         };
         let bytes = classification_bytes(&id, &classification);
@@ -206,13 +209,15 @@ impl Store {
     }
 
     /// The details of a classification as JSON text, for classifying an upload's files before
-    /// they are stored (see [`Classifier::from_details`](crate::mock::classify::Classifier::from_details)).
+    /// they are stored (see [`Classifier::from_details`](crate::mock::classify::Classifier::from_details)),
+    /// and where it keeps its classifier once built.
     ///
     /// # Errors
     /// When the key has no such classification.
-    pub fn details(&self, key: &str, id: &str) -> Result<Arc<str>, Refusal> {
+    pub fn details(&self, key: &str, id: &str) -> Result<(Arc<str>, Kept), Refusal> {
         self.tenant(key, |t| {
-            t.classification(id).map(|c| Arc::clone(&c.details))
+            t.classification(id)
+                .map(|c| (Arc::clone(&c.details), c.classifier.clone()))
         })
         .unwrap_or_else(|| Err(Store::unknown_classification(id)))
     }
@@ -337,7 +342,6 @@ impl Store {
         rules: (EmptyList, PartlyUnknown),
     ) -> Result<(), Refusal> {
         let (empty, partly) = rules;
-        let named: HashSet<&str> = file_ids.iter().copied().collect();
         let removed = self
             .tenant(key, |tenant| {
                 let batch = tenant.batch_mut(cls_id, batch_id)?;
@@ -347,6 +351,8 @@ impl Store {
                         EmptyList::Accept => Ok(Vec::new()),
                     };
                 }
+                // Built once the batch is found: a request for an unknown one costs no set.
+                let named: HashSet<&str> = file_ids.iter().copied().collect();
                 let held: HashSet<&str> = batch.files.iter().map(|f| f.file_id.as_str()).collect();
                 let missing: Vec<String> = file_ids
                     .iter()

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use crate::mock::classify::Guess;
+use crate::mock::classify::{Guess, Kept};
 
 /// A stored file, as getResults reports it.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +46,8 @@ pub struct Classification {
     /// The details as JSON text: one allocation, whatever their size (uploads read the
     /// document types from it, outside the lock).
     pub details: Arc<str>,
+    /// Its classifier, once an upload has built it from the details.
+    pub classifier: Kept,
     /// Its batches, by id.
     pub batches: HashMap<String, Batch>,
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::record::{Batch, Classification, StoredFile, now_millis};
 use crate::contract::schema::Violation;
+use crate::mock::classify::Kept;
 
 /// Why a seed could not be loaded; nothing of it is then.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -180,6 +181,7 @@ impl SeedRecords {
             let classification = Classification {
                 created_at: now_millis(),
                 details: Arc::from(details.to_string()),
+                classifier: Kept::default(),
                 batches,
             };
             classifications.push((owner, cls.classification_id, classification));

@@ -134,6 +134,11 @@ impl Drop for Sending<'_> {
 #[derive(Debug, Clone)]
 pub struct Target {
     base_url: String,
+    /// The base URL parsed once, which each request's URL extends by its path; `None` when
+    /// it has a query or a fragment, and then each request's URL is parsed whole.
+    base: Option<Url>,
+    /// The `Authorization` header of the run's own key, built once.
+    own_authorization: Option<reqwest::header::HeaderValue>,
     timeout: Duration,
     key: ApiKey,
     second_key: Option<ApiKey>,
@@ -215,8 +220,14 @@ impl Target {
         let client = builder
             .build()
             .map_err(|e| bad(&format!("build an HTTP client: {e}")))?;
+        let base_url = base_url.trim_end_matches('/');
+        let base = Url::parse(base_url)
+            .ok()
+            .filter(|base| base.query().is_none() && base.fragment().is_none());
         Ok(Target {
-            base_url: base_url.trim_end_matches('/').to_owned(),
+            base_url: base_url.to_owned(),
+            base,
+            own_authorization: own_authorization(&key),
             timeout,
             key,
             second_key: None,
@@ -337,9 +348,12 @@ impl Target {
                 transient,
             }
         };
-        let mut builder = self
-            .client
-            .request(request.method.clone(), self.with_query(&url, request.auth));
+        let mut builder = match self.request_url(&request.path, request.auth) {
+            Some(parsed) => self.client.request(request.method.clone(), parsed),
+            None => self
+                .client
+                .request(request.method.clone(), self.with_query(&url, request.auth)),
+        };
         if let Some(value) = self.authorization(request.auth) {
             builder = builder.header(reqwest::header::AUTHORIZATION, value);
         }
@@ -421,12 +435,31 @@ impl Target {
         Ok((Response::new(status, content_type, text), retry_after))
     }
 
+    /// The URL of a request to `path` with `auth`, from the base URL parsed once: its path
+    /// alone is parsed, as parsing the whole URL would parse it. `None` (the whole URL is
+    /// then parsed) when the path has a query or a fragment or does not start with `/`, the
+    /// base URL has a query or a fragment, or the key goes in the query.
+    fn request_url(&self, path: &str, auth: Auth) -> Option<Url> {
+        if auth == Auth::KeyInQuery || !path.starts_with('/') || path.contains(['?', '#']) {
+            return None;
+        }
+        let mut url = self.base.clone()?;
+        // The base URL's path as written (without the trailing slash it was given or the
+        // `/` a bare host parses to), then the request's.
+        let base_path = url.path().trim_end_matches('/');
+        let mut full = String::with_capacity(base_path.len() + path.len());
+        full.push_str(base_path);
+        full.push_str(path);
+        url.set_path(&full);
+        Some(url)
+    }
+
     /// The `Authorization` header `auth` sends, if any: the key (or its near miss) under its
     /// scheme, marked sensitive.
     fn authorization(&self, auth: Auth) -> Option<reqwest::header::HeaderValue> {
         let key = &self.key;
         let value = match (auth, &self.second_key) {
-            (Auth::Valid, _) => format!("Bearer {}", key.expose()),
+            (Auth::Valid, _) => return self.own_authorization.clone(),
             (Auth::Other, Some(second)) => format!("Bearer {}", second.expose()),
             // A plan never sends a second account's request without its key.
             (Auth::Other, None) | (Auth::Invalid, _) => format!("Bearer {INVALID_API_KEY}"),
@@ -467,11 +500,21 @@ impl Target {
     pub fn as_second_account(&self) -> Option<Target> {
         let second = self.second_key.clone()?;
         Some(Target {
+            own_authorization: own_authorization(&second),
             key: second,
             second_key: Some(self.key.clone()),
             ..self.clone()
         })
     }
+}
+
+/// The `Authorization` header of `key`, marked sensitive; `None` when the key cannot be a
+/// header value (the request then goes without one, and is refused, as it must be).
+fn own_authorization(key: &ApiKey) -> Option<reqwest::header::HeaderValue> {
+    let mut value =
+        reqwest::header::HeaderValue::from_str(&format!("Bearer {}", key.expose())).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// An error and all its sources, `: ` separated.
@@ -586,6 +629,42 @@ mod tests {
             target.with_query("http://h/p", Auth::KeyInQuery),
             "http://h/p?api_key=k&apiKey=k&access_token=k"
         );
+    }
+
+    #[test]
+    fn a_request_url_is_the_whole_url_parsed() {
+        let paths = [
+            "/documentClassification/deleteFiles",
+            "/a/../b",
+            "/a/./b/",
+            "/a b",
+            "/ü%41",
+            "//x",
+            "/a\\b",
+            "/%2e%2e/x",
+            "/",
+        ];
+        for base in [
+            "http://127.0.0.1:8787/api/v1",
+            "http://127.0.0.1:8787/api/v1/",
+            "http://localhost:8787",
+            "https://api.extracta.ai/api/v1",
+            "https://xn--exmple-cua.example/a%20b",
+        ] {
+            let target = target(base).unwrap_or_else(|e| panic!("{e}"));
+            for path in paths {
+                let whole = Url::parse(&format!("{}{path}", target.base_url())).ok();
+                assert_eq!(
+                    target.request_url(path, Auth::Valid),
+                    whole,
+                    "{base} {path}"
+                );
+            }
+            for path in ["/a?b=1", "/a#b", "x"] {
+                assert_eq!(target.request_url(path, Auth::Valid), None, "{base} {path}");
+            }
+            assert_eq!(target.request_url("/a", Auth::KeyInQuery), None);
+        }
     }
 
     #[tokio::test]
