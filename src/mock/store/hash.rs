@@ -3,32 +3,8 @@
 //! entries are the mock's own (the keys it was given), never a client's choosing, so a
 //! client cannot flood them with colliding entries.
 
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// FNV-1a, 64 bits.
-#[derive(Debug, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-/// Builds [`Fnv`] hashers, for `HashMap<K, V, KeyHash>`.
-pub type KeyHash = BuildHasherDefault<Fnv>;
+/// Builds FNV-1a hashers (the `fnv` crate), for `HashMap<K, V, KeyHash>`.
+pub type KeyHash = fnv::FnvBuildHasher;
 
 #[cfg(test)]
 mod tests {
