@@ -253,6 +253,44 @@ mod tests {
     }
 
     #[test]
+    fn a_file_the_batch_lists_that_the_fixture_does_not_hold_is_named_new() {
+        let f = fixture("x");
+        let stranger = "file-uploaded-by-someone-else".to_owned();
+        let observed = Observation::new(
+            vec![],
+            Response::new(200, Some("application/json".into()), "{}".into()),
+            vec![BatchRead::Listed(vec![
+                f.files[1].1.clone(),
+                stranger.clone(),
+                f.files[0].1.clone(),
+            ])],
+        );
+        let snapshot = normalise(&observed, &f);
+        assert_eq!(
+            snapshot.batches_after,
+            [BatchAfter::Files(vec![
+                "[fileId:1]".into(),
+                "[new:0]".into(),
+                "[fileId:0]".into()
+            ])]
+        );
+    }
+
+    #[test]
+    fn a_timestamp_field_is_named_whatever_its_value_looks_like() {
+        let f = fixture("x");
+        let body = json!({"createdAt": "yesterday", "updatedAt": 7});
+        let observed = Observation::new(
+            vec![],
+            Response::new(200, Some("application/json".into()), body.to_string()),
+            vec![],
+        );
+        let snapshot = normalise(&observed, &f);
+        assert_eq!(snapshot.body["createdAt"], TIMESTAMP);
+        assert_eq!(snapshot.body["updatedAt"], TIMESTAMP);
+    }
+
+    #[test]
     fn two_runs_with_other_ids_normalise_alike() {
         let (one, two) = (fixture("aaa"), fixture("bbbbbb"));
         assert_eq!(
