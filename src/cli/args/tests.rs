@@ -8,6 +8,15 @@ use extracta_contract::suite::FailOn;
 use super::values::{parse_pace, parse_size, parse_timeout};
 use super::*;
 
+/// The command `args` parse to (the program's name is added).
+fn command(args: &[&str]) -> Command {
+    let all = std::iter::once("extracta-contract").chain(args.iter().copied());
+    match Cli::try_parse_from(all) {
+        Ok(cli) => cli.command,
+        Err(e) => panic!("{e}"),
+    }
+}
+
 #[test]
 fn the_cli_definition_is_consistent() {
     Cli::command().debug_assert();
@@ -15,19 +24,14 @@ fn the_cli_definition_is_consistent() {
 
 #[test]
 fn run_arguments_become_options() {
-    let cli = Cli::try_parse_from([
-        "extracta-contract",
+    let Command::Run(args) = command(&[
         "run",
         "--base-url",
         "https://x/api/v1",
         "--concurrency",
         "3",
-    ]);
-    let Ok(Cli {
-        command: Command::Run(args),
-    }) = cli
-    else {
-        panic!("parse failed")
+    ]) else {
+        panic!("not run")
     };
     let options = args
         .to_builder()
@@ -44,12 +48,8 @@ fn run_arguments_become_options() {
 
 #[test]
 fn fail_on_breaking_becomes_the_option() {
-    let cli = Cli::try_parse_from(["extracta-contract", "run", "--fail-on", "breaking"]);
-    let Ok(Cli {
-        command: Command::Run(args),
-    }) = cli
-    else {
-        panic!("parse failed")
+    let Command::Run(args) = command(&["run", "--fail-on", "breaking"]) else {
+        panic!("not run")
     };
     let options = args.to_builder().build().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(options.fail_on(), FailOn::Breaking);
@@ -57,19 +57,14 @@ fn fail_on_breaking_becomes_the_option() {
 
 #[test]
 fn explore_arguments_become_the_target_and_the_safety_options() {
-    let cli = Cli::try_parse_from([
-        "extracta-contract",
+    let Command::Explore(args) = command(&[
         "explore",
         "--base-url",
         "https://x/api/v1",
         "--max-deletes",
         "7",
-    ]);
-    let Ok(Cli {
-        command: Command::Explore(args),
-    }) = cli
-    else {
-        panic!("parse failed")
+    ]) else {
+        panic!("not explore")
     };
     let options = args
         .to_builder()
