@@ -543,6 +543,35 @@ mod tests {
             "no {such} field"
         );
         assert_eq!(render_template("a { b", &request), "a { b");
+        let request = json!({"count": 3, "all": true, "none": null});
+        assert_eq!(
+            render_template("{count} {all} {none}", &request),
+            "3 true {none}"
+        );
+    }
+
+    #[test]
+    fn a_profile_counts_every_choice_it_holds() {
+        let refusal =
+            |case: &str| format!(r#"{{"status": 404, "message": "m", "learnedFrom": "{case}"}}"#);
+        let text = format!(
+            r#"{{
+                "refusals": {{"deleteFiles unknown-batch": {}, "deleteFiles unknown-file": {},
+                              "getResults unknown-batch": {}}},
+                "accepts": {{"createClassification invalid-body type:/a": {{"learnedFrom": "c"}},
+                             "createClassification invalid-body type:/b": {{"learnedFrom": "c"}}}},
+                "successes": {{"deleteFiles": {{"learnedFrom": ["c"]}}}},
+                "behaviours": {{"emptyFileIds": "accept", "partlyUnknownFileIds": "delete-known",
+                               "getResultsFileId": "ignore"}}
+            }}"#,
+            refusal("a"),
+            refusal("b"),
+            refusal("c")
+        );
+        let profile = parsed(&text).unwrap_or_else(|e| panic!("{e}"));
+        // 3 refusals, 2 accepted bodies, 1 success, 3 behaviours.
+        assert_eq!(profile.count(), 9);
+        assert!(profile.describe()[0].contains("9 choice(s) learned"));
     }
 
     fn parsed(text: &str) -> Result<VendorProfile, String> {
