@@ -284,6 +284,65 @@ mod tests {
     }
 
     #[test]
+    fn a_date_alone_in_text_is_named() {
+        assert_eq!(in_text("due 2026-11-28"), "due [timestamp]");
+        assert_eq!(in_text("at 2026-11-28T10:00:00Z."), "at [timestamp].");
+    }
+
+    #[test]
+    fn a_hex_run_is_named_from_24_characters_when_it_mixes_digits_and_letters() {
+        let run = "4bf92f3577b34da6a3ce929d";
+        assert_eq!(run.len(), 24);
+        assert_eq!(in_text(&format!("trace {run}")), "trace [id]");
+        // Digits alone (an order number) or letters alone (a word of hex letters) stay.
+        let digits = "123456789012345678901234567890";
+        assert_eq!(
+            in_text(&format!("order {digits}")),
+            format!("order {digits}")
+        );
+        let letters = "abcdefabcdefabcdefabcdefab";
+        assert_eq!(in_text(letters), letters);
+    }
+
+    #[test]
+    fn timestamp_fields_are_recognised_by_name() {
+        for key in ["createdAt", "deletedAt", "timestamp", "Time", "DATE"] {
+            assert!(is_timestamp_field(key), "{key}");
+        }
+        for key in ["id", "status", "format", "at"] {
+            assert!(!is_timestamp_field(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn a_rule_masks_a_recorded_baseline_also_inside_lists() {
+        let recorded = Snapshot {
+            batches_after: vec![],
+            body: json!({"region": "eu-1", "items": [{"region": "eu-2", "name": "a"}]}),
+            content_type: None,
+            earlier_statuses: vec![],
+            status: 200,
+        };
+        let rules = VolatileRules {
+            fields: vec!["region".to_owned()],
+            pointers: vec![],
+        };
+        assert_eq!(
+            rules.mask(&recorded).body,
+            json!({"region": VOLATILE, "items": [{"region": VOLATILE, "name": "a"}]})
+        );
+        let by_pointer = VolatileRules {
+            fields: vec![],
+            pointers: vec!["/body/items/0/name".to_owned()],
+        };
+        assert_eq!(
+            by_pointer.mask(&recorded).body,
+            json!({"region": "eu-1", "items": [{"region": "eu-2", "name": VOLATILE}]})
+        );
+        assert_eq!(VolatileRules::default().mask(&recorded), recorded);
+    }
+
+    #[test]
     fn an_upper_case_uuid_is_a_uuid_too() {
         // .NET writes UUIDs in upper case; a mixed case one is still one.
         assert_eq!(
