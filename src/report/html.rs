@@ -91,12 +91,16 @@ fn diff_table(before: &Snapshot, after: &Snapshot) -> String {
         deleted.clear();
         inserted.clear();
     };
+    // The lines of a change not yet written count too (one change can be the whole diff), at
+    // what they may take once written: entities and a cell's markup.
+    let mut pending = 0;
+    let written = |line: &str| 2 * line.len() + 32;
     for (n, change) in changes.iter().enumerate() {
-        if rows.len() > DIFF_MAX {
+        if rows.len() + pending > DIFF_MAX {
             let _ = writeln!(
                 rows,
                 "<tr><td colspan=\"2\">… {} more line(s) of the diff left out</td></tr>",
-                changes.len() - n
+                changes.len() - n + deleted.len() + inserted.len()
             );
             deleted.clear();
             inserted.clear();
@@ -104,10 +108,17 @@ fn diff_table(before: &Snapshot, after: &Snapshot) -> String {
         }
         let line = change.value().trim_end_matches('\n').to_owned();
         match change.tag() {
-            ChangeTag::Delete => deleted.push(line),
-            ChangeTag::Insert => inserted.push(line),
+            ChangeTag::Delete => {
+                pending += written(&line);
+                deleted.push(line);
+            }
+            ChangeTag::Insert => {
+                pending += written(&line);
+                inserted.push(line);
+            }
             ChangeTag::Equal => {
                 flush(&mut rows, &mut deleted, &mut inserted);
+                pending = 0;
                 let _ = writeln!(rows, "<tr><td>{0}</td><td>{0}</td></tr>", html(&line));
             }
         }
@@ -340,6 +351,77 @@ mod tests {
             "{table}"
         );
         assert_eq!(table.matches("class=\"change\"").count(), 1, "{table}");
+    }
+
+    /// A snapshot whose body holds `lines` lines, each with `word`.
+    fn long_snapshot(lines: usize, word: &str) -> Snapshot {
+        let items: Vec<String> = (0..lines).map(|n| format!("{word} {n}")).collect();
+        Snapshot {
+            body: json!({"items": items}),
+            ..snapshot("m")
+        }
+    }
+
+    #[test]
+    fn a_diff_of_some_thousand_bytes_is_shown_whole_and_an_endless_one_is_cut() {
+        let table = diff_table(&long_snapshot(60, "before"), &long_snapshot(60, "after"));
+        assert!(table.contains("after 59"), "{table}");
+        assert!(!table.contains("left out"));
+        let huge = diff_table(
+            &long_snapshot(800, &"b".repeat(100)),
+            &long_snapshot(800, &"a".repeat(100)),
+        );
+        assert!(huge.len() < DIFF_MAX + 4096, "{}", huge.len());
+        let short_lines = diff_table(&long_snapshot(3_000, "b"), &long_snapshot(3_000, "a"));
+        assert!(short_lines.len() < DIFF_MAX + 4096, "{}", short_lines.len());
+        assert!(short_lines.contains("left out"));
+        assert!(huge.contains("more line(s) of the diff left out"));
+    }
+
+    #[test]
+    fn cases_are_grouped_by_endpoint_with_their_counts_and_failures_listed() {
+        use crate::result::{CaseResult, Cleanup, Failure, TargetInfo, Traffic};
+        use std::time::Duration;
+        let case = |name: &str, outcome: Outcome| {
+            let failures = if outcome == Outcome::Failed {
+                vec![Failure::Transport {
+                    cause: "reset by the target".into(),
+                }]
+            } else {
+                vec![]
+            };
+            CaseResult::new(name, "d", outcome, failures, None, Duration::ZERO)
+        };
+        let report = RunReport {
+            target: TargetInfo {
+                base_url: "http://127.0.0.1:1/api/v1".into(),
+                profile: "mock".into(),
+                baseline: None,
+            },
+            cases: vec![
+                case("delete-files/a", Outcome::Failed),
+                case("delete-files/b", Outcome::Passed),
+                case("get-results/c", Outcome::Passed),
+                case("loose", Outcome::Passed),
+            ],
+            cleanup: Cleanup::default(),
+            interrupted: false,
+            duration: Duration::ZERO,
+            traffic: Traffic::default(),
+            deselected: 0,
+            orphaned: Vec::new(),
+            pruned: false,
+        };
+        let page = to_html(&report);
+        for group in [
+            "<code>delete-files</code>: 1 passed, 1 failed, 0 skipped",
+            "<code>get-results</code>: 1 passed, 0 failed, 0 skipped",
+            "<code>(no folder)</code>: 1 passed, 0 failed, 0 skipped",
+        ] {
+            assert!(page.contains(group), "no group {group}");
+        }
+        assert_eq!(page.matches("<ul class=\"failures\">").count(), 1);
+        assert!(page.contains("<li>transport: reset by the target</li>"));
     }
 
     #[test]
