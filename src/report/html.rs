@@ -19,6 +19,9 @@ const SHOWN: usize = 16_384;
 /// out.
 const DIFF_MAX: usize = 128 * 1024;
 
+/// The markup around one changed line: its cell, and the row it may have to itself.
+const CHANGED_CELL: usize = "<tr class=\"change\"><td class=\"del\"></td><td></td></tr>\n".len();
+
 /// The most bytes of one case's section: its failures first, then its request and answer and
 /// its diff while they fit, and a line saying what did not. With the body, the request and the
 /// diff bounded on their own, a section is far below it; the page is at most this per case,
@@ -72,13 +75,14 @@ fn diff_table(before: &Snapshot, after: &Snapshot) -> String {
     let diff = TextDiff::from_lines(&old, &new);
     let mut rows =
         String::from("<table class=\"diff\"><tr><th>baseline</th><th>this run</th></tr>\n");
+    // Lines are escaped as they are read, so the bound counts the bytes they will take.
     let mut deleted: Vec<String> = Vec::new();
     let mut inserted: Vec<String> = Vec::new();
     let changes: Vec<_> = diff.iter_all_changes().collect();
     let flush = |rows: &mut String, deleted: &mut Vec<String>, inserted: &mut Vec<String>| {
         for n in 0..deleted.len().max(inserted.len()) {
             let side = |lines: &[String], class: &str| match lines.get(n) {
-                Some(line) => format!("<td class=\"{class}\">{}</td>", html(line)),
+                Some(line) => format!("<td class=\"{class}\">{line}</td>"),
                 None => "<td></td>".to_owned(),
             };
             let _ = writeln!(
@@ -91,10 +95,9 @@ fn diff_table(before: &Snapshot, after: &Snapshot) -> String {
         deleted.clear();
         inserted.clear();
     };
-    // The lines of a change not yet written count too (one change can be the whole diff), at
-    // what they may take once written: entities and a cell's markup.
+    // The lines of a change not yet written count too (one change can be the whole diff), with
+    // the markup of their cell and their share of a row.
     let mut pending = 0;
-    let written = |line: &str| 2 * line.len() + 32;
     for (n, change) in changes.iter().enumerate() {
         if rows.len() + pending > DIFF_MAX {
             let _ = writeln!(
@@ -106,20 +109,20 @@ fn diff_table(before: &Snapshot, after: &Snapshot) -> String {
             inserted.clear();
             break;
         }
-        let line = change.value().trim_end_matches('\n').to_owned();
+        let line = html(change.value().trim_end_matches('\n'));
         match change.tag() {
             ChangeTag::Delete => {
-                pending += written(&line);
+                pending += line.len() + CHANGED_CELL;
                 deleted.push(line);
             }
             ChangeTag::Insert => {
-                pending += written(&line);
+                pending += line.len() + CHANGED_CELL;
                 inserted.push(line);
             }
             ChangeTag::Equal => {
                 flush(&mut rows, &mut deleted, &mut inserted);
                 pending = 0;
-                let _ = writeln!(rows, "<tr><td>{0}</td><td>{0}</td></tr>", html(&line));
+                let _ = writeln!(rows, "<tr><td>{line}</td><td>{line}</td></tr>");
             }
         }
     }
@@ -128,7 +131,8 @@ fn diff_table(before: &Snapshot, after: &Snapshot) -> String {
     rows
 }
 
-fn case_section(case: &CaseView<'_>) -> String {
+/// One case's section, its request, answer and diff while they fit in `max` bytes.
+fn case_section(case: &CaseView<'_>, max: usize) -> String {
     let result = case.result;
     let class = outcome_word(result.outcome);
     let mut section = format!(
@@ -172,7 +176,7 @@ fn case_section(case: &CaseView<'_>) -> String {
         ));
     }
     for part in parts {
-        if section.len() + part.len() > CASE_HTML_MAX {
+        if section.len() + part.len() > max {
             let _ = writeln!(
                 section,
                 "<p>… {} bytes of this case left out</p>",
@@ -228,7 +232,7 @@ fn failures(view: &View<'_>, page: &mut String) {
         failed.len()
     );
     for case in failed {
-        page.push_str(&case_section(case));
+        page.push_str(&case_section(case, CASE_HTML_MAX));
     }
     page.push_str("</section>\n");
     if !view.drift_groups.is_empty() {
@@ -298,7 +302,7 @@ fn all_cases(view: &View<'_>, page: &mut String) {
     }
     page.push_str("</section>\n<h2>Cases that passed or were skipped</h2>\n");
     for case in view.cases.iter().filter(|c| !c.failed()) {
-        page.push_str(&case_section(case));
+        page.push_str(&case_section(case, CASE_HTML_MAX));
     }
 }
 
@@ -322,7 +326,7 @@ pub fn to_html(report: &RunReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::result::BatchAfter;
+    use crate::result::{BatchAfter, Change, Failure};
     use serde_json::json;
 
     fn snapshot(message: &str) -> Snapshot {
@@ -378,32 +382,22 @@ mod tests {
         assert!(huge.contains("more line(s) of the diff left out"));
     }
 
-    #[test]
-    fn cases_are_grouped_by_endpoint_with_their_counts_and_failures_listed() {
-        use crate::result::{CaseResult, Cleanup, Failure, TargetInfo, Traffic};
+    /// A report of `cases`, each named with its outcome and failures.
+    fn report_of(cases: Vec<(&str, Outcome, Vec<Failure>)>) -> RunReport {
+        use crate::result::{CaseResult, Cleanup, TargetInfo, Traffic};
         use std::time::Duration;
-        let case = |name: &str, outcome: Outcome| {
-            let failures = if outcome == Outcome::Failed {
-                vec![Failure::Transport {
-                    cause: "reset by the target".into(),
-                }]
-            } else {
-                vec![]
-            };
-            CaseResult::new(name, "d", outcome, failures, None, Duration::ZERO)
-        };
-        let report = RunReport {
+        RunReport {
             target: TargetInfo {
                 base_url: "http://127.0.0.1:1/api/v1".into(),
                 profile: "mock".into(),
                 baseline: None,
             },
-            cases: vec![
-                case("delete-files/a", Outcome::Failed),
-                case("delete-files/b", Outcome::Passed),
-                case("get-results/c", Outcome::Passed),
-                case("loose", Outcome::Passed),
-            ],
+            cases: cases
+                .into_iter()
+                .map(|(name, outcome, failures)| {
+                    CaseResult::new(name, "d", outcome, failures, None, Duration::ZERO)
+                })
+                .collect(),
             cleanup: Cleanup::default(),
             interrupted: false,
             duration: Duration::ZERO,
@@ -411,8 +405,23 @@ mod tests {
             deselected: 0,
             orphaned: Vec::new(),
             pruned: false,
-        };
-        let page = to_html(&report);
+        }
+    }
+
+    fn reset() -> Failure {
+        Failure::Transport {
+            cause: "reset by the target".into(),
+        }
+    }
+
+    #[test]
+    fn cases_are_grouped_by_endpoint_with_their_counts_and_failures_listed() {
+        let page = to_html(&report_of(vec![
+            ("delete-files/a", Outcome::Failed, vec![reset()]),
+            ("delete-files/b", Outcome::Passed, vec![]),
+            ("get-results/c", Outcome::Passed, vec![]),
+            ("loose", Outcome::Passed, vec![]),
+        ]));
         for group in [
             "<code>delete-files</code>: 1 passed, 1 failed, 0 skipped",
             "<code>get-results</code>: 1 passed, 0 failed, 0 skipped",
@@ -422,6 +431,70 @@ mod tests {
         }
         assert_eq!(page.matches("<ul class=\"failures\">").count(), 1);
         assert!(page.contains("<li>transport: reset by the target</li>"));
+    }
+
+    #[test]
+    fn the_drift_table_lists_each_change_and_is_absent_without_drift() {
+        let drift = Failure::Drift(Change::FieldAdded {
+            path: "requestId".into(),
+        });
+        let page = to_html(&report_of(vec![(
+            "delete-files/a",
+            Outcome::Failed,
+            vec![drift],
+        )]));
+        assert!(page.contains("<section id=\"drift\">"), "{page}");
+        assert!(
+            page.contains("<code>field `requestId` added</code>"),
+            "{page}"
+        );
+        let page = to_html(&report_of(vec![(
+            "delete-files/a",
+            Outcome::Failed,
+            vec![reset()],
+        )]));
+        assert!(page.contains("<section id=\"failures\">"), "{page}");
+        assert!(!page.contains("id=\"drift\""), "{page}");
+    }
+
+    #[test]
+    fn a_case_part_past_the_case_bound_is_left_out_and_named_by_size() {
+        let report = report_of(vec![("delete-files/a", Outcome::Failed, vec![reset()])]);
+        let mut case = CaseView::new(&report.cases[0]);
+        case.request = Some("curl -X DELETE https://example.test/x".into());
+        let whole = case_section(&case, CASE_HTML_MAX);
+        assert!(whole.contains("curl -X DELETE"), "{whole}");
+        assert!(!whole.contains("left out"), "{whole}");
+        let cut = case_section(&case, whole.len() - 40);
+        assert!(!cut.contains("curl -X DELETE"), "{cut}");
+        assert!(cut.contains("bytes of this case left out"), "{cut}");
+        assert!(cut.contains("transport: reset by the target"), "{cut}");
+    }
+
+    #[test]
+    fn a_diff_of_markup_heavy_lines_stays_within_its_bound() {
+        // Each `<` takes four bytes once written: the bound counts what is written.
+        let line = "<".repeat(500);
+        let mut before = long_snapshot(100, &line);
+        before.body["rest"] = json!("same");
+        let mut after = long_snapshot(100, "x");
+        after.body["rest"] = json!("same");
+        let table = diff_table(&before, &after);
+        assert!(table.len() < DIFF_MAX + 4096, "{}", table.len());
+        assert!(table.contains("left out"));
+    }
+
+    #[test]
+    fn an_inserted_block_is_shown_whole_when_it_fits() {
+        let table = diff_table(&long_snapshot(0, "x"), &long_snapshot(60, "after"));
+        assert!(table.contains("after 59"), "{table}");
+        assert!(!table.contains("left out"), "{table}");
+        let huge = diff_table(
+            &long_snapshot(0, "x"),
+            &long_snapshot(3_000, &"a".repeat(100)),
+        );
+        assert!(huge.len() < DIFF_MAX + 4096, "{}", huge.len());
+        assert!(huge.contains("left out"));
     }
 
     #[test]
