@@ -267,4 +267,47 @@ mod tests {
             format!("c/c1/b0/b1/f1/{UNKNOWN_ID}")
         );
     }
+
+    #[test]
+    fn a_dry_run_names_each_id_a_spec_will_receive_by_its_placeholder() {
+        use crate::contract::case::BatchSpec;
+        let spec = FixtureSpec {
+            batches: vec![
+                BatchSpec {
+                    files: 2,
+                    classification: 0,
+                },
+                BatchSpec {
+                    files: 1,
+                    classification: 1,
+                },
+            ],
+        };
+        let fixture = Fixture::placeholders("run-classification", &spec);
+        assert_eq!(
+            fixture.classification_ids,
+            ["run-classification", "{{classificationId:1}}"]
+        );
+        assert_eq!(
+            fixture.batches,
+            [
+                FixtureBatch {
+                    classification: 0,
+                    id: "{{batchId:0}}".into()
+                },
+                FixtureBatch {
+                    classification: 1,
+                    id: "{{batchId:1}}".into()
+                },
+            ]
+        );
+        assert_eq!(
+            fixture.files,
+            [
+                (0, "{{fileId:0}}".to_owned()),
+                (0, "{{fileId:1}}".to_owned()),
+                (1, "{{fileId:2}}".to_owned())
+            ]
+        );
+    }
 }
