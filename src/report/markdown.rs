@@ -29,13 +29,14 @@ const CLOSING_RESERVE: usize = 512;
 fn code(text: &str) -> String {
     let shown = escaped(text);
     let mut body = String::with_capacity(shown.len() + 2);
-    let mut backslashes = 0;
+    // Whether the characters just before are an odd run of backslashes.
+    let mut odd_backslashes = false;
     for c in shown.chars() {
         if c == '|' {
-            // An odd number of backslashes before it escapes the pipe for the table.
-            body.push_str(if backslashes % 2 == 0 { "\\" } else { "\\\\" });
+            // An odd run of backslashes before it would escape the pipe's own escape.
+            body.push_str(if odd_backslashes { "\\\\" } else { "\\" });
         }
-        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+        odd_backslashes = c == '\\' && !odd_backslashes;
         body.push(c);
     }
     if body.is_empty() {
@@ -206,6 +207,8 @@ mod tests {
         assert_eq!(code("`x"), "`` `x ``");
         // A backslash before a pipe does not unescape it.
         assert_eq!(code(r"a\|b"), r"`a\\\|b`");
+        assert_eq!(code(r"a\\|b"), r"`a\\\|b`");
+        assert_eq!(code(r"a\\\|b"), r"`a\\\\\|b`");
         assert_eq!(code(""), "");
     }
 
