@@ -205,6 +205,11 @@ mod tests {
         assert_eq!(code("![ok](https://x/y.svg)"), "`![ok](https://x/y.svg)`");
         assert_eq!(code("a ``` b"), "````a ``` b````");
         assert_eq!(code("`x"), "`` `x ``");
+        // Padded where a backtick or a space at both ends would be taken off, and only there.
+        assert_eq!(code("x`"), "`` x` ``");
+        assert_eq!(code(" x "), "`  x  `");
+        assert_eq!(code(" x"), "` x`");
+        assert_eq!(code("x "), "`x `");
         // A backslash before a pipe does not unescape it.
         assert_eq!(code(r"a\|b"), r"`a\\\|b`");
         assert_eq!(code(r"a\\|b"), r"`a\\\|b`");
