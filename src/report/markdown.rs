@@ -258,4 +258,16 @@ mod tests {
             &summary[summary.len() - 500..]
         );
     }
+
+    #[test]
+    fn rows_are_added_while_they_fit_and_the_rest_are_counted() {
+        let rows = |n: usize, size: usize| (0..n).map(move |_| "r".repeat(size));
+        let mut text = String::new();
+        let left_out = push_rows(&mut text, rows(15, 100_000));
+        assert_eq!((text.len(), left_out), (900_000, 6));
+        // A row that leaves exactly the closing reserve is kept.
+        let mut text = String::new();
+        let left_out = push_rows(&mut text, rows(2, SUMMARY_MAX - CLOSING_RESERVE));
+        assert_eq!((text.len(), left_out), (SUMMARY_MAX - CLOSING_RESERVE, 1));
+    }
 }
