@@ -198,6 +198,7 @@ pub fn to_markdown(report: &RunReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::result::{CaseResult, Change, Cleanup, Failure, Outcome, TargetInfo, Traffic};
 
     #[test]
     fn target_text_is_code_that_cannot_break_the_table_or_render() {
@@ -217,25 +218,22 @@ mod tests {
         assert_eq!(code(""), "");
     }
 
-    #[test]
-    fn a_summary_of_endless_failures_stays_under_the_limit_and_says_what_it_left_out() {
-        use crate::result::{CaseResult, Cleanup, Failure, Outcome, TargetInfo, Traffic};
-        let failure = |n: usize| Failure::Transport {
-            cause: format!("{n} {}", "x".repeat(900)),
-        };
-        let cases = (0..5000)
-            .map(|n| {
+    /// A report of `cases` of one failure each.
+    fn report_of(failures: impl Iterator<Item = Failure>) -> RunReport {
+        let cases = failures
+            .enumerate()
+            .map(|(n, failure)| {
                 CaseResult::new(
                     &format!("case-{n}"),
                     "d",
                     Outcome::Failed,
-                    vec![failure(n)],
+                    vec![failure],
                     None,
                     std::time::Duration::ZERO,
                 )
             })
             .collect();
-        let report = RunReport {
+        RunReport {
             target: TargetInfo {
                 base_url: "u".into(),
                 profile: "p".into(),
@@ -249,13 +247,52 @@ mod tests {
             deselected: 0,
             orphaned: Vec::new(),
             pruned: false,
+        }
+    }
+
+    #[test]
+    fn a_summary_of_endless_failures_stays_under_the_limit_and_says_what_it_left_out() {
+        let failure = |n: usize| Failure::Transport {
+            cause: format!("{n} {}", "x".repeat(900)),
         };
-        let summary = to_markdown(&report);
+        let summary = to_markdown(&report_of((0..5000).map(failure)));
         assert!(summary.len() <= SUMMARY_MAX, "{}", summary.len());
         assert!(
             summary.contains("Left out to keep this summary under GitHub's 1 MiB limit:"),
             "{}",
             &summary[summary.len() - 500..]
+        );
+    }
+
+    #[test]
+    fn drifts_past_those_shown_are_counted_as_left_out() {
+        let drift = |n: usize| {
+            Failure::Drift(Change::FieldAdded {
+                path: format!("field{n}"),
+            })
+        };
+        let summary = to_markdown(&report_of((0..DRIFTS_SHOWN + 3).map(drift)));
+        assert!(
+            summary.contains("| ``field `field0` added`` | additive |"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("0 case rows, 3 drift rows and 0 cleanup lines"),
+            "{summary}"
+        );
+        let summary = to_markdown(&report_of((0..2).map(drift)));
+        assert!(!summary.contains("Left out"), "{summary}");
+    }
+
+    #[test]
+    fn the_heading_counts_the_cases_a_filter_left_out_only_when_there_are_some() {
+        let mut report = report_of(std::iter::empty());
+        assert!(!to_markdown(&report).contains("not selected"));
+        report.deselected = 3;
+        let summary = to_markdown(&report);
+        assert!(
+            summary.contains("0 passed, 0 failed, 0 skipped, 3 not selected against"),
+            "{summary}"
         );
     }
 
