@@ -305,4 +305,76 @@ mod tests {
         assert_eq!(lines.len(), 2, "{text}");
         assert!(lines[1].starts_with("     transport: "), "{text}");
     }
+
+    fn failed(name: &str, failures: Vec<Failure>) -> CaseResult {
+        CaseResult::new(name, "d", Outcome::Failed, failures, None, Duration::ZERO)
+    }
+
+    fn reset() -> Failure {
+        Failure::Transport {
+            cause: "reset".to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_case_that_drifted_says_how_much_on_a_line_of_its_own() {
+        use crate::result::Change;
+        let drift = |path: &str| Failure::Drift(Change::FieldAdded { path: path.into() });
+        let text = case_lines(&failed("c/x", vec![drift("a"), drift("b")]), (1, 1), false);
+        assert!(
+            text.ends_with("\n     drift: 2 changes from the baseline, listed at the end"),
+            "{text}"
+        );
+        let text = case_lines(&failed("c/x", vec![reset()]), (1, 1), false);
+        assert!(!text.contains("drift"), "{text}");
+    }
+
+    #[test]
+    fn a_failing_case_shows_a_request_of_some_kilobytes_whole() {
+        use crate::contract::case::Auth;
+        use crate::result::{Exchange, SentBody, SentRequest};
+        let body = format!("{{\"fileIds\": [\"{}\"]}}", "f".repeat(8_000));
+        let case = failed("c/x", vec![reset()]).with_exchange(Some(Exchange {
+            request: SentRequest {
+                method: "DELETE".into(),
+                url: "http://127.0.0.1:1/api/v1/documentClassification/deleteFiles".into(),
+                auth: Auth::Valid,
+                content_type: Some("application/json".into()),
+                body: SentBody::Text { text: body },
+            },
+            response: None,
+        }));
+        let text = case_lines(&case, (1, 1), false);
+        assert!(text.contains(&"f".repeat(8_000)), "{}", text.len());
+        assert!(!text.contains("left out"));
+    }
+
+    #[test]
+    fn the_summary_names_the_failed_cases_and_the_ids_already_gone() {
+        use crate::result::{Cleanup, TargetInfo, Traffic};
+        let report = RunReport {
+            target: TargetInfo {
+                base_url: "http://127.0.0.1:1/api/v1".into(),
+                profile: "mock".into(),
+                baseline: None,
+            },
+            cases: vec![failed("c/a", vec![reset()]), failed("c/b", vec![reset()])],
+            cleanup: Cleanup {
+                gone: vec!["b1".into(), "b2".into()],
+                ..Cleanup::default()
+            },
+            interrupted: false,
+            duration: Duration::ZERO,
+            traffic: Traffic::default(),
+            deselected: 0,
+            orphaned: Vec::new(),
+            pruned: false,
+        };
+        let text = summary(&report, false);
+        assert!(text.contains("failed: c/a, c/b\n"), "{text}");
+        assert!(
+            text.contains("cleanup: already gone before the run could delete it: b1, b2\n"),
+            "{text}"
+        );
+    }
 }
