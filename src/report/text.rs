@@ -87,8 +87,14 @@ pub fn case_lines(case: &CaseResult, progress: (usize, usize), colour: bool) -> 
             );
         }
     }
-    if text.len() > CASE_TEXT_MAX {
-        let mut end = CASE_TEXT_MAX;
+    cut(text, CASE_TEXT_MAX)
+}
+
+/// `text` cut to at most `max` bytes (at a character's boundary), with a line saying how many
+/// more there were.
+fn cut(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut end = max;
         while !text.is_char_boundary(end) {
             end -= 1;
         }
@@ -375,6 +381,20 @@ mod tests {
         assert!(
             text.contains("cleanup: already gone before the run could delete it: b1, b2\n"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_case_past_its_bound_is_cut_at_a_character_and_says_how_much_was_left_out() {
+        assert_eq!(cut("abcdef".into(), 6), "abcdef");
+        assert_eq!(
+            cut("abcdefg".into(), 6),
+            "abcdef\n     … (1 more bytes of this case left out)"
+        );
+        // 'é' takes two bytes: the cut does not split it.
+        assert_eq!(
+            cut("abcdeé".into(), 6),
+            "abcde\n     … (2 more bytes of this case left out)"
         );
     }
 }
