@@ -7,6 +7,8 @@
 #        bench/mutants.sh --survivors [MODULE...]  only the mutants each module's last run
 #                                          missed (after adding tests for them)
 #        bench/mutants.sh --in-diff [BASE] the mutants in lines changed since BASE (main)
+#        MUTANTS_SAMPLE=K/N bench/mutants.sh MODULE  one mutant in N (those whose index is K
+#                                          modulo N): an estimate for a module of hundreds
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The version CI pins (.ci/mutants), in the same place.
@@ -112,6 +114,10 @@ import re, sys
 quote = lambda text: re.sub(r"([\\.+*?()|\[\]{}^$#&\-~])", r"\\\1", text)
 print("|".join("^" + quote(line) + "$" for line in open(sys.argv[1]).read().splitlines() if line))' "$missed_list")")
     out=target/mutants/$module-survivors
+  fi
+  if [ -n "${MUTANTS_SAMPLE:-}" ]; then
+    only+=(--shard "$MUTANTS_SAMPLE" --sharding round-robin)
+    out=$out-sample
   fi
   mkdir -p target/mutants
   start=$(date +%s)
