@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 
 use super::shown::{bounded, shown_case};
-use super::view::{CaseView, DRIFTS_SHOWN, View, counted, counted_u64};
+use super::view::{CaseView, DRIFTS_SHOWN, View, counted, counted_u64, more_left_out};
 use crate::redact::Redactor;
 use crate::result::{CaseResult, Outcome, RunReport};
 
@@ -174,11 +174,7 @@ fn drift_block(view: &View<'_>, colour: bool, text: &mut String) {
     }
     let left_out = view.drift_groups.len().saturating_sub(DRIFTS_SHOWN);
     if left_out > 0 {
-        let _ = writeln!(
-            text,
-            "  … and {} more (the JSON report lists every one)",
-            counted(left_out, "change", "changes")
-        );
+        let _ = writeln!(text, "  {}", more_left_out(left_out, "change", "changes"));
     }
 }
 
@@ -291,7 +287,7 @@ pub fn summary(report: &RunReport, colour: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::result::Failure;
+    use crate::result::{Cleanup, Failure};
     use std::time::Duration;
 
     #[test]
@@ -355,33 +351,122 @@ mod tests {
         assert!(!text.contains("left out"));
     }
 
-    #[test]
-    fn the_summary_names_the_failed_cases_and_the_ids_already_gone() {
-        use crate::result::{Cleanup, TargetInfo, Traffic};
-        let report = RunReport {
+    fn report_of(cases: Vec<CaseResult>, cleanup: Cleanup) -> RunReport {
+        use crate::result::{TargetInfo, Traffic};
+        RunReport {
             target: TargetInfo {
                 base_url: "http://127.0.0.1:1/api/v1".into(),
                 profile: "mock".into(),
                 baseline: None,
             },
-            cases: vec![failed("c/a", vec![reset()]), failed("c/b", vec![reset()])],
-            cleanup: Cleanup {
-                gone: vec!["b1".into(), "b2".into()],
-                ..Cleanup::default()
-            },
+            cases,
+            cleanup,
             interrupted: false,
             duration: Duration::ZERO,
             traffic: Traffic::default(),
             deselected: 0,
             orphaned: Vec::new(),
             pruned: false,
+        }
+    }
+
+    #[test]
+    fn the_summary_names_the_failed_cases_and_the_ids_already_gone() {
+        let cleanup = Cleanup {
+            gone: vec!["b1".into(), "b2".into()],
+            ..Cleanup::default()
         };
-        let text = summary(&report, false);
+        let cases = vec![failed("c/a", vec![reset()]), failed("c/b", vec![reset()])];
+        let text = summary(&report_of(cases, cleanup), false);
         assert!(text.contains("failed: c/a, c/b\n"), "{text}");
         assert!(
             text.contains("cleanup: already gone before the run could delete it: b1, b2\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn drifts_past_those_listed_are_counted() {
+        use crate::result::Change;
+        let drift = |n: usize| {
+            failed(
+                &format!("c/{n}"),
+                vec![Failure::Drift(Change::FieldAdded {
+                    path: format!("f{n}"),
+                })],
+            )
+        };
+        let report = report_of(
+            (0..DRIFTS_SHOWN + 2).map(drift).collect(),
+            Cleanup::default(),
+        );
+        let text = drifts(&report, false);
+        assert!(
+            text.contains("  field `f0` added (additive) in c/0\n"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("  … and 2 more changes (the JSON report lists every one)\n"),
+            "{text}"
+        );
+        let report = report_of((0..DRIFTS_SHOWN).map(drift).collect(), Cleanup::default());
+        assert!(!drifts(&report, false).contains("… and"));
+        assert_eq!(drifts(&report_of(vec![], Cleanup::default()), false), "");
+    }
+
+    #[test]
+    fn a_kept_fixture_is_listed_with_the_command_that_deletes_it() {
+        use crate::result::Kept;
+        let kept = |classifications: Vec<String>, batches: Vec<(String, String)>| Cleanup {
+            kept: Some(Kept {
+                run_id: "r1".into(),
+                classifications,
+                batches,
+                cases: vec!["c/a".into(), "c/b".into()],
+            }),
+            ..Cleanup::default()
+        };
+        let report = report_of(
+            vec![],
+            kept(vec!["k1".into()], vec![("k0".into(), "b9".into())]),
+        );
+        assert_eq!(
+            kept_lines(&report, "delete: cmd"),
+            "kept for inspection (--keep, run r1): classification k1, batch b9 of k0 (the fixtures of c/a, c/b)\ndelete: cmd"
+        );
+        let report = report_of(vec![], kept(vec![], vec![("k0".into(), "b9".into())]));
+        assert!(kept_lines(&report, "cmd").starts_with("kept for inspection"));
+        assert_eq!(
+            kept_lines(&report_of(vec![], kept(vec![], vec![])), "cmd"),
+            ""
+        );
+        assert_eq!(
+            kept_lines(&report_of(vec![], Cleanup::default()), "cmd"),
+            ""
+        );
+    }
+
+    #[test]
+    fn each_read_back_of_a_case_is_a_curl_line() {
+        use crate::contract::case::Auth;
+        use crate::result::{SentBody, SentRequest};
+        let mut case = failed("c/x", vec![reset()]);
+        case.read_back = ["b1", "b2"]
+            .map(|batch| SentRequest {
+                method: "POST".into(),
+                url: "http://127.0.0.1:1/api/v1/documentClassification/getResults".into(),
+                auth: Auth::Valid,
+                content_type: Some("application/json".into()),
+                body: SentBody::Text {
+                    text: format!("{{\"batchId\":\"{batch}\"}}"),
+                },
+            })
+            .to_vec();
+        let text = read_back_lines(&case);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(lines[0].starts_with("     read back: curl "), "{text}");
+        assert!(lines[1].contains("b2"), "{text}");
     }
 
     #[test]
@@ -395,6 +480,22 @@ mod tests {
         assert_eq!(
             cut("abcdeé".into(), 6),
             "abcde\n     … (2 more bytes of this case left out)"
+        );
+    }
+
+    #[test]
+    fn failures_past_those_shown_are_counted_on_the_last_line() {
+        use super::super::view::FAILURES_SHOWN;
+        let failures = (0..FAILURES_SHOWN + 3)
+            .map(|n| Failure::Transport {
+                cause: format!("reset {n}"),
+            })
+            .collect();
+        let text = case_lines(&failed("c/x", failures), (1, 1), false);
+        assert_eq!(text.lines().count(), 1 + FAILURES_SHOWN + 1, "{text}");
+        assert!(
+            text.ends_with("\n     … and 3 more failures (the JSON report lists every one)"),
+            "{text}"
         );
     }
 }

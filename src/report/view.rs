@@ -31,6 +31,13 @@ pub fn counted(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// The line after the first of a list, for the `n` left out: `… and 3 more failures (the JSON
+/// report lists every one)`.
+pub fn more_left_out(n: usize, one: &str, many: &str) -> String {
+    let noun = if n == 1 { one } else { many };
+    format!("… and {n} more {noun} (the JSON report lists every one)")
+}
+
 /// `n` of a traffic counter, counted.
 pub fn counted_u64(n: u64, one: &str, many: &str) -> String {
     counted(usize::try_from(n).unwrap_or(usize::MAX), one, many)
@@ -82,9 +89,10 @@ fn failure_lines(case: &CaseResult, keep: impl Fn(&Failure) -> bool) -> Vec<Stri
         .map(ToString::to_string)
         .collect();
     if kept.len() > FAILURES_SHOWN {
-        lines.push(format!(
-            "… and {} more (the JSON report lists every one)",
-            counted(kept.len() - FAILURES_SHOWN, "failure", "failures")
+        lines.push(more_left_out(
+            kept.len() - FAILURES_SHOWN,
+            "failure",
+            "failures",
         ));
     }
     lines
