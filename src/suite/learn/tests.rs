@@ -361,3 +361,44 @@ fn a_body_the_vendor_serves_though_the_schema_refuses_it_is_accepted() {
         Some("create-classification/document-types-as-object")
     );
 }
+
+#[test]
+fn an_accepted_empty_list_or_partial_delete_that_did_something_else_is_not_learned() {
+    let empty = case("delete-files/empty-file-ids");
+    let partly = case("delete-files/partly-unknown-file-ids");
+    let success = json!({"status": "success", "message": "Files deleted"});
+    let refusal = json!({"status": "error", "message": "x"});
+    let two = ["[fileId:0]", "[fileId:1]"];
+    let lessons = [
+        // An empty list that emptied the batch is no "accept".
+        Lesson {
+            case: &empty,
+            vendor: &snapshot(200, success.clone(), &[]),
+            mock: &snapshot(400, refusal.clone(), &two),
+            situation: Some(&Situation::EmptyFileIds),
+        },
+        // A partly unknown list that deleted nothing is no "delete the known ones".
+        Lesson {
+            case: &partly,
+            vendor: &snapshot(200, success, &two),
+            mock: &snapshot(404, refusal, &two),
+            situation: Some(&Situation::PartlyUnknownFiles),
+        },
+    ];
+    let profile = learn(&lessons, "snapshots/staging");
+    assert_eq!(profile.behaviours.empty_file_ids, None);
+    assert_eq!(profile.behaviours.partly_unknown_file_ids, None);
+    let cases: Vec<&str> = profile
+        .not_learned
+        .iter()
+        .map(|n| n.case.as_str())
+        .collect();
+    assert_eq!(
+        cases,
+        [
+            "delete-files/empty-file-ids",
+            "delete-files/partly-unknown-file-ids"
+        ]
+    );
+    assert_eq!(profile.learned_from.as_deref(), Some("snapshots/staging"));
+}
