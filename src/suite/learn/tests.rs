@@ -402,3 +402,58 @@ fn an_accepted_empty_list_or_partial_delete_that_did_something_else_is_not_learn
     );
     assert_eq!(profile.learned_from.as_deref(), Some("snapshots/staging"));
 }
+
+#[test]
+fn one_situation_answered_two_ways_is_learned_once_and_the_other_reported() {
+    let batch = case("delete-files/unknown-batch");
+    let classification = case("delete-files/batch-of-another-classification");
+    let mock = snapshot(404, json!({"status": "error", "message": "x"}), &[]);
+    let first = snapshot(404, json!({"status": "error", "message": "No batch"}), &[]);
+    let second = snapshot(400, json!({"status": "error", "message": "No batch"}), &[]);
+    let lesson = |case, vendor| Lesson {
+        case,
+        vendor,
+        mock: &mock,
+        situation: Some(&Situation::UnknownBatch),
+    };
+    let profile = learn(
+        &[lesson(&batch, &first), lesson(&classification, &second)],
+        "b",
+    );
+    assert_eq!(profile.refusals["deleteFiles unknown-batch"].status, 404);
+    assert_eq!(profile.not_learned.len(), 1, "{:?}", profile.not_learned);
+    assert_eq!(
+        profile.not_learned[0].case,
+        "delete-files/batch-of-another-classification"
+    );
+    assert!(
+        profile.not_learned[0]
+            .reason
+            .starts_with("the vendor answers 400"),
+        "{}",
+        profile.not_learned[0].reason
+    );
+    // The same answer twice is learned once, and nothing is reported.
+    let profile = learn(
+        &[lesson(&batch, &first), lesson(&classification, &first)],
+        "b",
+    );
+    assert!(profile.not_learned.is_empty(), "{:?}", profile.not_learned);
+}
+
+#[test]
+fn an_invalid_body_the_vendor_accepts_is_not_learned_when_it_changed_the_data() {
+    let case = case("delete-files/file-ids-as-string");
+    let situation = Situation::InvalidBody {
+        signature: Some("type:/fileIds".to_owned()),
+    };
+    let vendor = snapshot(200, json!({"status": "success", "message": "ok"}), &[]);
+    let mock = snapshot(
+        400,
+        json!({"status": "error", "message": "x"}),
+        &["[fileId:0]"],
+    );
+    let profile = one(&case, &vendor, &mock, Some(&situation));
+    assert!(profile.accepts.is_empty(), "{:?}", profile.accepts);
+    assert_eq!(profile.not_learned.len(), 1);
+}
