@@ -498,4 +498,47 @@ mod tests {
             "{text}"
         );
     }
+
+    #[test]
+    fn the_summary_of_a_stopped_run_says_all_it_did_and_left_undone() {
+        use crate::result::{SkipReason, Traffic};
+        let cleanup = Cleanup {
+            failed: vec![("c9".into(), "timed out".into())],
+            ..Cleanup::default()
+        };
+        let cases = vec![
+            failed("c/a", vec![reset()]),
+            CaseResult::new("c/b", "d", Outcome::Passed, vec![], None, Duration::ZERO),
+            CaseResult::skipped("c/c", "d", SkipReason::Interrupted),
+        ];
+        let mut report = report_of(cases, cleanup);
+        report.interrupted = true;
+        report.deselected = 4;
+        report.duration = Duration::from_millis(1234);
+        report.traffic = Traffic {
+            requests: 9,
+            uploads: 1,
+            deletes: 2,
+            abandoned: 3,
+        };
+        report.target.baseline = Some("snapshots/staging".into());
+        assert_eq!(
+            summary(&report, false),
+            "failed: c/a\n\
+             interrupted: the remaining cases were skipped\n\
+             cleanup: could not delete c9: timed out\n\
+             baselines: 0 recorded, 0 unchanged, 0 changed, 0 missing, 0 orphaned\n\
+             target http://127.0.0.1:1/api/v1 (profile mock, baseline snapshots/staging): \
+             9 requests (1 upload, 2 deletes; 3 abandoned when the run was stopped) in 1234 ms\n\
+             1 passed, 1 failed, 1 skipped, 4 not selected"
+        );
+        // A whole run says none of what it has not to say.
+        let passed = CaseResult::new("c/b", "d", Outcome::Passed, vec![], None, Duration::ZERO);
+        assert_eq!(
+            summary(&report_of(vec![passed], Cleanup::default()), false),
+            "target http://127.0.0.1:1/api/v1 (profile mock): \
+             0 requests (0 uploads, 0 deletes) in 0 ms\n\
+             1 passed, 0 failed"
+        );
+    }
 }
