@@ -307,4 +307,20 @@ mod tests {
         let left_out = push_rows(&mut text, rows(2, SUMMARY_MAX - CLOSING_RESERVE));
         assert_eq!((text.len(), left_out), (SUMMARY_MAX - CLOSING_RESERVE, 1));
     }
+
+    #[test]
+    fn cleanup_lines_past_the_limit_are_counted_alone() {
+        let mut report = report_of(std::iter::empty());
+        report.cleanup.failed = (0..1_200)
+            .map(|n| (format!("{n}{}", "c".repeat(1_000)), "timed out".to_owned()))
+            .collect();
+        let summary = to_markdown(&report);
+        assert!(summary.len() <= SUMMARY_MAX, "{}", summary.len());
+        let left = summary.lines().last().unwrap_or_default();
+        assert!(
+            left.starts_with("Left out to keep this summary under GitHub's 1 MiB limit: 0 case rows, 0 drift rows and "),
+            "{left}"
+        );
+        assert!(!left.contains("and 0 cleanup lines"), "{left}");
+    }
 }
