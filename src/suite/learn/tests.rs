@@ -338,6 +338,34 @@ fn what_get_results_does_with_a_file_id_is_learned() {
         profile.behaviours.get_results_file_id,
         Some(ResultsFileId::FilterOrEmpty)
     );
+
+    // Both at once contradict each other: the first is kept, the second reported by name.
+    let ignoring = snapshot(200, files(&batch), &batch);
+    let profile = learn(
+        &[
+            Lesson {
+                case: &one_file,
+                vendor: &ignoring,
+                mock: &snapshot(200, files(&["[fileId:1]"]), &batch),
+                situation: None,
+            },
+            Lesson {
+                case: &unknown,
+                vendor: &vendor,
+                mock: &mock,
+                situation: Some(&Situation::UnknownFile),
+            },
+        ],
+        "b",
+    );
+    assert_eq!(
+        profile.behaviours.get_results_file_id,
+        Some(ResultsFileId::Ignore)
+    );
+    assert_eq!(
+        profile.not_learned[0].reason,
+        "the vendor treats getResults' fileId as `filter-or-empty` here and as `ignore` in an earlier case"
+    );
 }
 
 #[test]
