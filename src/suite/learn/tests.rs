@@ -437,7 +437,11 @@ fn one_situation_answered_two_ways_is_learned_once_and_the_other_reported() {
     let classification = case("delete-files/batch-of-another-classification");
     let mock = snapshot(404, json!({"status": "error", "message": "x"}), &[]);
     let first = snapshot(404, json!({"status": "error", "message": "No batch"}), &[]);
-    let second = snapshot(400, json!({"status": "error", "message": "No batch"}), &[]);
+    let second = snapshot(
+        400,
+        json!({"status": "error", "message": "No batch", "code": 7}),
+        &[],
+    );
     let lesson = |case, vendor| Lesson {
         case,
         vendor,
@@ -454,12 +458,11 @@ fn one_situation_answered_two_ways_is_learned_once_and_the_other_reported() {
         profile.not_learned[0].case,
         "delete-files/batch-of-another-classification"
     );
-    assert!(
-        profile.not_learned[0]
-            .reason
-            .starts_with("the vendor answers 400"),
-        "{}",
-        profile.not_learned[0].reason
+    assert_eq!(
+        profile.not_learned[0].reason,
+        "the vendor answers 400 \"No batch\" with {\"status\":\"error\",\"code\":7} here and \
+         404 \"No batch\" with {\"status\":\"error\"} in delete-files/unknown-batch, for what the mock takes as one situation \
+         (deleteFiles unknown-batch)"
     );
     // The same answer twice is learned once, and nothing is reported.
     let profile = learn(
@@ -484,4 +487,21 @@ fn an_invalid_body_the_vendor_accepts_is_not_learned_when_it_changed_the_data() 
     let profile = one(&case, &vendor, &mock, Some(&situation));
     assert!(profile.accepts.is_empty(), "{:?}", profile.accepts);
     assert_eq!(profile.not_learned.len(), 1);
+}
+
+#[test]
+fn a_get_results_that_lists_what_the_mock_lists_teaches_nothing_of_its_file_id() {
+    let body = |message: &str| {
+        json!({"status": "success", "message": message, "classificationId": "[classificationId]",
+            "batchId": "[batchId:0]", "files": [{"fileId": "[fileId:1]", "status": "processed"}]})
+    };
+    let batch = ["[fileId:0]", "[fileId:1]"];
+    let profile = one(
+        &case("get-results/one-file"),
+        &snapshot(200, body("Here you are"), &batch),
+        &snapshot(200, body("ok"), &batch),
+        None,
+    );
+    assert_eq!(profile.behaviours.get_results_file_id, None);
+    assert!(profile.not_learned.is_empty(), "{:?}", profile.not_learned);
 }

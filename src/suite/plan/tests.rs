@@ -195,3 +195,43 @@ fn a_repeated_delete_counts_each_time_against_the_cap() {
     let room = Plan::new(&cases, &built(options().max_deletes(Some(2))));
     assert!(room.skipped.is_empty());
 }
+
+#[test]
+fn a_get_results_of_a_fixture_batch_is_awaited_and_no_other_request_is() {
+    use super::case_request::awaited;
+    use crate::suite::fixture::{Fixture, FixtureBatch};
+    use crate::suite::transport::request::Request;
+    use crate::suite::vendor::Vendor;
+    let fixture = Fixture {
+        classification_ids: vec!["c0".into(), "c1".into()],
+        batches: vec![
+            FixtureBatch {
+                classification: 0,
+                id: "b0".into(),
+            },
+            FixtureBatch {
+                classification: 1,
+                id: "b1".into(),
+            },
+        ],
+        ..Fixture::default()
+    };
+    let ours = |c: &str, b: &str| vec![(c.to_owned(), b.to_owned())];
+    assert_eq!(
+        awaited(&Vendor::results_request("c1", "b1"), &fixture),
+        ours("c1", "b1")
+    );
+    assert_eq!(
+        awaited(&Vendor::results_request("c0", "b0"), &fixture),
+        ours("c0", "b0")
+    );
+    // A batch of the fixture named under another of its classifications is not one it made.
+    assert!(awaited(&Vendor::results_request("c0", "b1"), &fixture).is_empty());
+    assert!(awaited(&Vendor::results_request("c1", "b0"), &fixture).is_empty());
+    assert!(awaited(&Vendor::results_request("c9", "b9"), &fixture).is_empty());
+    let delete = Request::json(
+        crate::contract::endpoint::Endpoint::DeleteBatch,
+        &serde_json::json!({"classificationId": "c0", "batchId": "b0"}),
+    );
+    assert!(awaited(&delete, &fixture).is_empty());
+}
