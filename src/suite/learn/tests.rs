@@ -505,3 +505,12 @@ fn a_get_results_that_lists_what_the_mock_lists_teaches_nothing_of_its_file_id()
     assert_eq!(profile.behaviours.get_results_file_id, None);
     assert!(profile.not_learned.is_empty(), "{:?}", profile.not_learned);
 }
+
+#[test]
+fn a_run_id_is_found_inside_lists_and_objects_of_a_value() {
+    use super::specimen::is_named;
+    assert!(is_named(&json!(["x", "[fileId:0]"])));
+    assert!(is_named(&json!({"a": {"b": ["[batchId:1]"]}})));
+    assert!(!is_named(&json!(["x", 1, null, {"a": "y"}])));
+    assert!(!is_named(&json!(7)));
+}
