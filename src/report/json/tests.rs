@@ -143,6 +143,11 @@ fn every_failure() -> Vec<Failure> {
         batch: "b1".into(),
         waited: std::time::Duration::from_secs(60),
     });
+    failures.push(Failure::BodyField {
+        field: "status".into(),
+        expected: json!("success"),
+        actual: Some(json!("error")),
+    });
     failures
 }
 
@@ -272,6 +277,14 @@ fn a_failure_carries_its_data_beside_its_sentence() {
     let body_field = &failures[5];
     assert_eq!(body_field["pointer"], "/a~1b~0c");
     assert!(body_field.get("actual").is_none(), "{body_field}");
+    let said = failures
+        .as_array()
+        .and_then(|all| all.last())
+        .unwrap_or_else(|| panic!("no failures"));
+    assert_eq!(
+        (&said["pointer"], &said["expected"], &said["actual"]),
+        (&json!("/status"), &json!("success"), &json!("error"))
+    );
     let value_changed = &failures[24];
     assert_eq!(
         (&value_changed["change"], &value_changed["drift"]),

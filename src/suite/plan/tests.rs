@@ -235,3 +235,34 @@ fn a_get_results_of_a_fixture_batch_is_awaited_and_no_other_request_is() {
     );
     assert!(awaited(&delete, &fixture).is_empty());
 }
+
+fn committed(name: &str) -> Case {
+    cases()
+        .into_iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no case {name}"))
+}
+
+#[test]
+fn a_refusal_that_adds_nothing_shares_a_fixture_and_one_that_adds_does_not() {
+    use super::effects::shareable;
+    let refusal = committed("get-results/unknown-batch");
+    assert!(shareable(&refusal));
+    let mut adds_none = refusal.clone();
+    adds_none.expect.added = vec![0];
+    assert!(shareable(&adds_none));
+    let mut adds_one = refusal;
+    adds_one.expect.added = vec![1];
+    assert!(!shareable(&adds_one));
+    assert!(!shareable(&committed("delete-files/valid-one-file")));
+}
+
+#[test]
+fn a_repeated_delete_deletes_its_batch_only_if_it_may_succeed() {
+    use crate::contract::case::StatusPattern;
+    let twice = committed("delete-batch/same-delete-twice");
+    assert_eq!(deletes_batches(&twice), [0]);
+    let mut always_refused = twice;
+    always_refused.expect.status = vec![StatusPattern::Class(4)];
+    assert!(deletes_batches(&always_refused).is_empty());
+}
