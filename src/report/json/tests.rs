@@ -299,6 +299,16 @@ fn a_failure_carries_its_data_beside_its_sentence() {
         (&json!("message"), &json!("x"), &json!(1))
     );
     assert_eq!(failures[21]["change"], "additive");
+    let refused = failures
+        .as_array()
+        .and_then(|all| all.iter().find(|f| f["problem"] == "deleted-by-refusal"))
+        .unwrap_or_else(|| panic!("no deleted-by-refusal in {failures}"));
+    assert_eq!(refused["status"], 404, "{refused}");
+    let unnamed = failures
+        .as_array()
+        .and_then(|all| all.iter().find(|f| f["problem"] == "deleted-unnamed"))
+        .unwrap_or_else(|| panic!("no deleted-unnamed in {failures}"));
+    assert!(unnamed.get("status").is_none(), "{unnamed}");
 }
 
 #[test]
