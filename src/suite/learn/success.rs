@@ -35,15 +35,13 @@ pub(super) fn learn_success(
         remove,
         file_set,
         file_remove,
-        learned_from: vec![lesson.case.name.clone()],
+        // Filled below, with every case that shows the same success.
+        learned_from: Vec::new(),
     };
     let entry = profile
         .successes
         .entry(endpoint.to_owned())
-        .or_insert_with(|| LearnedSuccess {
-            learned_from: Vec::new(),
-            ..learned.clone()
-        });
+        .or_insert_with(|| learned.clone());
     let same = entry.status == learned.status
         && entry.content_type == learned.content_type
         && entry.set == learned.set

@@ -127,10 +127,18 @@ fn an_added_field_and_a_reworded_success_are_learned_and_a_contradiction_is_repo
         profile.successes["deleteFiles"].set.get("deleteAll"),
         Some(&json!(false))
     );
+    assert_eq!(
+        profile.successes["deleteFiles"].learned_from,
+        ["delete-files/valid-one-file"]
+    );
     assert_eq!(profile.not_learned.len(), 1);
     assert_eq!(
         profile.not_learned[0].case,
         "delete-files/valid-several-files"
+    );
+    assert_eq!(
+        profile.not_learned[0].reason,
+        "the vendor's success here differs from its success in delete-files/valid-one-file"
     );
 }
 

@@ -266,3 +266,34 @@ fn a_repeated_delete_deletes_its_batch_only_if_it_may_succeed() {
     always_refused.expect.status = vec![StatusPattern::Class(4)];
     assert!(deletes_batches(&always_refused).is_empty());
 }
+
+#[test]
+fn only_an_upload_that_names_no_batch_and_must_succeed_creates_one() {
+    use super::effects::creates_batch;
+    assert!(creates_batch(&committed("upload-files/new-batch")));
+    assert!(!creates_batch(&committed("upload-files/into-batch")));
+    assert!(!creates_batch(&committed("upload-files/not-multipart")));
+    assert!(!creates_batch(&committed(
+        "upload-files/unknown-classification"
+    )));
+    assert!(!creates_batch(&committed("delete-files/valid-one-file")));
+}
+
+#[test]
+fn a_unit_is_named_by_its_case_or_as_a_shared_fixture() {
+    use crate::contract::case::FixtureSpec;
+    let (a, b) = (
+        committed("get-results/unknown-batch"),
+        committed("get-results/valid"),
+    );
+    fn unit<'a>(cases: Vec<&'a Case>, shared: bool) -> Unit<'a> {
+        Unit {
+            cases,
+            spec: FixtureSpec::of(&[1]),
+            shared,
+        }
+    }
+    assert_eq!(unit(vec![&a], false).label(), "get-results/unknown-batch");
+    assert_eq!(unit(vec![&a], true).label(), "shared fixture");
+    assert_eq!(unit(vec![&a, &b], true).label(), "shared fixture");
+}
