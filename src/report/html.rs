@@ -384,28 +384,16 @@ mod tests {
 
     /// A report of `cases`, each named with its outcome and failures.
     fn report_of(cases: Vec<(&str, Outcome, Vec<Failure>)>) -> RunReport {
-        use crate::result::{CaseResult, Cleanup, TargetInfo, Traffic};
+        use crate::result::CaseResult;
         use std::time::Duration;
-        RunReport {
-            target: TargetInfo {
-                base_url: "http://127.0.0.1:1/api/v1".into(),
-                profile: "mock".into(),
-                baseline: None,
-            },
-            cases: cases
+        crate::result::report_of(
+            cases
                 .into_iter()
                 .map(|(name, outcome, failures)| {
                     CaseResult::new(name, "d", outcome, failures, None, Duration::ZERO)
                 })
                 .collect(),
-            cleanup: Cleanup::default(),
-            interrupted: false,
-            duration: Duration::ZERO,
-            traffic: Traffic::default(),
-            deselected: 0,
-            orphaned: Vec::new(),
-            pruned: false,
-        }
+        )
     }
 
     fn reset() -> Failure {

@@ -93,10 +93,7 @@ mod tests {
     use super::*;
     use crate::contract::case::Auth;
     use crate::report::view::FAILURES_SHOWN;
-    use crate::result::{
-        CaseResult, Cleanup, Exchange, Failure, Response, SentBody, SentRequest, TargetInfo,
-        Traffic,
-    };
+    use crate::result::{CaseResult, Exchange, Failure, Response, SentBody, SentRequest};
 
     /// A report of one failing case: `failures` its failures, `answer` the body it got.
     fn failing(failures: &[&str], answer: &str) -> RunReport {
@@ -129,21 +126,7 @@ mod tests {
                 answer.into(),
             )),
         }));
-        RunReport {
-            target: TargetInfo {
-                base_url: "http://127.0.0.1:1/api/v1".into(),
-                profile: "mock".into(),
-                baseline: None,
-            },
-            cases: vec![case],
-            cleanup: Cleanup::default(),
-            interrupted: false,
-            duration: Duration::ZERO,
-            traffic: Traffic::default(),
-            deselected: 0,
-            orphaned: Vec::new(),
-            pruned: false,
-        }
+        crate::result::report_of(vec![case])
     }
 
     #[test]

@@ -198,7 +198,7 @@ pub fn to_markdown(report: &RunReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::result::{CaseResult, Change, Cleanup, Failure, Outcome, TargetInfo, Traffic};
+    use crate::result::{CaseResult, Change, Failure, Outcome};
 
     #[test]
     fn target_text_is_code_that_cannot_break_the_table_or_render() {
@@ -220,34 +220,21 @@ mod tests {
 
     /// A report of `cases` of one failure each.
     fn report_of(failures: impl Iterator<Item = Failure>) -> RunReport {
-        let cases = failures
-            .enumerate()
-            .map(|(n, failure)| {
-                CaseResult::new(
-                    &format!("case-{n}"),
-                    "d",
-                    Outcome::Failed,
-                    vec![failure],
-                    None,
-                    std::time::Duration::ZERO,
-                )
-            })
-            .collect();
-        RunReport {
-            target: TargetInfo {
-                base_url: "u".into(),
-                profile: "p".into(),
-                baseline: None,
-            },
-            cases,
-            cleanup: Cleanup::default(),
-            interrupted: false,
-            duration: std::time::Duration::ZERO,
-            traffic: Traffic::default(),
-            deselected: 0,
-            orphaned: Vec::new(),
-            pruned: false,
-        }
+        crate::result::report_of(
+            failures
+                .enumerate()
+                .map(|(n, failure)| {
+                    CaseResult::new(
+                        &format!("case-{n}"),
+                        "d",
+                        Outcome::Failed,
+                        vec![failure],
+                        None,
+                        std::time::Duration::ZERO,
+                    )
+                })
+                .collect(),
+        )
     }
 
     #[test]

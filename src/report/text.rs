@@ -352,21 +352,9 @@ mod tests {
     }
 
     fn report_of(cases: Vec<CaseResult>, cleanup: Cleanup) -> RunReport {
-        use crate::result::{TargetInfo, Traffic};
         RunReport {
-            target: TargetInfo {
-                base_url: "http://127.0.0.1:1/api/v1".into(),
-                profile: "mock".into(),
-                baseline: None,
-            },
-            cases,
             cleanup,
-            interrupted: false,
-            duration: Duration::ZERO,
-            traffic: Traffic::default(),
-            deselected: 0,
-            orphaned: Vec::new(),
-            pruned: false,
+            ..crate::result::report_of(cases)
         }
     }
 

@@ -23,6 +23,8 @@ pub use change::{Change, ChangeClass};
 pub use failure::{EffectProblem, Failure, FailureKind, FileRef};
 pub use observation::{BatchAfter, BatchRead, Observation, Snapshot};
 pub use response::{Exchange, Response, SentBody, SentRequest};
+#[cfg(test)]
+pub(crate) use run::report_of;
 pub use run::{
     BaselineSummary, Cleanup, Kept, RunEvent, RunReport, Summary, TargetInfo, Traffic, Verdict,
 };

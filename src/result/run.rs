@@ -218,6 +218,27 @@ pub enum RunEvent<'a> {
     },
 }
 
+/// A report of `cases` against the built-in mock's address, with nothing else to say: the
+/// start of the report every renderer's tests build on.
+#[cfg(test)]
+pub(crate) fn report_of(cases: Vec<CaseResult>) -> RunReport {
+    RunReport {
+        target: TargetInfo {
+            base_url: "http://127.0.0.1:1/api/v1".into(),
+            profile: "mock".into(),
+            baseline: None,
+        },
+        cases,
+        cleanup: Cleanup::default(),
+        interrupted: false,
+        duration: Duration::ZERO,
+        traffic: Traffic::default(),
+        deselected: 0,
+        orphaned: Vec::new(),
+        pruned: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,21 +250,7 @@ mod tests {
     }
 
     fn report(cases: Vec<CaseResult>) -> RunReport {
-        RunReport {
-            target: TargetInfo {
-                base_url: "u".into(),
-                profile: "p".into(),
-                baseline: None,
-            },
-            cases,
-            cleanup: Cleanup::default(),
-            interrupted: false,
-            duration: Duration::ZERO,
-            traffic: Traffic::default(),
-            deselected: 0,
-            orphaned: Vec::new(),
-            pruned: false,
-        }
+        super::report_of(cases)
     }
 
     #[test]
