@@ -16,6 +16,7 @@ pub(crate) mod ownership;
 pub(crate) mod plan;
 pub(crate) mod preflight;
 pub(crate) mod run;
+pub(crate) mod settle;
 pub(crate) mod transport;
 pub(crate) mod vendor;
 pub(crate) mod verify;

@@ -17,6 +17,7 @@ use super::options::{Baseline, RunOptions, Target as Targeted};
 use super::ownership::Marker;
 use super::plan::{Plan, Setup, Unit, awaited, case_request};
 use super::preflight;
+use super::settle::Pauses;
 use super::transport::request::Request;
 use super::transport::target::Target;
 use super::vendor::{Vendor, VendorError};
@@ -35,11 +36,6 @@ use crate::result::{
 
 /// How much of an answer a case's exchange keeps, redacted, for the reports (which show less).
 const KEPT_ANSWER: usize = 64 * 1024;
-
-/// The first pause between two reads of a fixture that has not settled; it doubles.
-const SETTLE_FIRST_PAUSE: Duration = Duration::from_millis(250);
-/// The longest pause between two reads of a fixture that has not settled.
-const SETTLE_MAX_PAUSE: Duration = Duration::from_secs(2);
 
 /// Runs every selected case of `options.cases` to the end; `on_event` sees each case as it
 /// finishes.
@@ -455,15 +451,15 @@ impl Context<'_> {
         settled: impl Fn(&[BatchRead]) -> bool,
     ) -> Vec<BatchRead> {
         let deadline = Instant::now() + self.settle;
-        let mut pause = SETTLE_FIRST_PAUSE;
+        let mut pauses = Pauses::new();
         loop {
             let batches = self.read_back(fixture).await;
             let now = Instant::now();
             if settled(&batches) || now >= deadline || self.is_stopped() {
                 return batches;
             }
+            let pause = pauses.next().unwrap_or_default();
             tokio::time::sleep(pause.min(deadline - now)).await;
-            pause = (pause * 2).min(SETTLE_MAX_PAUSE);
         }
     }
 
