@@ -102,3 +102,89 @@ pub(super) fn describe(action: &Action) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::case::Auth;
+    use crate::contract::endpoint::Endpoint;
+    use crate::suite::explore::generate::{Anchor, FileList, Odd, WrongType};
+
+    fn delete_files(files: FileList, content: Content, extra: Extra) -> Action {
+        Action {
+            owner: Owner::First,
+            endpoint: Endpoint::DeleteFiles,
+            auth: Auth::Valid,
+            anchor: Anchor {
+                classification: 0,
+                batch: 0,
+                files: vec![0],
+            },
+            body: Body::DeleteFiles {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+                files,
+            },
+            content,
+            extra,
+        }
+    }
+
+    #[test]
+    fn a_plain_action_is_its_endpoint_and_credential_alone() {
+        let plain = FileList {
+            items: vec![Pick::Anchor],
+            shape: Shape::AsIs,
+        };
+        assert_eq!(
+            describe(&delete_files(plain, Content::Json, Extra::None)),
+            "deleteFiles with auth valid"
+        );
+    }
+
+    #[test]
+    fn an_odd_action_names_each_odd_part_in_order() {
+        let files = FileList {
+            items: vec![
+                Pick::Odd(Odd::Length(65)),
+                Pick::Unknown,
+                Pick::WrongType(WrongType::Null),
+                Pick::Real(1),
+            ],
+            shape: Shape::Long(3),
+        };
+        let mut action = delete_files(files, Content::TextPlain, Extra::Unknown(Odd::Empty));
+        action.owner = Owner::Second;
+        action.auth = Auth::Missing;
+        assert_eq!(
+            describe(&action),
+            "deleteFiles with auth missing on the second account's data: \
+             a fileIds entry of 65 characters, a fileIds entry naming nothing, \
+             a fileIds entry of the wrong type, \
+             a fileIds entry naming another of the account's ids, 3 more unknown fileIds, \
+             Content-Type text/plain, an unknown field"
+        );
+    }
+
+    #[test]
+    fn an_absent_optional_field_is_not_odd_and_an_absent_required_one_is() {
+        let mut action = delete_files(
+            FileList {
+                items: vec![],
+                shape: Shape::Missing,
+            },
+            Content::Json,
+            Extra::None,
+        );
+        action.endpoint = Endpoint::GetResults;
+        action.body = Body::Results {
+            classification: Pick::Missing,
+            batch: Pick::Anchor,
+            file: Pick::Missing,
+        };
+        assert_eq!(
+            describe(&action),
+            "getResults with auth valid: no classificationId"
+        );
+    }
+}

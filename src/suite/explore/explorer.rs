@@ -38,15 +38,12 @@ use crate::suite::fixture::batch_files;
 use crate::suite::ledger::Ledger;
 use crate::suite::ownership::Marker;
 use crate::suite::plan::{awaited, case_request};
+use crate::suite::settle::Pauses;
 use crate::suite::transport::request::{Body, Request};
 use crate::suite::transport::target::Target;
 use crate::suite::vendor::{Vendor, VendorError};
 use crate::suite::verify::check::{check, check_effect};
 
-/// The first pause between two reads of batches that have not settled; it doubles.
-const SETTLE_FIRST_PAUSE: Duration = Duration::from_millis(250);
-/// The longest pause between two such reads.
-const SETTLE_MAX_PAUSE: Duration = Duration::from_secs(2);
 /// Non-empty batches each account's home keeps, and files each new one gets.
 const HOME_BATCHES: usize = 2;
 const FILES_PER_BATCH: usize = 2;
@@ -67,6 +64,13 @@ enum Sequence {
     Passed { sent: usize },
     Failed(Box<Failed>),
     Halted(Stop),
+}
+
+/// Whether a classification holding `held` batches of files, of the `wanted`, gets another
+/// upload after `tried`: a few more than wanted at most, so that a target that lists no
+/// uploaded file does not drain the budget.
+fn uploads_more(held: usize, wanted: usize, tried: usize) -> bool {
+    held < wanted && tried < wanted + 2
 }
 
 /// 32 bytes for the generator's ChaCha from a 64-bit seed (SplitMix64).
@@ -170,15 +174,13 @@ impl Context<'_> {
                     }
                 };
                 let wanted = if home { HOME_BATCHES } else { 1 };
-                // A few more than wanted at most: a target that lists no uploaded file must
-                // not drain the budget here.
-                for _ in 0..wanted + 2 {
+                for tried in 0.. {
                     let account = state.model.account(owner);
                     let Some(c) = account.find_classification(&id) else {
                         break;
                     };
                     let held = account.batches().iter().filter(|(bc, _)| *bc == c).count();
-                    if held >= wanted || self.halted().is_some() {
+                    if !uploads_more(held, wanted, tried) || self.halted().is_some() {
                         break;
                     }
                     state.uploads += 1;
@@ -205,7 +207,7 @@ impl Context<'_> {
     /// names (what a refusal must have left alone).
     async fn read_back(&self, vendor: &Vendor, resolved: &Resolved, observation: &mut Observation) {
         let deadline = Instant::now() + self.settle;
-        let mut pause = SETTLE_FIRST_PAUSE;
+        let mut pauses = Pauses::new();
         let read = if observation.response.is_success() {
             resolved.fixture.batches.len()
         } else {
@@ -232,8 +234,8 @@ impl Context<'_> {
             if failures.iter().all(|f| !lag_explains(f)) || now >= deadline || self.is_stopped() {
                 return;
             }
+            let pause = pauses.next().unwrap_or_default();
             tokio::time::sleep(pause.min(deadline - now)).await;
-            pause = (pause * 2).min(SETTLE_MAX_PAUSE);
         }
     }
 
@@ -640,4 +642,118 @@ async fn clean_up(context: &Context<'_>) -> Cleanup {
         cleanup.failed.extend(more.failed);
     }
     cleanup
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn the_seed_is_spread_over_32_bytes_by_splitmix64() {
+        let bytes = seed_bytes(0);
+        let words: Vec<u64> = bytes
+            .chunks(8)
+            .map(|chunk| u64::from_le_bytes(chunk.try_into().unwrap_or_default()))
+            .collect();
+        // SplitMix64's published first outputs for the seed 0.
+        assert_eq!(
+            words,
+            [
+                0xe220_a839_7b1d_cdaf,
+                0x6e78_9e6a_a1b9_65f4,
+                0x06c4_5d18_8009_454f,
+                0xf88b_b8a8_724c_81ec
+            ]
+        );
+        assert_ne!(seed_bytes(1), bytes);
+    }
+
+    #[test]
+    fn a_top_up_uploads_until_the_wanted_batches_are_held_and_at_most_two_more_times() {
+        assert!(uploads_more(0, 1, 0));
+        assert!(!uploads_more(1, 1, 0), "held");
+        assert!(!uploads_more(2, 1, 0), "more than held");
+        assert!(uploads_more(1, 2, 1));
+        // A target that lists nothing: wanted plus two uploads, then no more.
+        assert!(uploads_more(0, 1, 2));
+        assert!(!uploads_more(0, 1, 3));
+        assert!(uploads_more(0, 2, 3));
+        assert!(!uploads_more(0, 2, 4));
+    }
+
+    fn upload(classification: &str) -> Request {
+        Request {
+            body: Body::Form {
+                fields: vec![("classificationId".to_owned(), classification.to_owned())],
+                files: Vec::new(),
+            },
+            ..Request::json(Endpoint::UploadFiles, &json!({}))
+        }
+    }
+
+    fn answer(status: u16, body: &Value) -> Response {
+        Response::new(
+            status,
+            Some("application/json".to_owned()),
+            body.to_string(),
+        )
+    }
+
+    #[test]
+    fn an_accepted_upload_adds_its_batch_and_files_to_the_model_and_a_refused_one_nothing() {
+        let mut model = Model::default();
+        model
+            .account_mut(Owner::First)
+            .add_classification("cls", true);
+        let uploaded = json!({
+            "status": "success",
+            "batchId": "batch-1",
+            "files": [{"fileId": "file-1"}, {"fileId": "file-2"}]
+        });
+
+        learn(
+            &mut model,
+            Owner::First,
+            &upload("cls"),
+            &answer(400, &uploaded),
+        );
+        assert_eq!(model.account(Owner::First).find_batch("batch-1"), None);
+
+        learn(
+            &mut model,
+            Owner::First,
+            &upload("cls"),
+            &answer(200, &uploaded),
+        );
+        let account = model.account(Owner::First);
+        let (c, b) = account
+            .find_batch("batch-1")
+            .unwrap_or_else(|| panic!("not learned: {account:?}"));
+        assert_eq!(
+            account.batch(c, b).map(|batch| batch.files.clone()),
+            Some(vec!["file-1".to_owned(), "file-2".to_owned()])
+        );
+        assert_eq!(model.account(Owner::Second).find_batch("batch-1"), None);
+    }
+
+    #[test]
+    fn an_accepted_delete_of_a_classification_removes_it_from_the_model() {
+        let mut model = Model::default();
+        let account = model.account_mut(Owner::First);
+        account.add_classification("home", true);
+        account.add_classification("spare", false);
+        let delete = Request::json(
+            Endpoint::DeleteClassification,
+            &json!({"classificationId": "spare"}),
+        );
+        let ok = answer(200, &json!({"status": "success"}));
+
+        learn(&mut model, Owner::First, &delete, &ok);
+
+        let account = model.account(Owner::First);
+        assert_eq!(account.find_classification("spare"), None);
+        assert_eq!(account.find_classification("home"), Some(0));
+    }
 }

@@ -612,3 +612,76 @@ pub fn action(second_account: bool) -> SBoxedStrategy<Action> {
 pub fn sequence(second_account: bool) -> SBoxedStrategy<Vec<Action>> {
     prop::collection::vec(action(second_account), 1..=MAX_SEQUENCE).sboxed()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::strategy::ValueTree;
+
+    use super::*;
+    use crate::suite::explore::explorer::runner;
+
+    /// The contents `endpoint`'s actions travel as, over enough draws to see each.
+    fn contents(endpoint: Endpoint) -> BTreeSet<String> {
+        let mut runner = runner(7);
+        let strategy = content(endpoint);
+        (0..2000)
+            .filter_map(|_| strategy.new_tree(&mut runner).ok())
+            .map(|tree| format!("{:?}", tree.current()))
+            .collect()
+    }
+
+    #[test]
+    fn each_endpoint_travels_only_as_the_contract_can_judge() {
+        let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(
+            contents(Endpoint::UploadFiles),
+            names(&["Json", "NotMultipart"])
+        );
+        for endpoint in [Endpoint::DeleteBatch, Endpoint::DeleteClassification] {
+            assert_eq!(
+                contents(endpoint),
+                names(&["Json", "JsonUtf8", "Malformed", "NoBody", "NotAnObject"]),
+                "{endpoint}"
+            );
+        }
+        let every = names(&[
+            "Json",
+            "JsonUtf8",
+            "Malformed",
+            "NoBody",
+            "NoContentType",
+            "NotAnObject",
+            "TextPlain",
+        ]);
+        for endpoint in [Endpoint::DeleteFiles, Endpoint::GetResults] {
+            assert_eq!(contents(endpoint), every, "{endpoint}");
+        }
+    }
+
+    #[test]
+    fn each_odd_string_has_a_label_of_its_own() {
+        let labels: Vec<String> = [
+            Odd::Empty,
+            Odd::Whitespace,
+            Odd::OneChar,
+            Odd::Length(65),
+            Odd::NonAscii,
+            Odd::Emoji,
+            Odd::Nul,
+            Odd::Control,
+            Odd::DotDot,
+            Odd::Percent,
+            Odd::JsonLooking,
+        ]
+        .into_iter()
+        .map(Odd::label)
+        .collect();
+        assert_eq!(labels[3], "65 characters");
+        assert_eq!(labels[8], "a climbing path");
+        let distinct: BTreeSet<&String> = labels.iter().collect();
+        assert_eq!(distinct.len(), labels.len(), "{labels:?}");
+        assert!(labels.iter().all(|l| !l.is_empty()), "{labels:?}");
+    }
+}

@@ -60,3 +60,24 @@ pub(super) fn wrong_value(wrong: WrongType, deletes: bool) -> Value {
         (WrongType::List, _) => json!([nowhere("", None)]),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_type_is_the_value_it_names_and_never_an_integer_where_a_request_deletes() {
+        let unknown = json!([nowhere("", None)]);
+        for (wrong, reads, deletes) in [
+            (WrongType::Null, Value::Null, Value::Null),
+            (WrongType::Bool, json!(true), json!(true)),
+            (WrongType::Number, json!(1), json!(0.5)),
+            (WrongType::Object, json!({}), json!({})),
+            (WrongType::List, unknown.clone(), unknown.clone()),
+        ] {
+            assert_eq!(wrong_value(wrong, false), reads, "{wrong:?}");
+            assert_eq!(wrong_value(wrong, true), deletes, "{wrong:?}");
+        }
+        assert_eq!(unknown, json!(["{{unknownId}}"]));
+    }
+}

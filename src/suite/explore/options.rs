@@ -84,3 +84,27 @@ impl ExploreOptions {
         self.save_cases.as_deref()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::options::RunOptions;
+
+    #[test]
+    fn the_options_read_back_what_they_were_given() {
+        let run = RunOptions::builder()
+            .base_url("http://127.0.0.1:1/api/v1")
+            .api_key("k")
+            .timeout(std::time::Duration::from_secs(7))
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let options = ExploreOptions::new(run)
+            .budget(123)
+            .seed(42)
+            .save_cases("found");
+        assert_eq!(options.requests(), 123);
+        assert_eq!(options.seed_value(), 42);
+        assert_eq!(options.cases_dir(), Some(Path::new("found")));
+        assert_eq!(options.run_options().timeout().as_secs(), 7);
+    }
+}

@@ -411,6 +411,22 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    #[test]
+    fn a_placeholder_names_a_fixture_id_only_within_the_fixture() {
+        let spec = FixtureSpec::of(&[2, 1]);
+        let held = Held::new(&spec);
+        assert_eq!(held.id("{{classificationId}}"), Id::Classification(0));
+        assert_eq!(held.id("{{classificationId:1}}"), Id::Other);
+        assert_eq!(held.id("{{batchId:1}}"), Id::Batch(1));
+        assert_eq!(held.id("{{batchId:2}}"), Id::Other);
+        assert_eq!(held.id("{{fileId:2}}"), Id::File(2));
+        assert_eq!(held.id("{{fileId:3}}"), Id::Other);
+        assert_eq!(held.id("{{unknownId}}"), Id::Other);
+        assert_eq!(held.id("x{{batchId:0}}"), Id::Other);
+        assert_eq!(held.batch_of(2), Some(1));
+        assert_eq!(held.classification_of(1), Some(0));
+    }
+
     /// Every case whose request is sent once: its statuses and effects (the documented body
     /// values a case may add are the cases' own).
     #[test]

@@ -444,6 +444,31 @@ mod tests {
     }
 
     #[test]
+    fn an_upload_stays_within_three_batches_a_classification_and_twelve_files_a_batch() {
+        let mut account = AccountState::default();
+        account.add_classification("cls", true);
+        let new_batch = |account: &AccountState| {
+            within_bounds(
+                account,
+                &Resolution::Classification(0),
+                &Resolution::Missing,
+                1,
+            )
+        };
+        for n in 0..MAX_BATCHES_PER_CLASSIFICATION {
+            assert!(new_batch(&account), "{n} batches held");
+            let files: Vec<String> = (0..11).map(|f| format!("file-{n}-{f}")).collect();
+            account.add_files("cls", &format!("batch-{n}"), &files);
+        }
+        assert!(!new_batch(&account), "a fourth batch");
+        // Batch 0 holds 11 files: one more fits, two do not.
+        let batch = Resolution::Batch((0, 0));
+        let classification = Resolution::Classification(0);
+        assert!(within_bounds(&account, &classification, &batch, 1));
+        assert!(!within_bounds(&account, &classification, &batch, 2));
+    }
+
+    #[test]
     fn a_plain_request_of_every_endpoint_is_valid_by_its_schema_and_expected_to_succeed() {
         let schemas =
             crate::contract::schema::SchemaSet::global().unwrap_or_else(|e| panic!("{e}"));

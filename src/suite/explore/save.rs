@@ -181,6 +181,26 @@ mod tests {
     }
 
     #[test]
+    fn a_case_file_names_its_content_type_only_when_it_is_not_json() {
+        let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+        for (name, expected) in [
+            ("delete-files/valid-one-file", None),
+            ("delete-files/wrong-content-type", Some(json!("text/plain"))),
+            ("upload-files/into-batch", None),
+        ] {
+            let case = Case::load(&cases, &cases.join(format!("{name}.json")))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let text = case_file(&case, "d");
+            let document: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                document["request"].get("contentType"),
+                expected.as_ref(),
+                "{name}: {text}"
+            );
+        }
+    }
+
+    #[test]
     fn a_case_written_reads_back_as_the_same_case() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
