@@ -469,6 +469,47 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_folder_where_a_baseline_goes_is_refused_and_one_on_the_way_is_walked() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let baselines = Baselines::new(dir.path());
+        let _ = std::fs::create_dir_all(dir.path().join("delete-files/valid-one-file.snap"));
+
+        let checked = baselines.check("delete-files/valid-one-file", false);
+        let read = baselines.read("delete-files/valid-one-file");
+
+        for outcome in [checked, read.map(|_| ())] {
+            assert!(
+                matches!(
+                    outcome,
+                    Err(SnapshotError::NotAFile {
+                        found: FileKind::Folder,
+                        ..
+                    })
+                ),
+                "{outcome:?}"
+            );
+        }
+        // The folder `delete-files` on the way is no obstacle.
+        assert!(matches!(baselines.read("delete-files/other"), Ok(None)));
+    }
+
+    #[test]
+    fn what_waits_for_review_is_removed_and_the_baseline_beside_it_kept() {
+        let (case, observation) = committed();
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let baselines = Baselines::new(dir.path());
+        let written = baselines.write(&case, &observation, false);
+        let pending = baselines.write(&case, &observation, true);
+        assert_eq!(pending.ok(), Some(baselines.pending_path(&case.name)));
+
+        baselines.remove_pending(&case.name);
+
+        assert!(!baselines.pending_path(&case.name).exists());
+        assert_eq!(written.ok(), Some(baselines.path(&case.name)));
+        assert!(baselines.path(&case.name).is_file());
+    }
+
     #[cfg(unix)]
     #[test]
     fn replacing_a_file_replaces_a_link_rather_than_writing_through_it() {

@@ -109,3 +109,30 @@ pub(super) fn declares_binary(text: &str) -> bool {
         .filter_map(|line| line.strip_prefix("snapshot_kind:"))
         .any(|kind| kind.trim() != "text")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scalar_is_quoted_where_yaml_would_read_it_as_something_else() {
+        for (text, written) in [
+            ("plain text", "plain text"),
+            ("", "\"\""),
+            (" lead", "\" lead\""),
+            ("trail ", "\"trail \""),
+            ("-dash", "\"-dash\""),
+            ("a: b", "\"a: b\""),
+            ("yes", "\"yes\""),
+            ("0xZZ", "\"0xZZ\""),
+            ("12", "\"12\""),
+            ("1.5", "\"1.5\""),
+            ("say \"hi\"\t", "\"say \\\"hi\\\"\\t\""),
+            ("\u{1}", "\"\\u0001\""),
+            // insta leaves an escape unquoted.
+            ("a \u{1b} b", "a \u{1b} b"),
+        ] {
+            assert_eq!(yaml_scalar(text), written, "{text:?}");
+        }
+    }
+}
