@@ -398,14 +398,10 @@ impl<'a> Plan<'a> {
     /// which proves it the run's), and each classification created read back at once.
     pub fn requests(&self) -> Vec<(Option<String>, Request)> {
         let mut requests = Vec::new();
-        // What is proven already: the same placeholder in two units is two things, but the
-        // run's classification is one.
+        // What is proven already, by unit: the same placeholder in two units is two things.
+        // (No case may delete the run's classification, which every unit shares.)
         let mut proven: HashSet<(Option<usize>, ProofRead)> = HashSet::new();
         let run_classification = self.run_classification();
-        let scoped = |unit: Option<usize>, read: ProofRead| match &read {
-            ProofRead::Classification(id) if *id == run_classification => (None, read),
-            _ => (unit, read),
-        };
         for step in self.steps() {
             let (label, request) = self.request(&step);
             let unit = self.unit_of(&step);
@@ -422,7 +418,7 @@ impl<'a> Plan<'a> {
                     .map(|(classification, batch)| (classification.to_owned(), batch.to_owned()))
             };
             for read in proof_reads(&request, batch_of) {
-                if proven.insert(scoped(unit, read.clone())) {
+                if proven.insert((unit, read.clone())) {
                     requests.push((label.clone(), read.request()));
                 }
             }
@@ -437,7 +433,7 @@ impl<'a> Plan<'a> {
             if let Some(id) = created {
                 // Read back at once, to prove the new classification is the run's.
                 let read = ProofRead::Classification(id);
-                proven.insert(scoped(unit, read.clone()));
+                proven.insert((unit, read.clone()));
                 requests.push((label, read.request()));
             }
         }

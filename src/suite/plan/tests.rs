@@ -6,6 +6,7 @@ use super::effects::{deletes_batches, deletes_of};
 use super::schedule::Removal;
 use super::*;
 use crate::contract::case::{Auth, Case};
+use crate::contract::endpoint::Endpoint;
 use crate::suite::options::{RunOptions, RunOptionsBuilder};
 
 fn cases() -> Vec<Case> {
@@ -296,4 +297,51 @@ fn a_unit_is_named_by_its_case_or_as_a_shared_fixture() {
     assert_eq!(unit(vec![&a], false).label(), "get-results/unknown-batch");
     assert_eq!(unit(vec![&a], true).label(), "shared fixture");
     assert_eq!(unit(vec![&a, &b], true).label(), "shared fixture");
+}
+
+#[test]
+fn a_unit_s_own_classification_is_read_back_once_when_created_and_not_again_before_its_delete() {
+    let text = r#"{"description": "d", "fixture": {"batches": [1, {"files": 1, "classification": 1}]},
+        "request": {"method": "DELETE", "path": "/documentClassification/deleteClassification",
+        "json": {"classificationId": "{{classificationId:1}}"}},
+        "expect": {"status": 200}}"#;
+    let parse = |name: &str| {
+        Case::parse(Path::new(&format!("cases/{name}.json")), name, text)
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let cases = [
+        parse("delete-classification/a"),
+        parse("delete-classification/b"),
+    ];
+    let plan = Plan::new(&cases, &built(options()));
+    let reads: Vec<(String, Endpoint)> = plan
+        .requests()
+        .into_iter()
+        .filter_map(|(label, request)| Some((label.unwrap_or_default(), request.endpoint()?)))
+        .filter(|(_, endpoint)| {
+            matches!(
+                endpoint,
+                Endpoint::CreateClassification
+                    | Endpoint::ViewClassification
+                    | Endpoint::DeleteClassification
+            )
+        })
+        .collect();
+    let unit = |name: &str| {
+        [
+            Endpoint::CreateClassification,
+            Endpoint::ViewClassification,
+            Endpoint::DeleteClassification,
+        ]
+        .map(|endpoint| (format!("delete-classification/{name}"), endpoint))
+    };
+    // The run's classification, then each unit's: created, read back, deleted by the case.
+    let mut expected = vec![
+        (String::new(), Endpoint::CreateClassification),
+        (String::new(), Endpoint::ViewClassification),
+    ];
+    expected.extend(unit("a"));
+    expected.extend(unit("b"));
+    let found: Vec<_> = reads.iter().take(expected.len()).cloned().collect();
+    assert_eq!(found, expected, "{reads:?}");
 }
