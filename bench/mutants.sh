@@ -72,6 +72,15 @@ declare -A tests=(
   [logging]="$bin | (binary(contract) & (test(/^cli::/) | test(/^terminal::/) | test(/^mock_http::/)))"
   [explorer]="$lib | (binary(contract) & test(/^explore::/))"
 )
+# What each module's tests need built: the library's tests and the integration tests, and the
+# binary's own tests only where the filter runs them (building every target, examples
+# included, costs each mutant seconds more).
+declare -A builds=(
+  [preflight]="--lib --bins --test contract"
+  [text]="--lib --bins --test contract"
+  [args]="--lib --bins --test contract"
+  [logging]="--lib --bins --test contract"
+)
 order=(checks drift redaction ledger retries handlers volatile normalise baseline plan preflight
   learn profile fixture text curl json junit markdown html args logging explorer)
 
@@ -121,7 +130,9 @@ print("|".join("^" + quote(line) + "$" for line in open(sys.argv[1]).read().spli
   fi
   mkdir -p target/mutants
   start=$(date +%s)
-  cargo mutants -f "$file" "${only[@]}" -o "$out" -- -E "${tests[$module]}" >"$out.log" 2>&1 || true
+  built=()
+  for target in ${builds[$module]:---lib --test contract}; do built+=(--cargo-arg="$target"); done
+  cargo mutants -f "$file" "${only[@]}" "${built[@]}" -o "$out" -- -E "${tests[$module]}" >"$out.log" 2>&1 || true
   minutes=$(( ($(date +%s) - start + 30) / 60 ))
   outcomes=$out/mutants.out/outcomes.json
   if [ ! -f "$outcomes" ]; then
