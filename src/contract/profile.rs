@@ -337,7 +337,7 @@ impl VendorProfile {
             reason,
         };
         let document: Value = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
-        let schemas = SchemaSet::global().map_err(|e| invalid(e.to_string()))?;
+        let schemas = SchemaSet::global();
         let violations = schemas
             .check("vendor-profile", &document)
             .map_err(|e| invalid(e.to_string()))?;

@@ -49,12 +49,6 @@ const MAX_MESSAGE_CHARS: usize = 240;
 pub enum Validators {
     /// The contract's schemas, as they are.
     Contract(&'static SchemaSet),
-    /// The contract's schemas could not be compiled (a test of the crate rules it out):
-    /// every body is refused with the reason.
-    Broken {
-        /// Why.
-        reason: String,
-    },
     /// The contract's schemas, but these ones compiled with other bounds.
     Configured {
         /// The contract's schemas, for the others.
@@ -78,12 +72,7 @@ impl std::fmt::Debug for PatchedSchema {
 impl Validators {
     /// The contract's schemas as they are.
     pub fn contract() -> Validators {
-        match SchemaSet::global() {
-            Ok(set) => Validators::Contract(set),
-            Err(e) => Validators::Broken {
-                reason: e.to_string(),
-            },
-        }
+        Validators::Contract(SchemaSet::global())
     }
 
     /// The validators for `limits`.
@@ -91,10 +80,7 @@ impl Validators {
     /// # Errors
     /// When a schema does not compile.
     pub fn new(limits: &Limits) -> Result<Validators, SchemaError> {
-        let contract = SchemaSet::global().map_err(|e| SchemaError::Invalid {
-            name: "contract",
-            reason: e.to_string(),
-        })?;
+        let contract = SchemaSet::global();
         if limits.has_schema_bounds() {
             return Ok(Validators::Contract(contract));
         }
@@ -145,12 +131,6 @@ impl Validators {
             Validators::Configured {
                 contract, patched, ..
             } => (contract, patched.get(name)),
-            Validators::Broken { reason } => {
-                return Err(SchemaError::Invalid {
-                    name: "contract",
-                    reason: reason.clone(),
-                });
-            }
         };
         let Some(PatchedSchema(validator)) = patched else {
             return contract.describe_violations(name, document, out);
@@ -179,14 +159,12 @@ impl Validators {
 
 impl Validators {
     /// The bound on deleteFiles' `fileIds` the schemas hold, for the typed pass
-    /// ([`FlatBody`](super::body::FlatBody)); `None` when the schemas did not compile, so
-    /// that every body goes to the validator and is refused with the reason.
-    pub fn max_file_ids(&self) -> Option<usize> {
+    /// ([`FlatBody`](super::body::FlatBody)).
+    pub fn max_file_ids(&self) -> usize {
         match self {
             // The contract's schemas declare the default limits (a test below holds them to it).
-            Validators::Contract(_) => Some(super::limits::DEFAULT_MAX_FILE_IDS),
-            Validators::Configured { max_file_ids, .. } => Some(*max_file_ids),
-            Validators::Broken { .. } => None,
+            Validators::Contract(_) => super::limits::DEFAULT_MAX_FILE_IDS,
+            Validators::Configured { max_file_ids, .. } => *max_file_ids,
         }
     }
 
@@ -206,10 +184,6 @@ impl Validators {
                 }
                 None => contract.signature(name, document),
             },
-            Validators::Broken { reason } => Err(SchemaError::Invalid {
-                name: "contract",
-                reason: reason.clone(),
-            }),
         }
     }
 }

@@ -176,10 +176,7 @@ pub fn parse_json_body<'a>(
     validators: &Validators,
     keeps_situations: bool,
 ) -> Result<Checked<'a>, Rejection> {
-    if let Some(body) = validators
-        .max_file_ids()
-        .and_then(|max| FlatBody::prove(bytes, schema, max))
-    {
+    if let Some(body) = FlatBody::prove(bytes, schema, validators.max_file_ids()) {
         return Ok(Checked::Flat(body));
     }
     validate_json_body(bytes, schema, validators, keeps_situations).map(Checked::Document)

@@ -234,9 +234,7 @@ impl MockBuilder {
             None => None,
         };
         // Compile the schemas now, not on the first request.
-        let schemas = SchemaSet::global().map_err(|e| MockError::Option {
-            reason: e.to_string(),
-        })?;
+        let schemas = SchemaSet::global();
         let store = Store::default()
             .with_quotas(Quotas::from(&self.limits))
             .with_processing(self.conditions.processing);

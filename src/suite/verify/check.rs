@@ -107,8 +107,8 @@ fn check_schema(schema: &str, observation: &Observation) -> Vec<Failure> {
         }];
     };
     let violations = SchemaSet::global()
-        .map_err(ToString::to_string)
-        .and_then(|set| set.check(schema, body).map_err(|e| e.to_string()));
+        .check(schema, body)
+        .map_err(|e| e.to_string());
     match violations {
         Ok(violations) => violations
             .into_iter()

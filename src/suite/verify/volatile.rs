@@ -80,7 +80,7 @@ impl VolatileRules {
             source: e.into(),
         })?;
         let document: Value = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
-        let schemas = SchemaSet::global().map_err(|e| invalid(e.to_string()))?;
+        let schemas = SchemaSet::global();
         let violations = schemas
             .check("volatile", &document)
             .map_err(|e| invalid(e.to_string()))?;
