@@ -44,7 +44,11 @@ pub fn normalise(
     );
     ids.sort_by_key(|(id, _)| std::cmp::Reverse(id.len()));
     let names = Names {
-        ids,
+        ids: ids
+            .into_iter()
+            .filter(|(id, _)| !id.is_empty())
+            .map(|(id, name)| (memchr::memmem::Finder::new(&id).into_owned(), name))
+            .collect(),
         rules,
         redactor,
     };
@@ -105,11 +109,12 @@ fn handed_out(value: &Value, key: Option<&str>, known: &[String], new: &mut Vec<
     }
 }
 
-/// `text` with every `id` (left to right, not overlapping, as [`str::replace`] finds them)
-/// replaced by `name`; `text` itself where `id` is absent, as it is from most values. An
-/// answer can be megabytes long: the search is memchr's.
-fn replace(text: String, id: &str, name: &str) -> String {
-    let finder = memchr::memmem::Finder::new(id);
+/// `text` with every id that `finder` finds (left to right, not overlapping, as
+/// [`str::replace`] finds them) replaced by `name`; `text` itself where the id is absent, as
+/// it is from most values. An answer can be megabytes long: the search is memchr's, its
+/// finder built once per observation.
+fn replace(text: String, finder: &memchr::memmem::Finder<'_>, name: &str) -> String {
+    let id_len = finder.needle().len();
     let mut found = finder.find_iter(text.as_bytes()).peekable();
     if found.peek().is_none() {
         return text;
@@ -119,7 +124,7 @@ fn replace(text: String, id: &str, name: &str) -> String {
     for start in found {
         replaced.push_str(&text[last..start]);
         replaced.push_str(name);
-        last = start + id.len();
+        last = start + id_len;
     }
     replaced.push_str(&text[last..]);
     replaced
@@ -128,8 +133,8 @@ fn replace(text: String, id: &str, name: &str) -> String {
 /// What values are stabilised with: the run's ids with their names, the profile's volatile
 /// values, and the redactor.
 struct Names<'a> {
-    /// `(id, name)`, the longest id first.
-    ids: Vec<(String, String)>,
+    /// `(a finder of the id, its name)`, the longest id first; no empty id.
+    ids: Vec<(memchr::memmem::Finder<'static>, String)>,
     rules: &'a VolatileRules,
     redactor: &'a Redactor,
 }
@@ -139,12 +144,13 @@ impl Names<'_> {
     /// redacted.
     fn text(&self, text: &str) -> String {
         // A handful of ids in a few short strings: a search per id costs less than building
-        // an automaton for every case.
+        // an automaton for every case (the finders are built once per observation).
         let named = self
             .ids
             .iter()
-            .filter(|(id, _)| !id.is_empty())
-            .fold(text.to_owned(), |text, (id, name)| replace(text, id, name));
+            .fold(text.to_owned(), |text, (finder, name)| {
+                replace(text, finder, name)
+            });
         let named = volatile::in_text(&named);
         self.redactor.redact(&named)
     }
@@ -248,7 +254,8 @@ mod tests {
             text in "[ab\u{e9}\u{1F600}-]{0,40}",
             id in "[ab\u{e9}\u{1F600}]{1,3}",
         ) {
-            proptest::prop_assert_eq!(replace(text.clone(), &id, "<n>"), text.replace(&id, "<n>"));
+            let finder = memchr::memmem::Finder::new(&id);
+            proptest::prop_assert_eq!(replace(text.clone(), &finder, "<n>"), text.replace(&id, "<n>"));
         }
     }
 
