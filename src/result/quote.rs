@@ -23,6 +23,11 @@ const MARK_END: &str = " more bytes)";
 /// `text` cut after `limit` characters, saying how much more there was: `éé… (4 more bytes)`.
 /// A text cut before counts what its earlier cut left out too.
 pub fn shortened(text: &str, limit: usize) -> String {
+    // No more characters than bytes: a text of at most `limit` bytes is never cut (most are
+    // far shorter than the limit, and counting characters reads them whole).
+    if text.len() <= limit {
+        return text.to_owned();
+    }
     match text.char_indices().nth(limit) {
         Some((end, _)) => {
             let (whole, _) = split_mark(text);
