@@ -318,6 +318,38 @@ async fn a_finding_is_shrunk_to_the_one_plain_request_that_breaks_the_invariant(
 }
 
 #[tokio::test]
+async fn the_first_account_gets_a_home_and_a_spare_classification_the_second_a_home() {
+    let mock = mock(&[]).await;
+
+    let _ = explored(against(&mock), 5, 40).await;
+
+    // The setup comes first: the first account's two, then the second account's one.
+    let creators: Vec<Option<String>> = mock
+        .received_requests()
+        .iter()
+        .filter(|r| r.endpoint == Some(Endpoint::CreateClassification))
+        .take(3)
+        .map(|r| r.holder.clone())
+        .collect();
+    let first = Some("key-1".to_owned());
+    let second = Some("key-2".to_owned());
+    assert_eq!(creators, [first.clone(), first, second]);
+}
+
+#[tokio::test]
+async fn reads_that_lag_a_delete_are_waited_for_and_raise_no_finding() {
+    // Arrange: getResults lists a deleted file for 1.5 s after its delete.
+    let stand_in = StandIn::start("lag");
+
+    // Act
+    let report = explored(built(stand_in.patient_options()), 2, 300).await;
+
+    // Assert
+    assert!(report.findings.is_empty(), "{:?}", findings(&report));
+    assert!(report.report.cleanup.failed.is_empty());
+}
+
+#[tokio::test]
 async fn the_same_seed_sends_the_same_requests() {
     let mut sent = Vec::new();
     for _ in 0..2 {
