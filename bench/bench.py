@@ -32,7 +32,7 @@ LUA = os.path.join(ROOT, "bench/delete.lua")
 KEY = "bench-key"
 QUICK = "--quick" in sys.argv
 PROFILE = sys.argv[sys.argv.index("--profile") + 1] if "--profile" in sys.argv else None
-# Only the callgrind counts (and profiles): no load, no Prism, no suite timing.
+# Only the callgrind counts (and profiles): no load, no Prism, no timing.
 CALLGRIND_ONLY = "--callgrind" in sys.argv
 DELETE_PATH = "/documentClassification/deleteFiles"
 DURATION = 3 if QUICK else 10
@@ -284,6 +284,38 @@ def callgrind_counts():
     return counts
 
 
+def suite_instructions():
+    """Instructions of one whole `extracta-contract run` against the built-in mock (process
+    start, the schemas it compiles, both sides of every request, judging, the reports), and
+    the requests it reports sending. With `--profile DIR`, by function in DIR/suite-run.txt."""
+    out = os.path.join(ROOT, "target/bench-callgrind.suite")
+    stdout = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", BINARY, "run"],
+                            cwd=ROOT, capture_output=True, text=True).stdout
+    requests = int(re.search(r"(\d+) requests \(", stdout).group(1))
+    with open(out) as f:
+        total = int(re.search(r"^summary: (\d+)", f.read(), re.M).group(1))
+    if PROFILE:
+        with open(os.path.join(PROFILE, "suite-run.txt"), "w") as f:
+            f.write(f"# callgrind, one `extracta-contract run` against the built-in mock: {total:,} "
+                    f"instructions, {requests} requests\n")
+            for inclusive, title in ((False, "self: each function's own instructions"),
+                                     (True, "inclusive, the crate's own functions: with what they call")):
+                costs = callgrind_by_function(out, inclusive=inclusive)
+                rows = sorted(((c, n) for n, c in costs.items()
+                               if not inclusive or "extracta_contract" in n), reverse=True)
+                f.write(f"\n## {title}\n\n")
+                for cost, name in rows[:40]:
+                    f.write(f"{cost:>12,} {100 * cost / total:5.1f}%  {name}\n")
+    os.remove(out)
+    return total, requests
+
+
+def print_suite_instructions():
+    total, requests = suite_instructions()
+    print(f"callgrind, suite run: {total:,} instructions for {requests} requests "
+          f"({total / requests:,.0f} per request, start-up included)")
+
+
 def print_callgrind(counts):
     for body in BODIES:
         mock, fair, bare = counts[("mock", body)], counts[("fair", body)], counts[("bare", body)]
@@ -341,6 +373,7 @@ def main():
     print(f"machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; load tool on the same cores")
     if CALLGRIND_ONLY:
         print_callgrind(callgrind_counts())
+        print_suite_instructions()
         return
     print(f"load: wrk, DELETE deleteFiles with a JSON body, {CONNECTIONS} connections, {WARMUP} s warm-up, {DURATION} s measured, {ROUNDS} round(s), median\n")
     results, peaks = throughput()
@@ -361,6 +394,7 @@ def main():
     if shutil.which("valgrind"):
         print()
         print_callgrind(callgrind_counts())
+        print_suite_instructions()
     wall, inside, requests = suite_timing()
     port = free_port()
     process = subprocess.Popen([CEILING, str(port)], stdout=subprocess.DEVNULL)
