@@ -350,6 +350,41 @@ async fn reads_that_lag_a_delete_are_waited_for_and_raise_no_finding() {
 }
 
 #[tokio::test]
+async fn a_delete_the_run_cannot_prove_its_own_is_not_sent_and_is_counted() {
+    // Arrange: every batch stays `waiting` longer than the run waits, so no read can show
+    // the run's marker on a file.
+    let mock = MockServer::builder()
+        .api_key(KEY)
+        .api_key(SECOND)
+        .record_requests(true)
+        .processing(Duration::from_secs(600))
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let options = built(
+        RunOptions::builder()
+            .base_url(mock.base_url())
+            .api_key(KEY)
+            .second_api_key(SECOND)
+            .max_processing_wait(Duration::from_millis(1))
+            .settle(Duration::from_millis(50)),
+    );
+
+    // Act
+    let report = explored(options, 3, 200).await;
+
+    // Assert: a delete that names a file with the right key is never sent.
+    let deletes: Vec<u16> = mock
+        .received_requests()
+        .iter()
+        .filter(|r| r.endpoint == Some(Endpoint::DeleteFiles) && r.status == 200)
+        .map(|r| r.status)
+        .collect();
+    assert!(report.not_sent > 0, "{report:?}");
+    assert_eq!(deletes, Vec::<u16>::new(), "{report:?}");
+}
+
+#[tokio::test]
 async fn the_same_seed_sends_the_same_requests() {
     let mut sent = Vec::new();
     for _ in 0..2 {
