@@ -315,6 +315,12 @@ async fn a_finding_is_shrunk_to_the_one_plain_request_that_breaks_the_invariant(
         finding.tries
     );
     assert!(finding.tries > 0);
+    let shrunk = format!(
+        "Shrunk from {} request(s) to 1 in {} tries",
+        finding.shrunk_from, finding.tries
+    );
+    let description = &report.report.cases[0].description;
+    assert!(description.contains(&shrunk), "{description}");
 }
 
 #[tokio::test]

@@ -108,18 +108,10 @@ mod tests {
     use super::*;
     use crate::contract::case::Auth;
     use crate::contract::endpoint::Endpoint;
-    use crate::suite::explore::generate::{Anchor, FileList, Odd, WrongType};
+    use crate::suite::explore::generate::{FileList, Odd, WrongType};
 
     fn delete_files(files: FileList, content: Content, extra: Extra) -> Action {
         Action {
-            owner: Owner::First,
-            endpoint: Endpoint::DeleteFiles,
-            auth: Auth::Valid,
-            anchor: Anchor {
-                classification: 0,
-                batch: 0,
-                files: vec![0],
-            },
             body: Body::DeleteFiles {
                 classification: Pick::Anchor,
                 batch: Pick::Anchor,
@@ -127,6 +119,7 @@ mod tests {
             },
             content,
             extra,
+            ..Action::plain(Endpoint::DeleteFiles)
         }
     }
 

@@ -66,6 +66,19 @@ enum Sequence {
     Halted(Stop),
 }
 
+/// The sequences in a row that sent nothing.
+#[derive(Debug, Default)]
+struct Idle(usize);
+
+impl Idle {
+    /// After a sequence that sent `sent` requests: whether the exploration gives up, the
+    /// [`IDLE_SEQUENCES`]th sequence in a row that sent nothing.
+    fn gives_up_after(&mut self, sent: usize) -> bool {
+        self.0 = if sent == 0 { self.0 + 1 } else { 0 };
+        self.0 >= IDLE_SEQUENCES
+    }
+}
+
 /// Whether a classification holding `held` batches of files, of the `wanted`, gets another
 /// upload after `tried`: a few more than wanted at most, so that a target that lists no
 /// uploaded file does not drain the budget.
@@ -555,7 +568,7 @@ async fn execute(
     let mut results: Vec<CaseResult> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut sequences = 0;
-    let mut idle = 0;
+    let mut idle = Idle::default();
     let stop = loop {
         if let Some(stop) = context.halted() {
             break stop;
@@ -569,13 +582,12 @@ async fn execute(
         match context.sequence(&mut state, &actions).await {
             Sequence::Halted(stop) => break stop,
             Sequence::Passed { sent } => {
-                idle = if sent == 0 { idle + 1 } else { 0 };
-                if idle >= IDLE_SEQUENCES {
+                if idle.gives_up_after(sent) {
                     break Stop::Idle;
                 }
             }
             Sequence::Failed(failed) => {
-                idle = 0;
+                idle = Idle::default();
                 if seen.insert(failed.signature.clone()) {
                     let mut shrinking = Shrinking {
                         until: context.spent() + (options.budget / SHRINK_SHARE).max(1),
@@ -681,6 +693,19 @@ mod tests {
         assert!(!uploads_more(0, 1, 3));
         assert!(uploads_more(0, 2, 3));
         assert!(!uploads_more(0, 2, 4));
+    }
+
+    #[test]
+    fn an_exploration_gives_up_after_50_sequences_in_a_row_that_send_nothing() {
+        let mut idle = Idle::default();
+        assert!((1..IDLE_SEQUENCES).all(|_| !idle.gives_up_after(0)));
+        assert!(
+            !idle.gives_up_after(1),
+            "a sequence that sends starts the count again"
+        );
+        assert!((1..IDLE_SEQUENCES).all(|_| !idle.gives_up_after(0)));
+        assert!(idle.gives_up_after(0));
+        assert_eq!(IDLE_SEQUENCES, 50);
     }
 
     fn upload(classification: &str) -> Request {

@@ -202,3 +202,33 @@ pub(super) fn finding(
 fn endpoint_name(url: &str) -> &str {
     url.rsplit('/').next().unwrap_or(url)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_are_told_apart_by_invariant_and_endpoint_and_a_credential_by_itself() {
+        let mut action = Action::plain(Endpoint::DeleteFiles);
+        assert_eq!(
+            signature(Invariant::ServerError, &action),
+            "server-error/deleteFiles"
+        );
+        assert_eq!(signature(Invariant::Effect, &action), "effect/deleteFiles");
+        action.auth = Auth::KeyFirstHalf;
+        assert_eq!(
+            signature(Invariant::Credential, &action),
+            "credential/key-first-half"
+        );
+        // The same near miss accepted on another endpoint is the same bug.
+        action.endpoint = Endpoint::GetResults;
+        assert_eq!(
+            signature(Invariant::Credential, &action),
+            "credential/key-first-half"
+        );
+        assert_eq!(
+            signature(Invariant::ServerError, &action),
+            "server-error/getResults"
+        );
+    }
+}

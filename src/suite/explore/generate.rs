@@ -263,6 +263,61 @@ pub struct Action {
     pub extra: Extra,
 }
 
+#[cfg(test)]
+impl Action {
+    /// The plainest action of `endpoint`, for tests: every field its anchor's (the second
+    /// classification's first batch and file), sent as JSON by the first account with its key.
+    pub(super) fn plain(endpoint: Endpoint) -> Action {
+        let body = match endpoint {
+            Endpoint::CreateClassification => Body::Create {
+                name: Pick::Anchor,
+                document_types: DocumentTypes::Plain,
+            },
+            Endpoint::ViewClassification => Body::View {
+                classification: Pick::Anchor,
+            },
+            Endpoint::UploadFiles => Body::Upload {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+                files: 1,
+            },
+            Endpoint::GetResults => Body::Results {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+                file: Pick::Anchor,
+            },
+            Endpoint::DeleteBatch => Body::DeleteBatch {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+            },
+            Endpoint::DeleteClassification => Body::DeleteClassification {
+                classification: Pick::Anchor,
+            },
+            Endpoint::DeleteFiles => Body::DeleteFiles {
+                classification: Pick::Anchor,
+                batch: Pick::Anchor,
+                files: FileList {
+                    items: vec![Pick::Anchor],
+                    shape: Shape::AsIs,
+                },
+            },
+        };
+        Action {
+            owner: Owner::First,
+            endpoint,
+            auth: Auth::Valid,
+            anchor: Anchor {
+                classification: 1,
+                batch: 0,
+                files: vec![0],
+            },
+            body,
+            content: Content::Json,
+            extra: Extra::None,
+        }
+    }
+}
+
 /// Every odd string, the simplest first (shrinking goes towards the start); characters
 /// outside ASCII, where ids are most often mishandled, twice as often as the rest.
 fn odd() -> impl Strategy<Value = Odd> {

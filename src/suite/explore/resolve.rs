@@ -383,57 +383,6 @@ mod tests {
         serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default()).unwrap_or_default()
     }
 
-    fn plain(endpoint: Endpoint) -> Action {
-        use crate::suite::explore::generate::{Anchor, DocumentTypes, FileList};
-        let body = match endpoint {
-            Endpoint::CreateClassification => Body::Create {
-                name: Pick::Anchor,
-                document_types: DocumentTypes::Plain,
-            },
-            Endpoint::ViewClassification => Body::View {
-                classification: Pick::Anchor,
-            },
-            Endpoint::UploadFiles => Body::Upload {
-                classification: Pick::Anchor,
-                batch: Pick::Anchor,
-                files: 1,
-            },
-            Endpoint::GetResults => Body::Results {
-                classification: Pick::Anchor,
-                batch: Pick::Anchor,
-                file: Pick::Anchor,
-            },
-            Endpoint::DeleteBatch => Body::DeleteBatch {
-                classification: Pick::Anchor,
-                batch: Pick::Anchor,
-            },
-            Endpoint::DeleteClassification => Body::DeleteClassification {
-                classification: Pick::Anchor,
-            },
-            _ => Body::DeleteFiles {
-                classification: Pick::Anchor,
-                batch: Pick::Anchor,
-                files: FileList {
-                    items: vec![Pick::Anchor],
-                    shape: Shape::AsIs,
-                },
-            },
-        };
-        Action {
-            owner: Owner::First,
-            endpoint,
-            auth: crate::contract::case::Auth::Valid,
-            anchor: Anchor {
-                classification: 1,
-                batch: 0,
-                files: vec![0],
-            },
-            body,
-            content: Content::Json,
-            extra: Extra::None,
-        }
-    }
-
     fn sample_account() -> AccountState {
         let mut account = AccountState::default();
         account.add_classification("cls-home", true);
@@ -469,11 +418,33 @@ mod tests {
     }
 
     #[test]
+    fn a_file_of_another_batch_is_named_by_its_own_number_in_the_fixture() {
+        // The anchor is the home's batch-0 (file-0); file-2 is in the spare's batch-1.
+        let mut action = Action::plain(Endpoint::DeleteFiles);
+        action.body = Body::DeleteFiles {
+            classification: Pick::Anchor,
+            batch: Pick::Anchor,
+            files: FileList {
+                items: vec![Pick::Real(2), Pick::Anchor],
+                shape: Shape::AsIs,
+            },
+        };
+        let resolved = resolve(&action, &sample_account(), "xc-0123456789abcdef")
+            .unwrap_or_else(|| panic!("not sent"));
+        let BodySpec::Json(body) = &resolved.case.request.body else {
+            panic!("{:?}", resolved.case.request.body);
+        };
+        let body = resolved.fixture.fill_json(body);
+        assert_eq!(body["batchId"], "batch-0", "{body}");
+        assert_eq!(body["fileIds"], json!(["file-2", "file-0"]), "{body}");
+    }
+
+    #[test]
     fn a_plain_request_of_every_endpoint_is_valid_by_its_schema_and_expected_to_succeed() {
         let schemas = crate::contract::schema::SchemaSet::global();
         let account = sample_account();
         for endpoint in Endpoint::ALL {
-            let resolved = resolve(&plain(endpoint), &account, "xc-0123456789abcdef")
+            let resolved = resolve(&Action::plain(endpoint), &account, "xc-0123456789abcdef")
                 .unwrap_or_else(|| panic!("{endpoint}: not sent"));
             let expected = &resolved.case.expect.status;
             assert!(
