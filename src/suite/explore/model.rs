@@ -218,6 +218,19 @@ mod tests {
     }
 
     #[test]
+    fn files_uploaded_into_a_known_batch_are_added_once() {
+        let mut account = account();
+        account.add_files("c0", "b0", &["f1".into(), "f9".into()]);
+        assert_eq!(
+            account.batch(0, 0).map(|b| b.files.clone()),
+            Some(vec!["f0".into(), "f1".into(), "f9".into()])
+        );
+        // Into a classification the model does not hold: nothing.
+        account.add_files("elsewhere", "b0", &["f8".into()]);
+        assert_eq!(account.files().len(), 4);
+    }
+
+    #[test]
     fn a_read_back_is_the_models_truth() {
         let mut account = account();
         account.observe(

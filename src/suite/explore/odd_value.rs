@@ -66,6 +66,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_unknown_id_padded_to_a_length_has_that_length_once_filled() {
+        for (suffix, length) in [("-", 65), ("-\u{e9}", 256), ("", 10_000)] {
+            let text = nowhere(suffix, Some(length)).replace("{{unknownId}}", UNKNOWN_ID);
+            assert_eq!(text.chars().count(), length, "{suffix:?}");
+            assert!(text.starts_with(UNKNOWN_ID), "{text}");
+        }
+        // Shorter than the id itself: the id whole, nothing cut.
+        let short = nowhere("-", Some(3)).replace("{{unknownId}}", UNKNOWN_ID);
+        assert_eq!(short, format!("{UNKNOWN_ID}-"));
+    }
+
+    #[test]
     fn a_wrong_type_is_the_value_it_names_and_never_an_integer_where_a_request_deletes() {
         let unknown = json!([nowhere("", None)]);
         for (wrong, reads, deletes) in [

@@ -172,6 +172,31 @@ fn an_id_in_a_field_cannot_be_made_alike_and_says_so() {
     );
 }
 
+#[test]
+fn a_file_id_at_the_top_of_a_body_is_no_item_s_own_and_cannot_be_made_alike() {
+    let one_file = case("delete-files/valid-one-file");
+    let mock = snapshot(
+        200,
+        json!({"status": "success", "message": "Files deleted"}),
+        &[],
+    );
+    // Inside an item of `files`, the URL would become a template of the item's own id; at
+    // the top of the body there is no item to fill it for.
+    let vendor = snapshot(
+        200,
+        json!({"status": "success", "message": "Files deleted", "fileId": "[fileId:0]",
+            "url": "https://files.example/[fileId:0]"}),
+        &[],
+    );
+    let profile = one(&one_file, &vendor, &mock, None);
+    assert!(profile.successes.is_empty(), "{:?}", profile.successes);
+    assert!(
+        profile.not_learned[0].reason.contains("`fileId`"),
+        "{:?}",
+        profile.not_learned
+    );
+}
+
 fn one(
     case: &Case,
     vendor: &Snapshot,
