@@ -185,7 +185,8 @@ fn delete_files(object: &Map<String, Value>, held: &Held<'_>, valid: bool) -> Ou
         return Outcome::status(&[OK, REFUSED]);
     };
     let mut in_batch: Vec<usize> = Vec::new();
-    let mut others = 0;
+    // Whether an id names anything but a file of the batch.
+    let mut names_other = false;
     for id in &ids {
         match held.id(id) {
             Id::File(f) if held.batch_of(f) == Some(b) => {
@@ -193,13 +194,13 @@ fn delete_files(object: &Map<String, Value>, held: &Held<'_>, valid: bool) -> Ou
                     in_batch.push(f);
                 }
             }
-            _ => others += 1,
+            _ => names_other = true,
         }
     }
     let twice = counts(ids.iter().copied()).values().any(|n| *n > 1);
     if ids.is_empty() {
         Outcome::status(&[OK, REFUSED])
-    } else if others == 0 && !twice {
+    } else if !names_other && !twice {
         Outcome {
             deleted: in_batch,
             ..Outcome::status(&[OK])
