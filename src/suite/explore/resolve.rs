@@ -440,6 +440,22 @@ mod tests {
     }
 
     #[test]
+    fn a_file_id_beside_file_ids_names_a_file_of_the_batch_the_list_does_not() {
+        // The anchor holds both files of batch-0; the list names its first.
+        let mut action = Action::plain(Endpoint::DeleteFiles);
+        action.anchor.files = vec![0, 1];
+        action.extra = Extra::FileId(0);
+        let resolved = resolve(&action, &sample_account(), "xc-0123456789abcdef")
+            .unwrap_or_else(|| panic!("not sent"));
+        let BodySpec::Json(body) = &resolved.case.request.body else {
+            panic!("{:?}", resolved.case.request.body);
+        };
+        let body = resolved.fixture.fill_json(body);
+        assert_eq!(body["fileIds"], json!(["file-0"]), "{body}");
+        assert_eq!(body["fileId"], "file-1", "{body}");
+    }
+
+    #[test]
     fn a_plain_request_of_every_endpoint_is_valid_by_its_schema_and_expected_to_succeed() {
         let schemas = crate::contract::schema::SchemaSet::global();
         let account = sample_account();

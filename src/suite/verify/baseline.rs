@@ -495,6 +495,39 @@ mod tests {
     }
 
     #[test]
+    fn a_file_where_a_folder_of_the_way_goes_is_refused() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let _ = std::fs::write(dir.path().join("delete-files"), "not a folder");
+        let baselines = Baselines::new(dir.path());
+
+        let read = baselines.read("delete-files/valid-one-file");
+
+        assert!(
+            matches!(
+                read,
+                Err(SnapshotError::NotAFile {
+                    found: FileKind::Other,
+                    ..
+                })
+            ),
+            "{read:?}"
+        );
+    }
+
+    #[test]
+    fn a_path_the_system_cannot_look_up_is_an_error_not_an_absent_baseline() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let _ = std::fs::create_dir(dir.path().join("delete-files"));
+        let baselines = Baselines::new(dir.path());
+        // Longer than any file name may be.
+        let name = format!("delete-files/{}", "a".repeat(300));
+
+        let read = baselines.read(&name);
+
+        assert!(matches!(read, Err(SnapshotError::Read { .. })), "{read:?}");
+    }
+
+    #[test]
     fn what_waits_for_review_is_removed_and_the_baseline_beside_it_kept() {
         let (case, observation) = committed();
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
