@@ -415,6 +415,13 @@ mod tests {
         let classification = Resolution::Classification(0);
         assert!(within_bounds(&account, &classification, &batch, 1));
         assert!(!within_bounds(&account, &classification, &batch, 2));
+        // A batch of 5: seven more fit, eight do not.
+        let mut small = AccountState::default();
+        small.add_classification("cls", true);
+        let files: Vec<String> = (0..5).map(|f| format!("file-{f}")).collect();
+        small.add_files("cls", "batch", &files);
+        assert!(within_bounds(&small, &classification, &batch, 7));
+        assert!(!within_bounds(&small, &classification, &batch, 8));
     }
 
     #[test]

@@ -547,3 +547,12 @@ fn a_run_id_is_found_inside_lists_and_objects_of_a_value() {
     assert!(!is_named(&json!(["x", 1, null, {"a": "y"}])));
     assert!(!is_named(&json!(7)));
 }
+
+#[test]
+fn an_id_a_list_of_the_request_named_becomes_its_entry_in_the_template() {
+    let several = case("delete-files/valid-several-files");
+    assert_eq!(
+        super::template::template("Deleted [fileId:2] from [batchId:0]", &several),
+        "Deleted {fileIds.1} from {batchId}"
+    );
+}

@@ -527,6 +527,27 @@ mod tests {
         assert!(matches!(read, Err(SnapshotError::Read { .. })), "{read:?}");
     }
 
+    /// sysfs refuses every new folder, even to root: the refusal is the system's.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_that_cannot_be_made_fails_the_write_with_the_system_s_reason() {
+        if !Path::new("/sys/kernel").is_dir() {
+            return;
+        }
+        let (case, observation) = committed();
+        let baselines = Baselines::new("/sys");
+
+        let written = baselines.write(&case, &observation, false);
+
+        match written {
+            Err(SnapshotError::Write { path, source }) => {
+                assert_eq!(path, Path::new("/sys/delete-files"));
+                assert_ne!(source.kind(), ErrorKind::NotFound, "{source}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn what_waits_for_review_is_removed_and_the_baseline_beside_it_kept() {
         let (case, observation) = committed();
