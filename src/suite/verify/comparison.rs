@@ -97,3 +97,81 @@ pub enum Record {
 fn check(status: BaselineStatus, recorded: Option<Snapshot>) -> BaselineCheck {
     BaselineCheck { status, recorded }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::result::BaselineStatus;
+
+    /// The committed case `delete-files/valid-one-file`, its observation, and a baseline
+    /// folder holding it as written.
+    fn recorded() -> (Case, Snapshot, tempfile::TempDir, Baselines) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let name = "delete-files/valid-one-file";
+        let observed = Baselines::new(root.join("snapshots/mock"))
+            .read(name)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no baseline for {name}"));
+        let path = root.join("cases").join(format!("{name}.json"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let case = Case::parse(&path, name, &text).unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let baselines = Baselines::new(dir.path());
+        let written = baselines.write(&case, &observed, false);
+        assert!(written.is_ok(), "{written:?}");
+        (case, observed, dir, baselines)
+    }
+
+    fn corrupt(baselines: &Baselines, case: &Case) {
+        let _ = std::fs::write(baselines.path(&case.name), "---\nnot: [a snapshot\n");
+    }
+
+    #[test]
+    fn a_baseline_that_cannot_be_read_fails_a_comparison_and_is_rewritten_by_a_recording() {
+        let rules = VolatileRules::default();
+        for record in [Record::Compare, Record::Inspect] {
+            let (case, observed, _dir, baselines) = recorded();
+            corrupt(&baselines, &case);
+
+            let (failures, check) = compare(&baselines, &case, &observed, &rules, record);
+
+            assert!(
+                matches!(failures.as_slice(), [Failure::Setup { .. }]),
+                "{record:?}: {failures:?}"
+            );
+            assert_eq!(check.status, BaselineStatus::Missing);
+            assert!(!baselines.pending_path(&case.name).exists(), "{record:?}");
+        }
+        let (case, observed, _dir, baselines) = recorded();
+        corrupt(&baselines, &case);
+
+        let (failures, check) = compare(&baselines, &case, &observed, &rules, Record::Write);
+
+        assert!(failures.is_empty(), "{failures:?}");
+        assert_eq!(check.status, BaselineStatus::Recorded);
+        assert!(matches!(baselines.read(&case.name), Ok(Some(_))));
+    }
+
+    #[test]
+    fn an_unchanged_comparison_clears_what_waited_for_review_and_an_inspection_leaves_it() {
+        let rules = VolatileRules::default();
+        for (record, cleared) in [(Record::Compare, true), (Record::Inspect, false)] {
+            let (case, observed, _dir, baselines) = recorded();
+            let pending = baselines.write(&case, &observed, true);
+            assert!(pending.is_ok(), "{pending:?}");
+
+            let (failures, check) = compare(&baselines, &case, &observed, &rules, record);
+
+            assert!(failures.is_empty(), "{failures:?}");
+            assert_eq!(check.status, BaselineStatus::Unchanged);
+            assert_eq!(
+                baselines.pending_path(&case.name).exists(),
+                !cleared,
+                "{record:?}"
+            );
+        }
+    }
+}
