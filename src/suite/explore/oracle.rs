@@ -428,6 +428,36 @@ mod tests {
         assert_eq!(held.classification_of(1), Some(0));
     }
 
+    #[test]
+    fn a_blank_batch_id_in_an_upload_may_be_taken_for_none_or_refused_and_an_unknown_one_is_refused()
+     {
+        let upload = |batch: &str| {
+            let text = format!(
+                r#"{{"description": "d", "fixture": {{"batches": [1]}},
+                "request": {{"method": "POST", "path": "/documentClassification/uploadFiles",
+                "form": {{"fields": {{"classificationId": "{{{{classificationId}}}}",
+                "batchId": "{batch}"}}, "files": 1}}}},
+                "expect": {{"status": "2xx"}}}}"#
+            );
+            let case = Case::parse(
+                Path::new("cases/upload-files/x.json"),
+                "upload-files/x",
+                &text,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let mut statuses: Vec<String> = expect(&case.request, &case.fixture)
+                .status
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            statuses.sort();
+            statuses
+        };
+        assert_eq!(upload(" "), ["2xx", "4xx"]);
+        assert_eq!(upload("{{unknownId}}"), ["4xx"]);
+        assert_eq!(upload("{{batchId}}"), ["2xx"]);
+    }
+
     /// Every case whose request is sent once: its statuses and effects (the documented body
     /// values a case may add are the cases' own).
     #[test]
