@@ -13,7 +13,7 @@ use crate::contract::case::{Auth, StatusPattern};
 use crate::contract::schema::{SchemaSet, Violation};
 use crate::result::{
     BatchAfter, CaseResult, Change, Cleanup, EffectProblem, Exchange, Failure, FileRef, Kept,
-    Outcome, Response, RunReport, SentBody, SentRequest, SkipReason, TargetInfo, Traffic,
+    Outcome, Response, RunReport, SentBody, SentRequest, SkipReason,
 };
 
 /// Every change a drift can carry.
@@ -183,12 +183,6 @@ fn report() -> RunReport {
     let mut cases = vec![failed];
     cases.extend(skipped);
     RunReport {
-        target: TargetInfo {
-            base_url: "http://127.0.0.1:1/api/v1".into(),
-            profile: "mock".into(),
-            baseline: None,
-        },
-        cases,
         cleanup: Cleanup {
             deleted: vec!["c1".into()],
             gone: vec!["c2".into()],
@@ -202,10 +196,7 @@ fn report() -> RunReport {
         },
         interrupted: true,
         duration: Duration::from_millis(9),
-        traffic: Traffic::default(),
-        deselected: 0,
-        orphaned: Vec::new(),
-        pruned: false,
+        ..crate::result::report_of(cases)
     }
 }
 

@@ -144,7 +144,7 @@ fn an_added_field_and_a_reworded_success_are_learned_and_a_contradiction_is_repo
 
 #[test]
 fn an_id_in_a_field_cannot_be_made_alike_and_says_so() {
-    let one = case("delete-files/valid-one-file");
+    let one_file = case("delete-files/valid-one-file");
     let mock = snapshot(
         200,
         json!({"status": "success", "message": "Files deleted"}),
@@ -155,15 +155,7 @@ fn an_id_in_a_field_cannot_be_made_alike_and_says_so() {
         json!({"status": "success", "message": "Files deleted", "batch": "[batchId:0]"}),
         &[],
     );
-    let profile = learn(
-        &[Lesson {
-            case: &one,
-            vendor: &vendor,
-            mock: &mock,
-            situation: None,
-        }],
-        "b",
-    );
+    let profile = one(&one_file, &vendor, &mock, None);
     assert!(profile.successes.is_empty());
     assert!(
         profile.not_learned[0].reason.contains("`batch`"),

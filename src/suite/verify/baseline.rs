@@ -303,7 +303,7 @@ impl Baselines {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -383,7 +383,7 @@ mod tests {
     }
 
     /// The committed case `delete-files/valid-one-file` and its observation.
-    fn committed() -> (Case, Snapshot) {
+    pub(in crate::suite::verify) fn committed() -> (Case, Snapshot) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let name = "delete-files/valid-one-file";
         let observation = Baselines::new(root.join("snapshots/mock"))

@@ -100,24 +100,13 @@ fn check(status: BaselineStatus, recorded: Option<Snapshot>) -> BaselineCheck {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
     use crate::result::BaselineStatus;
 
     /// The committed case `delete-files/valid-one-file`, its observation, and a baseline
     /// folder holding it as written.
     fn recorded() -> (Case, Snapshot, tempfile::TempDir, Baselines) {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let name = "delete-files/valid-one-file";
-        let observed = Baselines::new(root.join("snapshots/mock"))
-            .read(name)
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| panic!("no baseline for {name}"));
-        let path = root.join("cases").join(format!("{name}.json"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
-        let case = Case::parse(&path, name, &text).unwrap_or_else(|e| panic!("{e}"));
+        let (case, observed) = crate::suite::verify::baseline::tests::committed();
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let baselines = Baselines::new(dir.path());
         let written = baselines.write(&case, &observed, false);
