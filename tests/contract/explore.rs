@@ -332,6 +332,48 @@ async fn a_finding_is_shrunk_to_the_one_plain_request_that_breaks_the_invariant(
     );
     let description = &report.report.cases[0].description;
     assert!(description.contains(&shrunk), "{description}");
+    // One request and nothing before it: no "(after …)" to name.
+    assert!(!description.contains("(after"), "{description}");
+}
+
+#[tokio::test]
+async fn two_endpoints_that_crash_are_two_findings_each_shrunk_on_its_own_endpoint() {
+    // Arrange: every deleteFiles and every deleteBatch crashes. The generator shrinks an
+    // action towards deleteFiles, so a deleteBatch finding meets deleteFiles crashes while it
+    // shrinks: they are another bug, not this one reproduced.
+    let mock = mock(&[
+        Fault::status(500).on(Endpoint::DeleteFiles),
+        Fault::status(500).on(Endpoint::DeleteBatch),
+    ])
+    .await;
+
+    // Act
+    let report = explored(against(&mock), 5, 600).await;
+
+    // Assert
+    let mut found: Vec<(Invariant, Endpoint)> = report
+        .findings
+        .iter()
+        .map(|f| (f.invariant, f.endpoint))
+        .collect();
+    found.sort_by_key(|(invariant, endpoint)| format!("{invariant}/{endpoint}"));
+    assert_eq!(
+        found,
+        [
+            (Invariant::ServerError, Endpoint::DeleteBatch),
+            (Invariant::ServerError, Endpoint::DeleteFiles)
+        ],
+        "{:?}",
+        findings(&report)
+    );
+    for finding in &report.findings {
+        let last = finding.sequence.last().map(|e| e.request.url.as_str());
+        assert!(
+            last.is_some_and(|url| url.ends_with(&format!("/{}", finding.endpoint))),
+            "{}: {last:?}",
+            finding.name
+        );
+    }
 }
 
 #[tokio::test]

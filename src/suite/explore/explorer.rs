@@ -52,6 +52,11 @@ const SHRINK_SHARE: u64 = 4;
 /// Sequences in a row that send nothing before the exploration gives up.
 const IDLE_SEQUENCES: usize = 50;
 
+/// The requests one finding's shrinking may spend of `budget`: its share, at least one.
+fn shrink_share(budget: u64) -> u64 {
+    (budget / SHRINK_SHARE).max(1)
+}
+
 /// How one action went.
 enum Step {
     Judged(Box<Judged>),
@@ -590,7 +595,7 @@ async fn execute(
                 idle = Idle::default();
                 if seen.insert(failed.signature.clone()) {
                     let mut shrinking = Shrinking {
-                        until: context.spent() + (options.budget / SHRINK_SHARE).max(1),
+                        until: context.spent() + shrink_share(options.budget),
                         context: &context,
                         state: &mut state,
                         signature: failed.signature.clone(),
@@ -680,6 +685,14 @@ mod tests {
             ]
         );
         assert_ne!(seed_bytes(1), bytes);
+    }
+
+    #[test]
+    fn one_finding_may_spend_a_quarter_of_the_budget_shrinking_and_at_least_one_request() {
+        assert_eq!(shrink_share(1000), 250);
+        assert_eq!(shrink_share(7), 1);
+        assert_eq!(shrink_share(3), 1);
+        assert_eq!(shrink_share(0), 1);
     }
 
     #[test]

@@ -677,19 +677,29 @@ mod tests {
     use super::*;
     use crate::suite::explore::explorer::runner;
 
-    /// The contents `endpoint`'s actions travel as, over enough draws to see each.
-    fn contents(endpoint: Endpoint) -> BTreeSet<String> {
+    /// The variants `strategy` draws, by name, over enough draws to see each.
+    fn variants<T: std::fmt::Debug>(strategy: &SBoxedStrategy<T>) -> BTreeSet<String> {
         let mut runner = runner(7);
-        let strategy = content(endpoint);
         (0..2000)
             .filter_map(|_| strategy.new_tree(&mut runner).ok())
-            .map(|tree| format!("{:?}", tree.current()))
+            .map(|tree| {
+                let drawn = format!("{:?}", tree.current());
+                drawn.split('(').next().unwrap_or_default().to_owned()
+            })
             .collect()
+    }
+
+    /// The contents `endpoint`'s actions travel as.
+    fn contents(endpoint: Endpoint) -> BTreeSet<String> {
+        variants(&content(endpoint))
+    }
+
+    fn names(list: &[&str]) -> BTreeSet<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
     }
 
     #[test]
     fn each_endpoint_travels_only_as_the_contract_can_judge() {
-        let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect();
         assert_eq!(
             contents(Endpoint::UploadFiles),
             names(&["Json", "NotMultipart"])
@@ -712,6 +722,28 @@ mod tests {
         ]);
         for endpoint in [Endpoint::DeleteFiles, Endpoint::GetResults] {
             assert_eq!(contents(endpoint), every, "{endpoint}");
+        }
+    }
+
+    #[test]
+    fn only_delete_files_carries_a_stray_file_id_and_an_upload_no_extra_field() {
+        assert_eq!(
+            variants(&extra(Endpoint::DeleteFiles)),
+            names(&["FileId", "None", "Unknown"])
+        );
+        assert_eq!(variants(&extra(Endpoint::UploadFiles)), names(&["None"]));
+        for endpoint in [
+            Endpoint::GetResults,
+            Endpoint::ViewClassification,
+            Endpoint::CreateClassification,
+            Endpoint::DeleteBatch,
+            Endpoint::DeleteClassification,
+        ] {
+            assert_eq!(
+                variants(&extra(endpoint)),
+                names(&["None", "Unknown"]),
+                "{endpoint}"
+            );
         }
     }
 

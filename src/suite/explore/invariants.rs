@@ -184,4 +184,82 @@ mod tests {
             Invariant::ServerError
         );
     }
+
+    const EVERY: [Invariant; 10] = [
+        Invariant::Transport,
+        Invariant::ServerError,
+        Invariant::Credential,
+        Invariant::Tenant,
+        Invariant::NotJson,
+        Invariant::DocumentedStatus,
+        Invariant::Status,
+        Invariant::Effect,
+        Invariant::ErrorShape,
+        Invariant::SuccessSchema,
+    ];
+
+    #[test]
+    fn each_invariant_has_a_name_and_a_rule_of_its_own() {
+        let names: std::collections::BTreeSet<&str> = EVERY.iter().map(|i| i.name()).collect();
+        let rules: std::collections::BTreeSet<&str> = EVERY.iter().map(|i| i.rule()).collect();
+        assert_eq!(names.len(), EVERY.len());
+        assert_eq!(rules.len(), EVERY.len());
+        assert!(rules.iter().all(|r| r.len() > 20), "{rules:?}");
+        assert_eq!(Invariant::ServerError.rule(), "no request gets a 5xx");
+        assert_eq!(Invariant::NotJson.to_string(), "not-json");
+    }
+
+    #[test]
+    fn each_failure_alone_breaks_the_invariant_of_its_class() {
+        let of = |status: Option<u16>, failure: Failure| {
+            let response = status.map(|s| Response::new(s, None, String::new()));
+            Invariant::of(
+                Endpoint::DeleteFiles,
+                Auth::Valid,
+                response.as_ref(),
+                &[failure],
+            )
+        };
+        let transport = Failure::Transport {
+            cause: "reset".to_owned(),
+        };
+        assert_eq!(of(None, transport), Invariant::Transport);
+        let content_type = Failure::ContentType {
+            expected: "application/json".to_owned(),
+            actual: Some("text/html".to_owned()),
+        };
+        assert_eq!(of(Some(200), content_type), Invariant::NotJson);
+        let not_json = Failure::NotJson {
+            excerpt: "<html>".to_owned(),
+        };
+        assert_eq!(of(Some(400), not_json), Invariant::NotJson);
+        let documented = Failure::Status {
+            expected: vec![StatusPattern::Exact(400)],
+            actual: 422,
+            documented: Some(400),
+        };
+        assert_eq!(of(Some(422), documented), Invariant::DocumentedStatus);
+        let allowed = Failure::Status {
+            expected: vec![REFUSED],
+            actual: 200,
+            documented: None,
+        };
+        assert_eq!(of(Some(200), allowed), Invariant::Status);
+        let gone = Failure::BatchGone {
+            batch: 1,
+            id: "b".to_owned(),
+        };
+        assert_eq!(of(Some(200), gone), Invariant::Effect);
+        let setup = Failure::Setup {
+            reason: "the upload was refused".to_owned(),
+        };
+        assert_eq!(of(Some(200), setup), Invariant::Effect);
+        let field = || Failure::BodyField {
+            field: "status".to_owned(),
+            expected: serde_json::json!("error"),
+            actual: None,
+        };
+        assert_eq!(of(Some(200), field()), Invariant::SuccessSchema);
+        assert_eq!(of(Some(404), field()), Invariant::ErrorShape);
+    }
 }

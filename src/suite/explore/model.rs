@@ -218,6 +218,16 @@ mod tests {
     }
 
     #[test]
+    fn the_home_is_the_classification_marked_so_and_an_account_may_have_none() {
+        assert_eq!(AccountState::default().home(), None);
+        let mut account = AccountState::default();
+        account.add_classification("spare", false);
+        assert_eq!(account.home(), None);
+        account.add_classification("home", true);
+        assert_eq!(account.home(), Some(1));
+    }
+
+    #[test]
     fn files_uploaded_into_a_known_batch_are_added_once() {
         let mut account = account();
         account.add_files("c0", "b0", &["f1".into(), "f9".into()]);

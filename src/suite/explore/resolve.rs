@@ -316,7 +316,7 @@ fn within_bounds(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use proptest::prelude::*;
     use proptest::strategy::ValueTree;
 
@@ -383,7 +383,8 @@ mod tests {
         serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default()).unwrap_or_default()
     }
 
-    fn sample_account() -> AccountState {
+    /// A home classification with batch-0 (file-0, file-1), a spare one with batch-1 (file-2).
+    pub(in crate::suite::explore) fn sample_account() -> AccountState {
         let mut account = AccountState::default();
         account.add_classification("cls-home", true);
         account.add_classification("cls-spare", false);
