@@ -348,7 +348,7 @@ async fn two_endpoints_that_crash_are_two_findings_each_shrunk_on_its_own_endpoi
     .await;
 
     // Act
-    let report = explored(against(&mock), 5, 600).await;
+    let report = explored(against(&mock), 5, 300).await;
 
     // Assert
     let mut found: Vec<(Invariant, Endpoint)> = report
