@@ -52,9 +52,10 @@ const SHRINK_SHARE: u64 = 4;
 /// Sequences in a row that send nothing before the exploration gives up.
 const IDLE_SEQUENCES: usize = 50;
 
-/// The requests one finding's shrinking may spend of `budget`: its share, at least one.
-fn shrink_share(budget: u64) -> u64 {
-    (budget / SHRINK_SHARE).max(1)
+/// The count of requests at which one finding's shrinking stops, begun with `spent` of
+/// `budget` sent: its share of the budget more, at least one.
+fn shrink_until(spent: u64, budget: u64) -> u64 {
+    spent + (budget / SHRINK_SHARE).max(1)
 }
 
 /// How one action went.
@@ -595,7 +596,7 @@ async fn execute(
                 idle = Idle::default();
                 if seen.insert(failed.signature.clone()) {
                     let mut shrinking = Shrinking {
-                        until: context.spent() + shrink_share(options.budget),
+                        until: shrink_until(context.spent(), options.budget),
                         context: &context,
                         state: &mut state,
                         signature: failed.signature.clone(),
@@ -689,10 +690,11 @@ mod tests {
 
     #[test]
     fn one_finding_may_spend_a_quarter_of_the_budget_shrinking_and_at_least_one_request() {
-        assert_eq!(shrink_share(1000), 250);
-        assert_eq!(shrink_share(7), 1);
-        assert_eq!(shrink_share(3), 1);
-        assert_eq!(shrink_share(0), 1);
+        assert_eq!(shrink_until(0, 1000), 250);
+        assert_eq!(shrink_until(40, 1000), 290);
+        assert_eq!(shrink_until(40, 7), 41);
+        assert_eq!(shrink_until(40, 3), 41);
+        assert_eq!(shrink_until(40, 0), 41);
     }
 
     #[test]
