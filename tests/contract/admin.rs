@@ -78,10 +78,9 @@ async fn a_fault_body_larger_than_the_cap_is_refused_naming_it() {
 fn mock_stderr(args: &[&str]) -> String {
     use std::io::{BufRead as _, BufReader, Read as _};
     use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let mut child = crate::support::binary()
         .arg("mock")
         .args(args)
-        .env_remove("EXTRACTA_MOCK_HOST")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

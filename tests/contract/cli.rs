@@ -3,13 +3,11 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::support::binary;
+
 fn extracta(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    binary()
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("EXTRACTA_BASE_URL")
-        .env_remove("EXTRACTA_API_KEY")
-        .env_remove("EXTRACTA_PROFILE")
         .output()
         .unwrap_or_else(|e| panic!("failed to run the binary: {e}"))
 }
@@ -216,7 +214,7 @@ fn every_subcommand_has_help_with_an_example() {
 fn the_mock_prints_its_url_and_stops_cleanly_on_sigterm_and_ctrl_c() {
     use std::io::{BufRead, BufReader};
     for signal in ["-TERM", "-INT"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+        let mut child = binary()
             .args(["mock", "--port", "0"])
             .stdout(std::process::Stdio::piped())
             .spawn()
@@ -239,14 +237,8 @@ fn the_mock_prints_its_url_and_stops_cleanly_on_sigterm_and_ctrl_c() {
 
 /// The binary with `env` set (and the other EXTRACTA_ variables removed).
 fn extracta_with(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_extracta-contract"));
-    command
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("EXTRACTA_BASE_URL")
-        .env_remove("EXTRACTA_API_KEY")
-        .env_remove("EXTRACTA_SECOND_API_KEY")
-        .env_remove("EXTRACTA_PROFILE");
+    let mut command = binary();
+    command.args(args);
     for (name, value) in env {
         command.env(name, value);
     }
@@ -376,7 +368,7 @@ fn a_mistyped_subcommand_suggests_the_nearest() {
 #[tokio::test]
 async fn the_mock_log_names_the_holder_of_an_accepted_key_without_admin() {
     use std::io::{BufRead, BufReader};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let mut child = binary()
         .args([
             "mock",
             "--port",

@@ -3,7 +3,6 @@
 //! cases), against stand-ins that follow the docs but for one bug each, and against the
 //! built-in mock, which must break no invariant.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -16,6 +15,7 @@ use extracta_contract::{
     explore, explore_until, run, with_built_in_mock,
 };
 
+use crate::support::binary;
 use crate::support::stand_in::{SECOND_KEY, StandIn, built};
 
 /// The failure kinds of each failing case of `report`, by case name.
@@ -106,7 +106,7 @@ fn the_curl_line_of_a_near_miss_sends_the_near_miss_and_never_prints_the_key() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
 
     // Act
-    let output = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let output = binary()
         .args(["run", "--settle", "1s", "view-classification/auth-key-"])
         .env(
             "EXTRACTA_BASE_URL",
@@ -114,7 +114,6 @@ fn the_curl_line_of_a_near_miss_sends_the_near_miss_and_never_prints_the_key() {
         )
         .env("EXTRACTA_API_KEY", key)
         .env("EXTRACTA_SECOND_API_KEY", SECOND_KEY)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     let printed = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -507,7 +506,7 @@ fn explore_prints_the_seed_first_each_finding_with_its_curl_line_and_its_counts_
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
 
     // Act
-    let output = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let output = binary()
         .args(["explore", "--seed", "2", "--settle", "1s"])
         .args([
             "--json",
@@ -563,7 +562,7 @@ fn explore_prints_the_seed_first_each_finding_with_its_curl_line_and_its_counts_
             .as_str()
             .is_some_and(|c| c.starts_with("curl "))
     );
-    let valid = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let valid = binary()
         .args(["validate", "--schema", "report", &path("report.json")])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));

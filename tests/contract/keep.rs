@@ -11,14 +11,13 @@ use crate::support::stand_in::{SECOND_KEY, StandIn};
 
 const KEY: &str = "standin-key";
 
-use crate::support::cases;
+use crate::support::{binary, cases};
 
 /// The binary, run in `folder`, with the stand-in's key.
 fn extracta(folder: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    binary()
         .args(args)
         .current_dir(folder)
-        .env_remove("EXTRACTA_BASE_URL")
         .env("EXTRACTA_API_KEY", KEY)
         .env("EXTRACTA_SECOND_API_KEY", SECOND_KEY)
         .output()
@@ -137,11 +136,9 @@ fn against_the_built_in_mock_keep_leaves_the_mock_running_until_ctrl_c() {
         folder.path().join("fails.json"),
         shipped.replace("\"status\": 200", "\"status\": 201"),
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let mut child = binary()
         .args(["run", "--keep", "--cases", "."])
         .current_dir(folder.path())
-        .env_remove("EXTRACTA_BASE_URL")
-        .env_remove("EXTRACTA_API_KEY")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("{e}"));

@@ -35,13 +35,8 @@ fn command_of(line: &str) -> Option<Vec<String>> {
 }
 
 fn extracta(args: &[String]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    crate::support::binary()
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("EXTRACTA_BASE_URL")
-        .env_remove("EXTRACTA_API_KEY")
-        .env_remove("EXTRACTA_SECOND_API_KEY")
-        .env_remove("EXTRACTA_PROFILE")
         .output()
         .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -108,7 +103,7 @@ fn the_mock_prints_the_url_the_readme_says() {
         .into_iter()
         .map(|a| a.replace("8787", &port.to_string()))
         .collect();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let mut child = crate::support::binary()
         .args(&args)
         .stdout(std::process::Stdio::piped())
         .spawn()

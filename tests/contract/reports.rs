@@ -20,7 +20,7 @@ struct Mock {
 
 impl Mock {
     fn start() -> Mock {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+        let mut child = crate::support::binary()
             .args(["mock", "--port", "0", "--api-key", KEY])
             .stdout(Stdio::piped())
             .spawn()
@@ -44,15 +44,8 @@ impl Drop for Mock {
 }
 
 fn extracta(args: &[&str], env: &[(&str, &str)], dir: &Path) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_extracta-contract"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("EXTRACTA_BASE_URL")
-        .env_remove("EXTRACTA_API_KEY")
-        .env_remove("EXTRACTA_SECOND_API_KEY")
-        .env_remove("EXTRACTA_PROFILE")
-        .env_remove("GITHUB_STEP_SUMMARY");
+    let mut command = crate::support::binary();
+    command.args(args).current_dir(dir);
     for (name, value) in env {
         command.env(name, value);
     }
@@ -93,7 +86,7 @@ fn a_failing_case_s_curl_line_reproduces_its_answer() {
     let mock = Mock::start();
     // Expects a 200 where the mock refuses: it fails, with the request and the answer shown.
     let cases = one_case("delete-files/unknown-classification.json", expecting_200);
-    let output = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let output = crate::support::binary()
         .args(["run", "--base-url", &mock.url, "--cases"])
         .arg(cases.path())
         .env("EXTRACTA_API_KEY", KEY)

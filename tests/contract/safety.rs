@@ -219,7 +219,7 @@ async fn the_cap_on_deletes_holds_back_whole_cases_and_uploads_nothing_for_them(
 fn a_dry_run_prints_every_request_without_the_key_and_sends_nothing() {
     let key = "sk-dry-run-1c5e7a";
     // The host does not exist: any request sent would make the run fail with exit 2.
-    let output = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let output = crate::support::binary()
         .args([
             "run",
             "--dry-run",
@@ -327,7 +327,7 @@ fn interrupted_run(
 ) -> (crate::support::stand_in::StandIn, Option<i32>, String) {
     let stand_in = crate::support::stand_in::StandIn::start(variant);
     let url = format!("http://127.0.0.1:{}", stand_in.port);
-    let child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let child = crate::support::binary()
         .args(["run", "--base-url", &format!("{url}/api/v1")])
         .env("EXTRACTA_API_KEY", "standin-key")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -454,7 +454,7 @@ fn the_traffic_figures_count_what_the_target_received_also_when_the_run_is_stopp
         let stand_in = crate::support::stand_in::StandIn::start(variant);
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let json = dir.path().join("report.json");
-        let child = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+        let child = crate::support::binary()
             .args([
                 "run",
                 "--base-url",

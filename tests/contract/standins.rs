@@ -4,7 +4,6 @@
 //! documented rule must fail, naming the case and the check.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use extracta_contract::result::{Failure, FailureKind, Outcome};
@@ -103,7 +102,7 @@ fn the_key_never_appears_in_output_reports_or_failures_even_when_the_vendor_echo
     let dir = std::env::temp_dir().join(format!("extracta-contract-echo-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let json = dir.join("report.json");
-    let output = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let output = crate::support::binary()
         .args(["run", "--json", json.to_str().unwrap_or_default()])
         .env(
             "EXTRACTA_BASE_URL",
@@ -328,10 +327,9 @@ fn the_junit_report_parses_and_names_the_target_and_the_baseline() {
     let baseline = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let junit = baseline.path().join("junit.xml");
     let url = format!("http://127.0.0.1:{}/api/v1", stand_in.port);
-    let binary = env!("CARGO_BIN_EXE_extracta-contract");
     let snapshots = baseline.path().join("staging");
     let base = |extra: &[&str]| {
-        Command::new(binary)
+        crate::support::binary()
             .args([
                 "run",
                 "--base-url",
@@ -576,7 +574,7 @@ async fn an_answer_that_never_ends_fails_its_case_and_the_run_goes_on() {
 
 /// What the binary printed and wrote for a run against `stand_in` with `key`.
 fn binary_run(stand_in: &StandIn, key: &str, dir: &Path) -> (Option<i32>, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let output = crate::support::binary()
         .args(["run", "--settle", "1s"])
         .arg("--json")
         .arg(dir.join("report.json"))
@@ -646,7 +644,7 @@ fn a_key_echoed_in_any_encoding_never_leaves_the_process() {
 fn server_text_cannot_pose_as_our_lines_or_a_ci_command() {
     let stand_in = StandIn::start("control-ids");
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let output = Command::new(env!("CARGO_BIN_EXE_extracta-contract"))
+    let output = crate::support::binary()
         .args(["run", "--settle", "1s"])
         .env(
             "EXTRACTA_BASE_URL",

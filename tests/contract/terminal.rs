@@ -4,6 +4,8 @@
 
 use std::process::Command;
 
+use crate::support::without_settings;
+
 /// What a command printed at the terminal (standard output and error together, as a person
 /// sees them) and its exit code.
 struct AtTerminal {
@@ -13,13 +15,9 @@ struct AtTerminal {
 
 /// Runs `command` (a shell command line) under a pseudo-terminal.
 fn at_terminal(command: &str) -> AtTerminal {
-    let output = Command::new("script")
+    let output = without_settings(&mut Command::new("script"))
         .args(["-qec", command, "/dev/null"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("EXTRACTA_BASE_URL")
-        .env_remove("EXTRACTA_API_KEY")
-        .env_remove("EXTRACTA_SECOND_API_KEY")
-        .env_remove("EXTRACTA_PROFILE")
         .env_remove("NO_COLOR")
         .env("TERM", "xterm-256color")
         .output()

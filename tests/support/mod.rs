@@ -19,19 +19,24 @@ pub fn cases() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases")
 }
 
-/// The binary as a person runs it from the repository: none of the environment's target,
-/// keys, profile or step summary, so that a developer's own settings change no test.
+/// The binary as a person runs it from the repository, without the environment's settings.
 pub fn binary() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_extracta-contract"));
+    without_settings(&mut command).current_dir(env!("CARGO_MANIFEST_DIR"));
     command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `command` without the environment's settings the binary reads (target, keys, profile, the
+/// mock's host, the CI's step summary), so that a developer's own settings, or the CI's,
+/// change no test and receive nothing from one.
+pub fn without_settings(command: &mut Command) -> &mut Command {
+    command
         .env_remove("EXTRACTA_BASE_URL")
         .env_remove("EXTRACTA_API_KEY")
         .env_remove("EXTRACTA_SECOND_API_KEY")
         .env_remove("EXTRACTA_PROFILE")
         .env_remove("EXTRACTA_MOCK_HOST")
-        .env_remove("GITHUB_STEP_SUMMARY");
-    command
+        .env_remove("GITHUB_STEP_SUMMARY")
 }
 
 /// A client for the tests' own requests. The crate's reqwest has rustls without a crypto
