@@ -29,6 +29,15 @@ fn snapshot(status: u16, body: Value, batch: &[&str]) -> Snapshot {
     }
 }
 
+/// The mock's answer to a delete that empties its batch.
+fn mock_deleted() -> Snapshot {
+    snapshot(
+        200,
+        json!({"status": "success", "message": "Files deleted"}),
+        &[],
+    )
+}
+
 #[test]
 fn a_refusal_is_learned_with_its_ids_as_a_template() {
     let case = case("delete-files/unknown-batch");
@@ -95,11 +104,7 @@ fn an_accepted_empty_list_and_a_partial_delete_are_behaviours() {
 fn an_added_field_and_a_reworded_success_are_learned_and_a_contradiction_is_reported() {
     let one = case("delete-files/valid-one-file");
     let several = case("delete-files/valid-several-files");
-    let mock = snapshot(
-        200,
-        json!({"status": "success", "message": "Files deleted"}),
-        &[],
-    );
+    let mock = mock_deleted();
     let vendor = snapshot(
         200,
         json!({"status": "success", "message": "Files deleted", "deleteAll": false}),
@@ -145,11 +150,7 @@ fn an_added_field_and_a_reworded_success_are_learned_and_a_contradiction_is_repo
 #[test]
 fn an_id_in_a_field_cannot_be_made_alike_and_says_so() {
     let one_file = case("delete-files/valid-one-file");
-    let mock = snapshot(
-        200,
-        json!({"status": "success", "message": "Files deleted"}),
-        &[],
-    );
+    let mock = mock_deleted();
     let vendor = snapshot(
         200,
         json!({"status": "success", "message": "Files deleted", "batch": "[batchId:0]"}),
@@ -167,11 +168,7 @@ fn an_id_in_a_field_cannot_be_made_alike_and_says_so() {
 #[test]
 fn a_file_id_at_the_top_of_a_body_is_no_item_s_own_and_cannot_be_made_alike() {
     let one_file = case("delete-files/valid-one-file");
-    let mock = snapshot(
-        200,
-        json!({"status": "success", "message": "Files deleted"}),
-        &[],
-    );
+    let mock = mock_deleted();
     // Inside an item of `files`, the URL would become a template of the item's own id; at
     // the top of the body there is no item to fill it for.
     let vendor = snapshot(
